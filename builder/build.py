@@ -1,0 +1,79 @@
+"""The build, as the list of its stages: load, validate, analyse, render, write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.analysis import Analysis, analyse
+from builder.load import load_site
+from builder.model import Site
+from builder.problems import Problems
+from builder.render import render_site
+from builder.validate import validate
+from builder.writer import WriteReport, check_output, write_site
+
+
+@dataclass
+class Timings:
+    """Milliseconds spent in each stage, for progress lines and the benchmark."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + (time.perf_counter() - start) * 1000
+
+
+@dataclass
+class BuildResult:
+    problems: Problems
+    site: Site | None = None
+    analysis: Analysis | None = None
+    outputs: dict[str, bytes] | None = None
+    report: WriteReport | None = None
+    timings: Timings = field(default_factory=Timings)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.has_errors
+
+
+def check(root: Path, timings: Timings | None = None) -> BuildResult:
+    """Load and validate, writing nothing."""
+    result = BuildResult(Problems(), timings=timings or Timings())
+    with result.timings.stage("load"):
+        loaded = load_site(root, result.problems)
+    with result.timings.stage("validate"):
+        result.site = validate(loaded, result.problems)
+    return result
+
+
+def render(root: Path) -> BuildResult:
+    """Everything but the write: the output files, in memory."""
+    result = check(root)
+    if result.site is None:
+        return result
+    with result.timings.stage("analyse"):
+        result.analysis = analyse(result.site)
+    with result.timings.stage("render"):
+        result.outputs = render_site(result.analysis)
+    return result
+
+
+def build(root: Path, out: Path) -> BuildResult:
+    """Build the site at `root` into `out`; on any problem, `out` is left as it was."""
+    check_output(out, protected=(root, root / "content", root / "templates"))
+    result = render(root)
+    if result.outputs is None:
+        return result
+    with result.timings.stage("write"):
+        result.report = write_site(result.outputs, out, protected=(root, root / "content", root / "templates"))
+    return result

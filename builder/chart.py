@@ -1,0 +1,133 @@
+"""The claim chart: every source's interval against the canonical one, as inline SVG.
+
+Drawn at build time so that it needs no JavaScript; each verdict has its own
+marker shape and a text label, so colour is never the only carrier.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+
+from builder import formatting
+from builder.analysis import ClaimAnalysis
+from builder.interval import Interval
+
+WIDTH = 480
+ROW = 34
+TOP = 8
+AXIS = 30
+LEFT, RIGHT = 8, 472
+
+SYMBOLS = {
+    "matches": "●",
+    "consistent": "◐",
+    "differs": "✕",
+    "outdated": "◷",
+    "incomparable": "?",
+    "misattributed": "!",
+    "misquoted": "!",
+    "retracted": "!",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    interval: Interval | None
+    css: str
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def _domain(intervals: list[Interval]) -> tuple[float, float]:
+    ends = [e for i in intervals for e in (i.low, i.high) if not math.isinf(e)]
+    low, high = min(ends), max(ends)
+    if 0 <= low <= high * 0.6:
+        low = 0.0
+    span = high - low or abs(high) * 0.2 or 1.0
+    return (low if low == 0 else low - span * 0.1), high + span * 0.12
+
+
+def _bar(interval: Interval, y: float, scale: tuple[float, float], css: str) -> str:
+    low, high = scale
+
+    def x(value: float) -> float:
+        if math.isinf(value):
+            return LEFT if value < 0 else RIGHT
+        return LEFT + (value - low) / (high - low) * (RIGHT - LEFT)
+
+    x1, x2 = x(interval.low), x(interval.high)
+    parts = []
+    if interval.is_point:
+        parts.append(f'<path class="mark {css}" d="M{x1:.1f} {y - 6:.1f}l6 6-6 6-6-6z"/>')
+        return "".join(parts)
+    parts.append(f'<line class="bar {css}" x1="{x1:.1f}" x2="{x2:.1f}" y1="{y:.1f}" y2="{y:.1f}"/>')
+    for value, is_open, side in ((interval.low, interval.low_open, -1), (interval.high, interval.high_open, 1)):
+        at = x(value)
+        if math.isinf(value):
+            parts.append(f'<path class="arrow {css}" d="M{at:.1f} {y:.1f}l{-8 * side} -5v10z"/>')
+        else:
+            fill = "open" if is_open else "closed"
+            parts.append(f'<circle class="end {fill} {css}" cx="{at:.1f}" cy="{y:.1f}" r="4"/>')
+    return "".join(parts)
+
+
+def chart(analysed: ClaimAnalysis, labels: dict[int, str], chart_id: str) -> str | None:
+    """The SVG of a numeric claim, or None when nothing can be drawn (a text claim)."""
+    if analysed.interval is None:
+        return None
+    rows = [Row(f"Canonical: {analysed.claim.canonical.figure.written}", analysed.interval, "canonical")]
+    for item in analysed.variants:
+        label = f"{SYMBOLS[item.verdict]} {labels[item.variant.index]}: {item.variant.figure.written} — {item.verdict}"
+        rows.append(Row(label, item.interval, f"verdict-{item.verdict}"))
+    drawable = [r.interval for r in rows if r.interval is not None]
+    scale = _domain(drawable)
+    height = TOP + ROW * len(rows) + AXIS
+    body = []
+    low, high = scale
+    ref = analysed.interval
+    band_x1 = LEFT + (max(ref.low, low) - low) / (high - low) * (RIGHT - LEFT)
+    band_x2 = LEFT + (min(ref.high, high) - low) / (high - low) * (RIGHT - LEFT)
+    body.append(
+        f'<rect class="band" x="{band_x1:.1f}" y="{TOP}" width="{max(band_x2 - band_x1, 1.5):.1f}" '
+        f'height="{ROW * len(rows)}"/>'
+    )
+    for number, row in enumerate(rows):
+        y = TOP + ROW * number
+        body.append(f'<text class="label" x="{LEFT}" y="{y + 12}">{escape(row.label)}</text>')
+        if row.interval is not None:
+            body.append(_bar(row.interval, y + 24, scale, row.css))
+        else:
+            body.append(f'<text class="label muted" x="{RIGHT}" y="{y + 27}" text-anchor="end">not comparable</text>')
+    step = _nice_step(high - low)
+    tick = math.ceil(low / step) * step
+    axis_y = TOP + ROW * len(rows) + 6
+    body.append(f'<line class="axis" x1="{LEFT}" x2="{RIGHT}" y1="{axis_y}" y2="{axis_y}"/>')
+    while tick <= high:
+        tx = LEFT + (tick - low) / (high - low) * (RIGHT - LEFT)
+        anchor = "start" if tx < LEFT + 20 else "end" if tx > RIGHT - 20 else "middle"
+        body.append(f'<line class="tick" x1="{tx:.1f}" x2="{tx:.1f}" y1="{axis_y}" y2="{axis_y + 4}"/>')
+        body.append(
+            f'<text class="tick-label" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="{anchor}">'
+            f"{formatting.number(tick)}</text>"
+        )
+        tick += step
+    unit = analysed.claim.unit.text if analysed.claim.unit else ""
+    summary = "; ".join(
+        f"{row.label}, interval {formatting.interval(row.interval)}" for row in rows
+    )
+    return (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-title">Each source\'s figure against the canonical figure'
+        f"{' (' + escape(unit) + ')' if unit else ''}</title>"
+        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )

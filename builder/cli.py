@@ -1,0 +1,120 @@
+"""The command line: `factsheet build`, `factsheet check`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from builder import __version__
+from builder.build import BuildResult, build, check
+from builder.problems import Problem
+from builder.writer import OutputError
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site folder, holding claims.yaml.",
+)
+
+
+def _shown_path(root: Path, problem: Problem) -> str:
+    """A problem's path as seen from the current folder, so that editors can jump to it."""
+    return os.path.relpath(root / problem.location.path).replace(os.sep, "/")
+
+
+def _text(root: Path, problem: Problem) -> str:
+    where = problem.location
+    return f"{_shown_path(root, problem)}:{where.line}:{where.col}: {problem.severity.value}: {problem.message}"
+
+
+def _github(root: Path, problem: Problem) -> str:
+    def escape(text: str, in_property: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+    where = problem.location
+    return (
+        f"::{problem.severity.value} file={escape(_shown_path(root, problem), True)},"
+        f"line={where.line},col={where.col}::{escape(problem.message)}"
+    )
+
+
+def report(root: Path, result: BuildResult, form: str = "text") -> None:
+    problems = result.problems.sorted()
+    if form == "json":
+        data = [
+            {
+                "path": _shown_path(root, p),
+                "line": p.location.line,
+                "column": p.location.col,
+                "severity": p.severity.value,
+                "message": p.message,
+            }
+            for p in problems
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    show = _github if form == "github" else _text
+    for problem in problems:
+        click.echo(show(root, problem), err=form == "text")
+    errors = result.problems.error_count
+    if errors:
+        click.echo(f"{errors} {'error' if errors == 1 else 'errors'}; nothing was written.", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="factsheet")
+def main() -> None:
+    """factsheet: fact-comparison pages from claims.yaml."""
+
+
+@main.command("build")
+@ROOT_OPTION
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]"
+)
+def build_command(root: Path, out: Path | None) -> None:
+    """Validate, analyse and write the site."""
+    out = out if out is not None else root / "site"
+    try:
+        result = build(root, out)
+    except OutputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    report(root, result)
+    if not result.ok or result.report is None:
+        sys.exit(1)
+    written = result.report
+    assert result.outputs is not None and result.analysis is not None
+    stages = ", ".join(f"{name} {ms:.0f} ms" for name, ms in result.timings.stages.items())
+    click.echo(
+        f"Built {len(result.analysis.claims)} claims into {len(result.outputs)} files in {out} "
+        f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
+    )
+
+
+@main.command("check")
+@ROOT_OPTION
+@click.option(
+    "--format", "form", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+    help="text for people, github for workflow annotations, json for tools.",
+)
+def check_command(root: Path, form: str) -> None:
+    """Validate the site's data; writes nothing."""
+    result = check(root)
+    report(root, result, form)
+    if not result.ok:
+        sys.exit(1)
+    if form == "text":
+        assert result.site is not None
+        click.echo(
+            f"OK: {len(result.site.claims)} claims, {len(result.site.sources)} sources, "
+            f"{len(result.site.pages)} pages.",
+            err=True,
+        )

@@ -1,0 +1,41 @@
+"""Numbers, intervals and deviations as a reader sees them."""
+
+from __future__ import annotations
+
+import math
+
+from builder.interval import Interval
+
+
+def number(value: float) -> str:
+    """`12100.0` as 12,100 and `0.125` as 0.125: thousands separated, no binary noise."""
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.{max(0, 3 - int(math.floor(math.log10(abs(value)))))}f}".rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+def interval(value: Interval | None) -> str:
+    """Mathematical notation: [9,900, 12,100], (1,000, ∞), a single number for a point."""
+    if value is None:
+        return "—"
+    if value.is_point:
+        return number(value.low)
+    left = "(" if value.low_open or math.isinf(value.low) else "["
+    right = ")" if value.high_open or math.isinf(value.high) else "]"
+    return f"{left}{number(value.low)}, {number(value.high)}{right}"
+
+
+def deviation(value: float | None) -> str:
+    """+9%, −27%, 0%; one decimal below 1%, so that +0.4% is not shown as 0%."""
+    if value is None:
+        return "—"
+    percent = value * 100
+    if percent == 0:
+        return "0%"
+    digits = 1 if abs(percent) < 1 else 0
+    text = f"{abs(percent):,.{digits}f}%"
+    return ("+" if percent > 0 else "−") + text

@@ -1,0 +1,116 @@
+"""Markdown for notes, narrative pages and archived texts, with `[[claim-id]]` references."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+_REF = re.compile(r"\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """A `[[claim-id]]` or `[[claim-id|text]]` written in a page."""
+
+    claim_id: str
+    label: str | None
+    line: int
+    """0-based line within the Markdown text."""
+    col: int
+    """0-based column within that line."""
+
+
+def _claim_ref_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = _REF.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("claim_ref", "", 0)
+        token.meta = {"id": match[1].strip(), "label": match[2].strip() if match[2] else None}
+        token.content = match[0]
+    state.pos = match.end()
+    return True
+
+
+def _render_claim_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    meta = tokens[idx].meta
+    link: Callable[[str, str | None], str] | None = env.get("claim_ref")
+    return link(meta["id"], meta["label"]) if link else escapeHtml(tokens[idx].content)
+
+
+def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    """Text, with the highlighted passages of an archived source marked."""
+    token = tokens[idx]
+    marks: list[tuple[int, int, str | None]] | None = token.meta.get("marks") if token.meta else None
+    if not marks:
+        return escapeHtml(token.content)
+    out, position = [], 0
+    for start, end, anchor in marks:
+        out.append(escapeHtml(token.content[position:start]))
+        attribute = f' id="{anchor}"' if anchor else ""
+        out.append(f"<mark{attribute}>{escapeHtml(token.content[start:end])}</mark>")
+        position = end
+    out.append(escapeHtml(token.content[position:]))
+    return "".join(out)
+
+
+@cache
+def parser(raw_html: bool = False) -> MarkdownIt:
+    """The shared parser. Raw HTML is off unless a trusted desk turns it on."""
+    md = MarkdownIt("commonmark" if raw_html else "js-default", {"html": raw_html, "typographer": False})
+    md.enable("table")
+    md.inline.ruler.before("link", "claim_ref", _claim_ref_rule)
+    md.add_render_rule("claim_ref", _render_claim_ref)
+    md.add_render_rule("text", _render_text)
+    return md
+
+
+def claim_refs(markdown: str) -> list[ClaimRef]:
+    """Every claim reference outside code, with its position, in reading order."""
+    lines = markdown.split("\n")
+    found: list[ClaimRef] = []
+    for block in parser().parse(markdown):
+        if block.type != "inline" or not block.children or block.map is None:
+            continue
+        first, last = block.map
+        search_from = (first, 0)
+        for child in block.children:
+            if child.type != "claim_ref":
+                continue
+            line, col = _find(lines, child.content, search_from, last)
+            search_from = (line, col + len(child.content))
+            found.append(ClaimRef(child.meta["id"], child.meta["label"], line, col))
+    return found
+
+
+def _find(lines: list[str], needle: str, start: tuple[int, int], last: int) -> tuple[int, int]:
+    line, col = start
+    while line < max(last, line + 1) and line < len(lines):
+        index = lines[line].find(needle, col)
+        if index >= 0:
+            return line, index
+        line, col = line + 1, 0
+    return start
+
+
+def text_segments(tokens: list[Token]) -> Iterator[tuple[Token | None, str]]:
+    """The visible text of a document, token by token; None stands for a break."""
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type in ("text", "code_inline"):
+                    yield child, child.content
+                elif child.type in ("softbreak", "hardbreak"):
+                    yield None, "\n"
+        elif token.type.endswith("_close") and token.block:
+            yield None, "\n"

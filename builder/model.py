@@ -1,0 +1,114 @@
+"""The validated site: what editors wrote, with every figure read and every reference resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from builder.dates import Period
+from builder.interval import Interval
+from builder.problems import Location
+from builder.quotes import ArchivedText, Passage
+from builder.units import Unit
+
+Kind = Literal["number", "text"]
+EditorialVerdict = Literal["misattributed", "misquoted", "retracted"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str
+    base_url: str | None
+    language: str
+    description: str | None
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article or document that reported figures."""
+
+    id: str
+    outlet: str
+    title: str
+    url: str | None
+    published: Period | None
+    author: str | None
+    text: ArchivedText | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as written, and what it stands for."""
+
+    written: str
+    """The value as the editor wrote it ("about 11,000")."""
+    raw: Any
+    """The YAML value itself, for `claims.json`."""
+    interval: Interval | None
+    """In the figure's own unit; None for text."""
+    text: str | None
+    """The text of a figure of a `kind: text` claim."""
+    unit: Unit | None
+    as_of: Period | None
+    according_to: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Canonical:
+    figure: Figure
+    source_id: str | None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What one source reported for a claim."""
+
+    index: int
+    source_id: str
+    figure: Figure
+    quote: str | None
+    passage: Passage | None
+    """Where the quote stands in the source's archived text, when it has one."""
+    verdict: EditorialVerdict | None
+    note: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    topic: str | None
+    unit: Unit | None
+    kind: Kind
+    canonical: Canonical
+    note: str | None
+    related: tuple[str, ...]
+    variants: tuple[Variant, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Page:
+    """A narrative page of `content/`."""
+
+    name: str
+    title: str
+    order: float | None
+    markdown: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    settings: Settings
+    sources: dict[str, Source]
+    claims: tuple[Claim, ...]
+    pages: tuple[Page, ...]
+    template_dir: Path | None = None
+    claim_files: tuple[str, ...] = field(default=())

@@ -1,0 +1,80 @@
+"""Problems found in a site's data, each pinned to a file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file of the site; line and column count from 1."""
+
+    path: str
+    """The file's path relative to the site root, with forward slashes."""
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def shifted(self, lines: int) -> Location:
+        """The same place in a file whose text starts `lines` lines further down."""
+        return Location(self.path, self.line + lines, self.col)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, as an editor should read it."""
+
+    location: Location
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value}: {self.message}"
+
+
+class Problems:
+    """Collects every problem of a run, so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self._items: list[Problem] = []
+
+    def error(self, location: Location, message: str) -> None:
+        self._items.append(Problem(location, Severity.ERROR, message))
+
+    def warning(self, location: Location, message: str) -> None:
+        self._items.append(Problem(location, Severity.WARNING, message))
+
+    def extend(self, problems: Problems) -> None:
+        self._items.extend(problems._items)
+
+    @property
+    def error_count(self) -> int:
+        return sum(p.severity is Severity.ERROR for p in self._items)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error_count > 0
+
+    def sorted(self) -> list[Problem]:
+        """Problems in file order, without repeats, for a stable report."""
+        return sorted(set(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class DataError(Exception):
+    """Raised when the input cannot be built; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+

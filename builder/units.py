@@ -1,0 +1,111 @@
+"""Units: physical ones are converted with pint; anything else is a count noun, a label.
+
+pint knows thousands of units and is the reference for conversions, but it
+also reads some English words as units ("units" as micro-nits, "shots" as a
+volume), so a word only counts as physical when pint reads it plainly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pint
+
+# Words pint knows as obscure units but editors use as count nouns.
+COUNT_WORDS = frozenset({"a", "shot", "shots", "unit", "units", "count", "counts"})
+
+_POWER_SUFFIX = re.compile(r"(?<=[a-z])([23])\b", re.IGNORECASE)
+_SQUARE = re.compile(r"\b(?:square|sq\.?)\s+([a-z]+)", re.IGNORECASE)
+_CUBIC = re.compile(r"\b(?:cubic|cu\.?)\s+([a-z]+)", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z_]+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as written; `physical` when it converts, else a count noun."""
+
+    text: str
+    physical: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """pint's registry, built once and only when a site has a candidate unit (it takes ~0.3 s)."""
+    import pint
+
+    return pint.UnitRegistry()
+
+
+def _pint_expression(text: str) -> str:
+    text = _SQUARE.sub(r"\1**2", text)
+    text = _CUBIC.sub(r"\1**3", text)
+    return _POWER_SUFFIX.sub(r"**\1", text)
+
+
+def _plainly_known(token: str) -> bool:
+    if token.lower() in COUNT_WORDS:
+        return False
+    candidates = registry().parse_unit_name(token)
+    # A one-letter prefix glued to a long word ("u" + "nits") is a misreading.
+    return any(not prefix or token.startswith(prefix) or len(token) <= 4 for prefix, _, _ in candidates)
+
+
+@cache
+def classify(text: str) -> Unit:
+    """Whether a written unit is physical (pint can convert it) or a count noun."""
+    expression = _pint_expression(text.strip())
+    tokens = _TOKEN.findall(expression)
+    if not tokens or not re.fullmatch(r"[A-Za-z_\s*/^0-9².³]+", expression):
+        return Unit(text, False)
+    if len(tokens) > 1 and re.search(r"[A-Za-z]\s+[A-Za-z]", expression):
+        # "drone attacks", "civilians injured": several words are a noun phrase,
+        # unless pint knows the whole as one name ("nautical miles").
+        expression = "_".join(expression.split())
+        tokens = [expression]
+    try:
+        if not all(_plainly_known(token) for token in tokens):
+            return Unit(text, False)
+        dimensionless = registry().parse_units(expression).dimensionless
+    except Exception:  # pint raises many kinds of error for words it cannot read
+        return Unit(text, False)
+    return Unit(text, not dimensionless)
+
+
+def same_dimension(a: Unit, b: Unit) -> bool:
+    reg = registry()
+    return bool(
+        reg.parse_units(_pint_expression(a.text)).dimensionality
+        == reg.parse_units(_pint_expression(b.text)).dimensionality
+    )
+
+
+def convert(number: float, source: Unit, target: Unit) -> float:
+    """`number` in `source` units expressed in `target` units (same dimension)."""
+    reg = registry()
+    quantity = reg.Quantity(number, reg.parse_units(_pint_expression(source.text)))
+    return float(quantity.to(reg.parse_units(_pint_expression(target.text))).magnitude)
+
+
+_COMPOUND = re.compile(
+    r"^(?P<lead>.*?)(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?P<ua>[a-z]+)\s+(?P<b>\d+(?:\.\d+)?)\s*(?P<ub>[a-z]+)$",
+    re.IGNORECASE,
+)
+
+
+def split_compound(phrase: str) -> tuple[str, Unit] | None:
+    """`882 ft 9 in` as (`882.75`, ft): a figure written in two units of one dimension."""
+    match = _COMPOUND.match(phrase.strip())
+    if match is None:
+        return None
+    first, second = classify(match["ua"]), classify(match["ub"])
+    if not (first.physical and second.physical and same_dimension(first, second)):
+        return None
+    total = float(match["a"].replace(",", "")) + convert(float(match["b"]), second, first)
+    return f"{match['lead']}{total:.12g}", first

@@ -1,0 +1,59 @@
+"""The site map: where each page lives, and relative links between pages (pure)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+INDEX = ""
+DISCREPANCIES = "discrepancies/"
+CLAIMS_JSON = "claims.json"
+STYLESHEET = "static/style.css"
+
+
+def slug(name: str) -> str:
+    """A URL segment for a topic, outlet or originator name ("Associated Press" -> associated-press)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def claim(claim_id: str) -> str:
+    return f"claims/{claim_id}/"
+
+
+def source(source_id: str) -> str:
+    return f"sources/{source_id}/"
+
+
+def outlet(name: str) -> str:
+    return f"outlets/{slug(name)}/"
+
+
+def topic(name: str) -> str:
+    return f"topics/{slug(name)}/"
+
+
+def originator(name: str) -> str:
+    return f"originators/{slug(name)}/"
+
+
+def page(name: str) -> str:
+    return f"{name}/"
+
+
+def file_of(url: str) -> str:
+    """The file a page URL is written to."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from one page to another that works under any sub-path."""
+    base = posixpath.dirname(file_of(from_url))
+    target, _, fragment = to_url.partition("#")
+    link = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") or target == "":
+        link = "./" if link == "." else link + "/"
+    if fragment:
+        link += "#" + fragment
+    return link

@@ -1,0 +1,473 @@
+"""Stage 2: check what was read and turn it into the typed model of `model`.
+
+Every problem is recorded with its place; validation goes on past a bad item
+so that one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from collections.abc import Iterable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from builder import schema
+from builder.dates import DateError, Period, parse_date
+from builder.load import SOURCES_DIR, LoadedSite
+from builder.markdown import claim_refs
+from builder.model import Canonical, Claim, Figure, Page, Settings, Site, Source, Variant
+from builder.problems import Location, Problems
+from builder.quotes import ArchivedText, archive, closest_passage, find_quote
+from builder.units import Unit, classify, split_compound
+from builder.values import FigureError, parse_value, written
+from builder.yamlsource import Key, YamlDocument
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESERVED_PAGES = frozenset(
+    {"claims", "sources", "outlets", "topics", "originators", "discrepancies", "static", "schema", "index"}
+)
+M = TypeVar("M", bound=BaseModel)
+
+_EXPECTED = {
+    "value": "a number, a figure such as 'about 11,000', or a mapping {low: A, high: B}",
+    "as_of": "a date: YYYY, YYYY-MM or YYYY-MM-DD",
+    "published": "a date: YYYY, YYYY-MM or YYYY-MM-DD",
+    "related": "a list of claim ids",
+    "variants": "a list of variants",
+    "claims": "a list of claims",
+    "include": "a list of file patterns",
+    "sources": "a mapping of source ids to sources",
+    "tolerance": "a number from 0 up to (not including) 1",
+    "order": "a number",
+}
+_BY_TYPE = {
+    "string_type": "text",
+    "string_too_short": "text that is not empty",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "literal_error": "",
+}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A did-you-mean hint, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _described(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false; quote the word)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _model_at(model: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `path` within `model`."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None:
+            return None
+        if isinstance(part, int) or part not in current.model_fields:
+            continue
+        current = _model_in(current.model_fields[part].annotation)
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The part of a pydantic error location that names real keys (union tags dropped)."""
+    path: list[Any] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def check_shape(
+    model: type[M], data: Any, doc: YamlDocument, prefix: Key, what: str, problems: Problems
+) -> M | None:
+    """`data` as `model`, or None with each mistake recorded at its place."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        reported: set[tuple[Any, ...]] = set()
+        for detail in error.errors():
+            loc = tuple(detail["loc"])
+            if detail["type"] == "missing":
+                parent = _data_path(data, loc[:-1])
+                name = loc[-1]
+                problems.error(doc.at((*prefix, *parent)), f"{what} needs '{name}'")
+                continue
+            path = _data_path(data, loc)
+            if path in reported:
+                continue  # a value that fits no member of a union: say it once
+            reported.add(path)
+            if detail["type"] == "extra_forbidden":
+                name = str(path[-1])
+                known = _model_at(model, path[:-1])
+                hint = suggest(name, known.model_fields if known else ())
+                problems.error(doc.key_at((*prefix, *path)), f"unknown key '{name}' in {what}{hint}")
+                continue
+            field_name = next((p for p in reversed(path) if isinstance(p, str)), what)
+            expected = _EXPECTED.get(field_name) or _BY_TYPE.get(detail["type"]) or ""
+            if detail["type"] == "literal_error":
+                expected = f"one of {detail['ctx']['expected']}"
+            elif not expected or detail["type"] in ("greater_than_equal", "less_than"):
+                expected = detail["msg"][0].lower() + detail["msg"][1:]
+            value = detail.get("input")
+            problems.error(doc.at((*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
+        return None
+
+
+class _Validator:
+    def __init__(self, loaded: LoadedSite, problems: Problems) -> None:
+        self.loaded = loaded
+        self.problems = problems
+        self.tolerance = 0.10
+        self.sources: dict[str, Source] = {}
+        self.source_at: dict[str, Location] = {}
+        self.claim_at: dict[str, Location] = {}
+        self.broken_ids: set[str] = set()
+        self.texts: dict[str, ArchivedText] = {}
+
+    # -- files -------------------------------------------------------------
+
+    def run(self) -> Site | None:
+        doc = self.loaded.claims
+        if doc is None:
+            return None
+        if not isinstance(doc.data, dict) or not doc.data:
+            kind = "empty" if not doc.data else "not a mapping"
+            self.problems.error(
+                Location(doc.path), f"{doc.path} is {kind}; it needs at least 'site:' with a 'title:'"
+            )
+            return None
+        top = check_shape(_Top, {k: None for k in doc.data}, doc, (), doc.path, self.problems)
+        site = doc.data.get("site")
+        settings = self.settings(doc)
+        if settings is not None:
+            self.tolerance = settings.tolerance
+        claim_specs: list[tuple[YamlDocument, int, schema.ClaimSpec]] = []
+        for file_doc in [doc, *self.loaded.included]:
+            claim_specs.extend(self.file(file_doc, included=file_doc is not doc))
+        self.unclaimed_texts()
+        claims = [c for c in (self.claim(d, i, spec) for d, i, spec in claim_specs) if c is not None]
+        self.related(claims, claim_specs)
+        pages = self.pages()
+        if settings is None or top is None or site is None or self.problems.has_errors:
+            return None
+        return Site(
+            root=self.loaded.root,
+            settings=settings,
+            sources=dict(sorted(self.sources.items())),
+            claims=tuple(claims),
+            pages=tuple(sorted(pages, key=lambda p: (p.order is None, p.order or 0, p.name))),
+            template_dir=self.loaded.template_dir,
+            claim_files=tuple(d.path for d in [doc, *self.loaded.included]),
+        )
+
+    def settings(self, doc: YamlDocument) -> Settings | None:
+        if "site" not in doc.data:
+            self.problems.error(Location(doc.path), f"{doc.path} needs a 'site:' mapping with a 'title:'")
+            return None
+        spec = check_shape(schema.SiteSpec, doc.data["site"], doc, ("site",), "site", self.problems)
+        if spec is None:
+            return None
+        if spec.base_url is not None:
+            self.check_url(spec.base_url, doc.at(("site", "base_url")), "base_url")
+        return Settings(spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance))
+
+    def file(self, doc: YamlDocument, included: bool) -> list[tuple[YamlDocument, int, schema.ClaimSpec]]:
+        data = doc.data
+        if included:
+            if not isinstance(data, dict):
+                self.problems.error(Location(doc.path), "an included file holds a mapping with 'claims:'")
+                return []
+            if check_shape(_IncludedTop, {k: None for k in data}, doc, (), doc.path, self.problems) is None:
+                return []
+        sources = data.get("sources") or {}
+        if not isinstance(sources, dict):
+            self.problems.error(doc.at(("sources",)), "'sources' must be a mapping of source ids to sources")
+        else:
+            for source_id, source_data in sources.items():
+                self.source(doc, str(source_id), source_data)
+        claims = data.get("claims") or []
+        if not isinstance(claims, list):
+            self.problems.error(doc.at(("claims",)), "'claims' must be a list of claims")
+            return []
+        found = []
+        for index, claim_data in enumerate(claims):
+            spec = check_shape(schema.ClaimSpec, claim_data, doc, ("claims", index), "claim", self.problems)
+            if spec is None:
+                if isinstance(claim_data, dict) and isinstance(claim_data.get("id"), str):
+                    self.broken_ids.add(claim_data["id"])
+                continue
+            found.append((doc, index, spec))
+        return found
+
+    # -- sources -----------------------------------------------------------
+
+    def check_id(self, value: str, where: Location, what: str) -> bool:
+        if ID_PATTERN.match(value):
+            return True
+        self.problems.error(
+            where,
+            f"{what} id '{value}' must be lower-case letters, digits and hyphens, "
+            "starting with a letter or digit (it becomes a URL)",
+        )
+        return False
+
+    def check_url(self, url: str, where: Location, what: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.problems.error(where, f"'{what}' must be an absolute http:// or https:// address, not '{url}'")
+
+    def source(self, doc: YamlDocument, source_id: str, data: Any) -> None:
+        key = ("sources", source_id)
+        where = doc.key_at(key)
+        spec = check_shape(schema.SourceSpec, data, doc, key, "source", self.problems)
+        if not self.check_id(source_id, where, "source") or spec is None:
+            self.broken_ids.add(source_id)
+            return
+        if source_id in self.source_at:
+            self.problems.error(where, f"source id '{source_id}' is defined twice (first at {self.source_at[source_id]})")
+            return
+        self.source_at[source_id] = where
+        if spec.url is not None:
+            self.check_url(spec.url, doc.at((*key, "url")), "url")
+        published = self.date(spec.published, doc.at((*key, "published")))
+        text_path = spec.text or f"{SOURCES_DIR}/{source_id}.md"
+        text = None
+        if text_path in self.loaded.texts:
+            text = archive(text_path, self.loaded.texts[text_path])
+            self.texts[text_path] = text
+        self.sources[source_id] = Source(
+            source_id, spec.outlet, spec.title, spec.url, published, spec.author, text, doc.at(key)
+        )
+
+    def unclaimed_texts(self) -> None:
+        used = {s.text.path for s in self.sources.values() if s.text is not None}
+        for path in self.loaded.texts:
+            stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+            if path not in used and path.startswith(SOURCES_DIR + "/") and stem not in self.broken_ids:
+                self.problems.warning(
+                    Location(path), f"no source '{stem}' in the claims{suggest(stem, self.sources)}; this text is unused"
+                )
+
+    # -- claims ------------------------------------------------------------
+
+    def date(self, value: Any, where: Location) -> Period | None:
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except DateError as error:
+            self.problems.error(where, str(error))
+            return None
+
+    def figure(
+        self, doc: YamlDocument, key: Key, value: Any, unit: Unit | None, kind: str,
+        as_of: Any, according_to: str | None,
+    ) -> Figure | None:
+        where = doc.at((*key, "value"))
+        interval, text = None, None
+        if kind == "text" and isinstance(value, str):
+            text = value
+        else:
+            if isinstance(value, str) and kind == "number":
+                compound = split_compound(value)
+                if compound is not None:
+                    value, unit = compound
+            try:
+                interval = parse_value(value, self.tolerance)
+            except FigureError as error:
+                self.problems.error(where, str(error))
+                return None
+        return Figure(
+            written=written(value) if not isinstance(value, str) else value,
+            raw=value if not isinstance(value, schema.RangeValue) else value.model_dump(),
+            interval=interval,
+            text=text,
+            unit=unit,
+            as_of=self.date(as_of, doc.at((*key, "as_of"))),
+            according_to=according_to,
+            location=where,
+        )
+
+    def known_source(self, source_id: str, where: Location) -> bool:
+        if source_id in self.sources:
+            return True
+        if source_id not in self.broken_ids:
+            self.problems.error(where, f"unknown source '{source_id}'{suggest(source_id, self.sources)}")
+        return False
+
+    def claim(self, doc: YamlDocument, index: int, spec: schema.ClaimSpec) -> Claim | None:
+        key: Key = ("claims", index)
+        errors_before = self.problems.error_count
+        id_at = doc.at((*key, "id"))
+        if self.check_id(spec.id, id_at, "claim"):
+            if spec.id in self.claim_at:
+                self.problems.error(id_at, f"claim id '{spec.id}' is defined twice (first at {self.claim_at[spec.id]})")
+            else:
+                self.claim_at[spec.id] = id_at
+        unit = classify(spec.unit) if spec.unit else None
+        canonical_spec = spec.canonical
+        ckey = (*key, "canonical")
+        if spec.kind == "text" and not isinstance(canonical_spec.value, str):
+            self.problems.error(doc.at((*ckey, "value")), "the canonical figure of a text claim must be text")
+        figure = self.figure(
+            doc, ckey, canonical_spec.value, unit, spec.kind, canonical_spec.as_of, canonical_spec.according_to
+        )
+        if canonical_spec.source is not None:
+            self.known_source(canonical_spec.source, doc.at((*ckey, "source")))
+        variants = [self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind) for i, v in enumerate(spec.variants)]
+        if spec.note:
+            self.check_refs(spec.note, doc.at((*key, "note")))
+        if figure is None or None in variants or self.problems.error_count > errors_before:
+            return None
+        return Claim(
+            id=spec.id,
+            title=spec.title,
+            topic=spec.topic,
+            unit=unit,
+            kind=spec.kind,
+            canonical=Canonical(figure, canonical_spec.source),
+            note=spec.note,
+            related=tuple(spec.related),
+            variants=tuple(v for v in variants if v is not None),
+            location=doc.at(key),
+        )
+
+    def variant(
+        self, doc: YamlDocument, key: Key, index: int, spec: schema.VariantSpec, claim_unit: Unit | None, kind: str
+    ) -> Variant | None:
+        ok = self.known_source(spec.source, doc.at((*key, "source")))
+        unit = classify(spec.unit) if spec.unit else claim_unit
+        figure = self.figure(doc, key, spec.value, unit, kind, spec.as_of, spec.according_to)
+        if spec.verdict is not None and not spec.note:
+            self.problems.error(
+                doc.at((*key, "verdict")), f"verdict '{spec.verdict}' needs a note: saying why the editors set it"
+            )
+            ok = False
+        if spec.note:
+            self.check_refs(spec.note, doc.at((*key, "note")))
+        passage = None
+        source = self.sources.get(spec.source)
+        if spec.quote and source is not None and source.text is not None:
+            passage = find_quote(spec.quote, source.text)
+            if passage is None:
+                near, score = closest_passage(spec.quote, source.text)
+                self.problems.error(
+                    doc.at((*key, "quote")),
+                    f"quote not found in {source.text.path}; the closest passage ({score:.0f}% alike) is: \"{near}\"",
+                )
+                ok = False
+        if figure is None or not ok:
+            return None
+        return Variant(index, spec.source, figure, spec.quote, passage, spec.verdict, spec.note, doc.at(key))
+
+    def related(self, claims: list[Claim], specs: list[tuple[YamlDocument, int, schema.ClaimSpec]]) -> None:
+        for doc, index, spec in specs:
+            for position, other in enumerate(spec.related):
+                where = doc.at(("claims", index, "related", position))
+                if other == spec.id:
+                    self.problems.error(where, f"claim '{spec.id}' lists itself as related")
+                elif other not in self.claim_at and other not in self.broken_ids:
+                    self.problems.error(where, f"unknown claim '{other}' in related{suggest(other, self.claim_at)}")
+        self.check_slugs(claims)
+
+    def check_slugs(self, claims: list[Claim]) -> None:
+        from builder.urls import slug
+
+        for what, names in (
+            ("topic", [(c.topic, c.location) for c in claims if c.topic]),
+            ("outlet", [(s.outlet, s.location) for s in self.sources.values()]),
+        ):
+            seen: dict[str, str] = {}
+            for name, where in names:
+                key = slug(name)
+                if not key:
+                    self.problems.error(where, f"{what} '{name}' has no letters or digits to make a URL of")
+                elif seen.setdefault(key, name) != name:
+                    self.problems.error(
+                        where, f"{what}s '{seen[key]}' and '{name}' would share one page ({key}); write them alike"
+                    )
+
+    # -- pages -------------------------------------------------------------
+
+    def check_refs(self, markdown: str, where: Location, line_offset: int | None = None) -> None:
+        for ref in claim_refs(markdown):
+            if ref.claim_id in self.claim_at or ref.claim_id in self.broken_ids:
+                continue
+            at = where if line_offset is None else Location(where.path, line_offset + ref.line, ref.col + 1)
+            self.problems.error(at, f"unknown claim '[[{ref.claim_id}]]'{suggest(ref.claim_id, self.claim_at)}")
+
+    def pages(self) -> list[Page]:
+        pages = []
+        for page in self.loaded.pages:
+            where = Location(page.path)
+            if page.name in RESERVED_PAGES:
+                self.problems.error(where, f"a page cannot be named '{page.name}': that URL belongs to the site")
+                continue
+            if not self.check_id(page.name, where, "page"):
+                continue
+            self.check_refs(page.body, where, line_offset=page.body_line)
+            if page.front_matter is None:
+                continue
+            data = page.front_matter.data if page.front_matter.data is not None else {}
+            front = check_shape(schema.FrontMatterSpec, data, page.front_matter, (), "front matter", self.problems)
+            if front is not None:
+                order = float(front.order) if front.order is not None else None
+                pages.append(Page(page.name, front.title, order, page.body, where))
+        return pages
+
+
+class _Top(BaseModel):
+    """Only the keys of claims.yaml, to name an unknown one before reading the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+    site: None = None
+    include: None = None
+    sources: None = None
+    claims: None = None
+
+
+class _IncludedTop(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sources: None = None
+    claims: None = None
+
+
+def validate(loaded: LoadedSite, problems: Problems) -> Site | None:
+    """The typed site, or None when any error was recorded."""
+    return _Validator(loaded, problems).run()
+

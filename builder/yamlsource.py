@@ -1,0 +1,168 @@
+"""YAML read into plain Python data that remembers where every value was written.
+
+PyYAML's own loaders forget positions and silently keep the last of two equal
+keys, which would drop a figure without a word. Here the document is composed
+into nodes (in C when libyaml is there), then turned into data by hand, so
+that each value keeps its line and column and a repeated key is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from builder.problems import Location, Problems
+
+try:
+    from yaml import CSafeLoader as _ComposeLoader
+except ImportError:  # pragma: no cover - libyaml is absent on some platforms
+    from yaml import SafeLoader as _ComposeLoader  # type: ignore[assignment]
+
+Key = tuple[str | int, ...]
+
+# An alias bomb expands a few lines into billions of values; no editorial
+# file comes near this many through aliases.
+MAX_NODES = 1_000_000
+
+
+@dataclass
+class YamlDocument:
+    """Data read from one YAML file, with the location of every value and key."""
+
+    path: str
+    data: Any
+    values: dict[Key, Location] = field(default_factory=dict)
+    keys: dict[Key, Location] = field(default_factory=dict)
+
+    def at(self, key: Key) -> Location:
+        """Where the value at `key` was written, or its nearest written parent."""
+        for end in range(len(key), -1, -1):
+            found = self.values.get(key[:end])
+            if found is not None:
+                return found
+        return Location(self.path)
+
+    def key_at(self, key: Key) -> Location:
+        """Where the mapping key that introduces `key` was written."""
+        return self.keys.get(key) or self.at(key)
+
+
+class _Converter:
+    def __init__(self, doc: YamlDocument, problems: Problems, line_offset: int) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.line_offset = line_offset
+        self.constructor = yaml.SafeLoader("")
+        self.expanded = 0
+        self.active: set[int] = set()
+        self.done: dict[int, tuple[Any, int]] = {}
+
+    def location(self, mark: yaml.Mark) -> Location:
+        return Location(self.doc.path, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def convert(self, node: yaml.Node, key: Key) -> Any:
+        self.doc.values[key] = self.location(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.done:
+            # An alias: share the value already built, but count what it
+            # stands for, since every later stage walks the expanded tree.
+            value, size = self.done[id(node)]
+            self.expanded += size
+            if self.expanded > MAX_NODES:
+                raise _TooLarge(self.location(node.start_mark))
+            return value
+        if id(node) in self.active:
+            self.problems.error(self.location(node.start_mark), "an alias refers to itself")
+            return None
+        self.active.add(id(node))
+        before = self.expanded
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                value: Any = [self.convert(item, (*key, i)) for i, item in enumerate(node.value)]
+            else:
+                value = self.mapping(node, key)
+        finally:
+            self.active.discard(id(node))
+        self.expanded += 1
+        self.done[id(node)] = (value, self.expanded - before + len(node.value))
+        return value
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            self.problems.error(
+                self.location(node.start_mark), f"cannot read the value {node.value!r}: {reason}"
+            )
+            return None
+
+    def mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Location] = {}
+        for key_node, value_node in node.value:
+            where = self.location(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.error(where, "a key must be a plain word, not a list or mapping")
+                continue
+            name = str(key_node.value)
+            if name in first_seen:
+                self.problems.error(
+                    where,
+                    f"key '{name}' is given twice in this mapping "
+                    f"(first at line {first_seen[name].line}); only one can count",
+                )
+                continue
+            first_seen[name] = where
+            self.doc.keys[(*key, name)] = where
+            result[name] = self.convert(value_node, (*key, name))
+        return result
+
+
+class _TooLarge(Exception):
+    def __init__(self, location: Location) -> None:
+        self.location = location
+
+
+def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> YamlDocument | None:
+    """Read one YAML document; on a syntax error, record it and return None.
+
+    `line_offset` shifts reported lines, for YAML embedded further down a file
+    (front matter).
+    """
+    doc = YamlDocument(path=path, data=None)
+    try:
+        node = yaml.compose(text, Loader=_ComposeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = (
+            Location(path, mark.line + 1 + line_offset, mark.column + 1)
+            if mark is not None
+            else Location(path, 1 + line_offset)
+        )
+        problem = error.problem or "not valid YAML"
+        context = f" ({error.context})" if error.context else ""
+        problems.error(where, f"YAML syntax: {problem}{context}")
+        return None
+    except yaml.YAMLError as error:
+        problems.error(Location(path, 1 + line_offset), f"YAML syntax: {error}")
+        return None
+    if node is None:
+        return doc
+    converter = _Converter(doc, problems, line_offset)
+    try:
+        doc.data = converter.convert(node, ())
+    except _TooLarge as too_large:
+        problems.error(
+            too_large.location,
+            f"the document expands to more than {MAX_NODES:,} values "
+            "(aliases nested too deep?); refusing to read it",
+        )
+        return None
+    except RecursionError:
+        problems.error(Location(path, 1 + line_offset), "the document is nested too deeply to read")
+        return None
+    return doc
