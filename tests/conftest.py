@@ -1,0 +1,25 @@
+"""Shared fixtures: where the repository, its example site and the shared contract files are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CONFORMANCE = SHARED / "conformance"
+
+
+def load_conformance(name: str) -> dict:
+    """A conformance file of the contract; its absence is a failure, never a silent skip."""
+    path = CONFORMANCE / name
+    if not path.exists():
+        pytest.fail(f"the contract's conformance cases are missing: {path} (clone with shared/ beside the repository)")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
