@@ -119,15 +119,11 @@ def chart(analysed: ClaimAnalysis, labels: dict[int, str], chart_id: str) -> str
         )
         tick += step
     unit = analysed.claim.unit.text if analysed.claim.unit else ""
-    summary = "; ".join(
-        f"{row.label}, interval {formatting.interval(row.interval)}" for row in rows
-    )
+    summary = "; ".join(f"{row.label}, interval {formatting.interval(row.interval)}" for row in rows)
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">Each source\'s figure against the canonical figure'
         f"{' (' + escape(unit) + ')' if unit else ''}</title>"
-        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>'
-        + "".join(body)
-        + "</svg>"
+        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>' + "".join(body) + "</svg>"
     )

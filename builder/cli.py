@@ -45,7 +45,7 @@ def _github(root: Path, problem: Problem) -> str:
     )
 
 
-def report(root: Path, result: BuildResult, form: str = "text") -> None:
+def report(root: Path, result: BuildResult, form: str = "text", consequence: str = "nothing was written") -> None:
     problems = result.problems.sorted()
     if form == "json":
         data = [
@@ -64,8 +64,8 @@ def report(root: Path, result: BuildResult, form: str = "text") -> None:
     for problem in problems:
         click.echo(show(root, problem), err=form == "text")
     errors = result.problems.error_count
-    if errors:
-        click.echo(f"{errors} {'error' if errors == 1 else 'errors'}; nothing was written.", err=True)
+    if errors and form == "text":
+        click.echo(f"{errors} {'error' if errors == 1 else 'errors'}; {consequence}.", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,9 +76,7 @@ def main() -> None:
 
 @main.command("build")
 @ROOT_OPTION
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]"
-)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]")
 def build_command(root: Path, out: Path | None) -> None:
     """Validate, analyse and write the site."""
     out = out if out is not None else root / "site"
@@ -102,13 +100,17 @@ def build_command(root: Path, out: Path | None) -> None:
 @main.command("check")
 @ROOT_OPTION
 @click.option(
-    "--format", "form", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+    "--format",
+    "form",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
     help="text for people, github for workflow annotations, json for tools.",
 )
 def check_command(root: Path, form: str) -> None:
     """Validate the site's data; writes nothing."""
     result = check(root)
-    report(root, result, form)
+    report(root, result, form, consequence="fix them and check again")
     if not result.ok:
         sys.exit(1)
     if form == "text":

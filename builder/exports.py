@@ -54,7 +54,8 @@ def _variant(item: VariantAnalysis) -> dict[str, Any]:
         "computed_verdict": item.computed,
         "deviation": None if item.deviation is None else round(item.deviation, 6),
         "quote": item.variant.quote,
-        "quote_verified": None if item.variant.quote is None or item.source.text is None
+        "quote_verified": None
+        if item.variant.quote is None or item.source.text is None
         else item.variant.passage is not None,
         "note": item.variant.note,
     }

@@ -14,7 +14,7 @@ def number(value: float) -> str:
     if float(value).is_integer():
         text = f"{int(value):,}"
     else:
-        text = f"{value:,.{max(0, 3 - int(math.floor(math.log10(abs(value)))))}f}".rstrip("0").rstrip(".")
+        text = f"{value:,.{max(0, 3 - math.floor(math.log10(abs(value))))}f}".rstrip("0").rstrip(".")
     return text.replace("-", "−")
 
 

@@ -30,9 +30,7 @@ class Interval:
 
     @staticmethod
     def make(low: float, high: float, low_open: bool = False, high_open: bool = False) -> Interval:
-        return Interval(
-            tidy(low), tidy(high), low_open and not math.isinf(low), high_open and not math.isinf(high)
-        )
+        return Interval(tidy(low), tidy(high), low_open and not math.isinf(low), high_open and not math.isinf(high))
 
     @property
     def is_point(self) -> bool:

@@ -107,9 +107,7 @@ def _included_paths(root: Path, doc: YamlDocument, problems: Problems) -> list[s
     return found
 
 
-def _split_front_matter(
-    text: str, path: str, problems: Problems
-) -> tuple[YamlDocument | None, str, int]:
+def _split_front_matter(text: str, path: str, problems: Problems) -> tuple[YamlDocument | None, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         problems.error(Location(path), "a page starts with front matter: '---', 'title: ...', '---'")
@@ -164,4 +162,3 @@ def load_site(root: Path, problems: Problems) -> LoadedSite:
     if (root / "templates").is_dir():
         site.template_dir = root / "templates"
     return site
-

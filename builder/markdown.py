@@ -9,9 +9,10 @@ from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 
 _REF = re.compile(r"\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
 
@@ -69,6 +70,8 @@ def parser(raw_html: bool = False) -> MarkdownIt:
     """The shared parser. Raw HTML is off unless a trusted desk turns it on."""
     md = MarkdownIt("commonmark" if raw_html else "js-default", {"html": raw_html, "typographer": False})
     md.enable("table")
+    # Headings get ids, so that readers can link to a section of a page.
+    md.use(anchors_plugin, min_level=2, max_level=3)
     md.inline.ruler.before("link", "claim_ref", _claim_ref_rule)
     md.add_render_rule("claim_ref", _render_claim_ref)
     md.add_render_rule("text", _render_text)

@@ -71,7 +71,11 @@ def environment(template_dir: Path | None) -> Environment:
         deviation=formatting.deviation,
     )
     env.globals.update(
-        urls=urls, link=_link, markdown=_markdown, symbols=SYMBOLS, status_text=STATUS_TEXT,
+        urls=urls,
+        link=_link,
+        markdown=_markdown,
+        symbols=SYMBOLS,
+        status_text=STATUS_TEXT,
         verdict_text=VERDICT_TEXT,
     )
     return env
@@ -111,8 +115,11 @@ def passage_anchors(analysis: Analysis) -> tuple[dict[tuple[str, int], str], dic
     regions: dict[str, list[tuple[int, int, str]]] = {}
     for source_id, items in analysis.by_source.items():
         quoted = sorted(
-            ((item.variant.passage.start, item.variant.passage.end, item) for item in items
-             if item.variant.passage is not None),
+            (
+                (item.variant.passage.start, item.variant.passage.end, item)
+                for item in items
+                if item.variant.passage is not None
+            ),
             key=lambda entry: (entry[0], entry[1]),
         )
         merged: list[list[Any]] = []
@@ -144,8 +151,9 @@ def archived_html(source: Source, regions: list[tuple[int, int, str]]) -> Markup
             for start, end, anchor in raw_regions:
                 if start < offset + len(text) and end > offset:
                     first = start >= offset
-                    marks.append((max(start, offset) - offset, min(end, offset + len(text)) - offset,
-                                  anchor if first else None))
+                    marks.append(
+                        (max(start, offset) - offset, min(end, offset + len(text)) - offset, anchor if first else None)
+                    )
             token.meta = {**(token.meta or {}), "marks": marks}
         offset += len(text)
     return Markup(parser().renderer.render(tokens, parser().options, {}))
@@ -188,9 +196,7 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
     for topic, claims in analysis.by_topic.items():
         yield PageSpec(urls.topic(topic), "topic.html", {"topic": topic, "claims": claims})
     for originator, items in analysis.by_originator.items():
-        yield PageSpec(
-            urls.originator(originator), "originator.html", {"originator": originator, "items": items}
-        )
+        yield PageSpec(urls.originator(originator), "originator.html", {"originator": originator, "items": items})
     for page in site.pages:
         yield PageSpec(urls.page(page.name), "page.html", {"page": page})
 
@@ -219,4 +225,3 @@ def render_site(analysis: Analysis) -> dict[str, bytes]:
 
 def _static(name: str) -> bytes:
     return resources.files("builder").joinpath("static", name).read_bytes()
-

@@ -8,13 +8,13 @@ give the JSON Schema that editors' YAML language servers use.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StringConstraints
 
 Text = Annotated[str, StringConstraints(min_length=1, strict=True)]
 Id = Annotated[str, StringConstraints(min_length=1, strict=True)]
-DateValue = Union[date, StrictInt, Text]
+DateValue = date | StrictInt | Text
 
 
 class _Strict(BaseModel):
@@ -28,7 +28,7 @@ class RangeValue(_Strict):
     high: StrictInt | StrictFloat | None = None
 
 
-Value = Union[StrictInt, StrictFloat, Text, RangeValue]
+Value = StrictInt | StrictFloat | Text | RangeValue
 
 
 class SiteSpec(_Strict):

@@ -10,6 +10,7 @@ import difflib
 import re
 import typing
 from collections.abc import Iterable
+from copy import deepcopy
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -102,50 +103,107 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     path: list[Any] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_mapping or in_list:
             current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
-        else:
-            continue
-        path.append(part)
+            path.append(part)
     return tuple(path)
 
 
-def check_shape(
-    model: type[M], data: Any, doc: YamlDocument, prefix: Key, what: str, problems: Problems
-) -> M | None:
-    """`data` as `model`, or None with each mistake recorded at its place."""
+def _mapping_name(path: tuple[Any, ...], default: str) -> str:
+    """What an editor calls the mapping at `path` ("variant", "canonical figure")."""
+    for part in reversed(path):
+        if part in _MAPPING_NAMES:
+            return _MAPPING_NAMES[part]
+    return default
+
+
+_MAPPING_NAMES = {"variants": "variant", "canonical": "canonical figure", "value": "range"}
+
+
+def _droppable(model: type[BaseModel], data: Any, path: tuple[Any, ...], extra: bool) -> bool:
+    """Whether leaving out the key at `path` would leave a valid mapping (it is unknown or optional)."""
+    if not path or not isinstance(path[-1], str):
+        return False
+    known = _model_at(model, path[:-1])
+    field = known.model_fields.get(path[-1]) if known else None
+    return extra or (field is not None and not field.is_required())
+
+
+def _without(data: Any, paths: list[tuple[Any, ...]]) -> Any:
+    copy = deepcopy(data)
+    for path in paths:
+        parent = copy
+        for part in path[:-1]:
+            parent = parent[part]
+        parent.pop(path[-1], None)
+    return copy
+
+
+def check_shape(model: type[M], data: Any, doc: YamlDocument, prefix: Key, what: str, problems: Problems) -> M | None:
+    """`data` as `model`, or None, with each mistake recorded at its place.
+
+    When every mistake is an unknown or optional key, those keys are left out
+    and the rest is read, so that the checks after this one still run and a
+    single run reports every problem.
+    """
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        reported: set[tuple[Any, ...]] = set()
-        for detail in error.errors():
-            loc = tuple(detail["loc"])
-            if detail["type"] == "missing":
-                parent = _data_path(data, loc[:-1])
-                name = loc[-1]
-                problems.error(doc.at((*prefix, *parent)), f"{what} needs '{name}'")
-                continue
-            path = _data_path(data, loc)
-            if path in reported:
-                continue  # a value that fits no member of a union: say it once
-            reported.add(path)
-            if detail["type"] == "extra_forbidden":
-                name = str(path[-1])
-                known = _model_at(model, path[:-1])
-                hint = suggest(name, known.model_fields if known else ())
-                problems.error(doc.key_at((*prefix, *path)), f"unknown key '{name}' in {what}{hint}")
-                continue
-            field_name = next((p for p in reversed(path) if isinstance(p, str)), what)
-            expected = _EXPECTED.get(field_name) or _BY_TYPE.get(detail["type"]) or ""
-            if detail["type"] == "literal_error":
-                expected = f"one of {detail['ctx']['expected']}"
-            elif not expected or detail["type"] in ("greater_than_equal", "less_than"):
-                expected = detail["msg"][0].lower() + detail["msg"][1:]
-            value = detail.get("input")
-            problems.error(doc.at((*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
+        drop = _report(model, data, error, doc, prefix, what, problems)
+    if drop is None:
         return None
+    try:
+        return model.model_validate(_without(data, drop))
+    except ValidationError:
+        return None
+
+
+def _report(
+    model: type[BaseModel],
+    data: Any,
+    error: ValidationError,
+    doc: YamlDocument,
+    prefix: Key,
+    what: str,
+    problems: Problems,
+) -> list[tuple[Any, ...]] | None:
+    """Record each mistake; return the keys whose removal would mend them all, or None."""
+    reported: set[tuple[Any, ...]] = set()
+    drop: list[tuple[Any, ...]] | None = []
+    for detail in error.errors():
+        loc = tuple(detail["loc"])
+        if detail["type"] == "missing":
+            parent = _data_path(data, loc[:-1])
+            problems.error(doc.at((*prefix, *parent)), f"{_mapping_name(parent, what)} needs '{loc[-1]}'")
+            drop = None
+            continue
+        path = _data_path(data, loc)
+        if path in reported:
+            continue  # a value that fits no member of a union: say it once
+        reported.add(path)
+        extra = detail["type"] == "extra_forbidden"
+        if drop is not None and _droppable(model, data, path, extra):
+            drop.append(path)
+        else:
+            drop = None
+        if extra:
+            name = str(path[-1])
+            known = _model_at(model, path[:-1])
+            hint = suggest(name, known.model_fields if known else ())
+            where = _mapping_name(path[:-1], what)
+            problems.error(doc.key_at((*prefix, *path)), f"unknown key '{name}' in {where}{hint}")
+            continue
+        field_name = next((p for p in reversed(path) if isinstance(p, str)), what)
+        expected = _EXPECTED.get(field_name) or _BY_TYPE.get(detail["type"]) or ""
+        if detail["type"] == "literal_error":
+            expected = f"one of {detail['ctx']['expected']}"
+        elif not expected or detail["type"] in ("greater_than_equal", "less_than"):
+            expected = detail["msg"][0].lower() + detail["msg"][1:]
+        value = detail.get("input")
+        problems.error(doc.at((*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
+    return drop
 
 
 class _Validator:
@@ -167,9 +225,7 @@ class _Validator:
             return None
         if not isinstance(doc.data, dict) or not doc.data:
             kind = "empty" if not doc.data else "not a mapping"
-            self.problems.error(
-                Location(doc.path), f"{doc.path} is {kind}; it needs at least 'site:' with a 'title:'"
-            )
+            self.problems.error(Location(doc.path), f"{doc.path} is {kind}; it needs at least 'site:' with a 'title:'")
             return None
         top = check_shape(_Top, {k: None for k in doc.data}, doc, (), doc.path, self.problems)
         site = doc.data.get("site")
@@ -259,7 +315,9 @@ class _Validator:
             self.broken_ids.add(source_id)
             return
         if source_id in self.source_at:
-            self.problems.error(where, f"source id '{source_id}' is defined twice (first at {self.source_at[source_id]})")
+            self.problems.error(
+                where, f"source id '{source_id}' is defined twice (first at {self.source_at[source_id]})"
+            )
             return
         self.source_at[source_id] = where
         if spec.url is not None:
@@ -280,7 +338,8 @@ class _Validator:
             stem = path.rsplit("/", 1)[-1].removesuffix(".md")
             if path not in used and path.startswith(SOURCES_DIR + "/") and stem not in self.broken_ids:
                 self.problems.warning(
-                    Location(path), f"no source '{stem}' in the claims{suggest(stem, self.sources)}; this text is unused"
+                    Location(path),
+                    f"no source '{stem}' in the claims{suggest(stem, self.sources)}; this text is unused",
                 )
 
     # -- claims ------------------------------------------------------------
@@ -295,8 +354,14 @@ class _Validator:
             return None
 
     def figure(
-        self, doc: YamlDocument, key: Key, value: Any, unit: Unit | None, kind: str,
-        as_of: Any, according_to: str | None,
+        self,
+        doc: YamlDocument,
+        key: Key,
+        value: Any,
+        unit: Unit | None,
+        kind: str,
+        as_of: Any,
+        according_to: str | None,
     ) -> Figure | None:
         where = doc.at((*key, "value"))
         interval, text = None, None
@@ -349,7 +414,9 @@ class _Validator:
         )
         if canonical_spec.source is not None:
             self.known_source(canonical_spec.source, doc.at((*ckey, "source")))
-        variants = [self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind) for i, v in enumerate(spec.variants)]
+        variants = [
+            self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind) for i, v in enumerate(spec.variants)
+        ]
         if spec.note:
             self.check_refs(spec.note, doc.at((*key, "note")))
         if figure is None or None in variants or self.problems.error_count > errors_before:
@@ -375,7 +442,7 @@ class _Validator:
         figure = self.figure(doc, key, spec.value, unit, kind, spec.as_of, spec.according_to)
         if spec.verdict is not None and not spec.note:
             self.problems.error(
-                doc.at((*key, "verdict")), f"verdict '{spec.verdict}' needs a note: saying why the editors set it"
+                doc.at((*key, "verdict")), f"verdict '{spec.verdict}' needs a note saying why the editors set it"
             )
             ok = False
         if spec.note:
@@ -388,7 +455,7 @@ class _Validator:
                 near, score = closest_passage(spec.quote, source.text)
                 self.problems.error(
                     doc.at((*key, "quote")),
-                    f"quote not found in {source.text.path}; the closest passage ({score:.0f}% alike) is: \"{near}\"",
+                    f'quote not found in {source.text.path}; the closest passage ({score:.0f}% alike) is: "{near}"',
                 )
                 ok = False
         if figure is None or not ok:
@@ -402,7 +469,9 @@ class _Validator:
                 if other == spec.id:
                     self.problems.error(where, f"claim '{spec.id}' lists itself as related")
                 elif other not in self.claim_at and other not in self.broken_ids:
-                    self.problems.error(where, f"unknown claim '{other}' in related{suggest(other, self.claim_at)}")
+                    self.problems.error(
+                        where, f"unknown claim '{other}' in related{suggest(other, [*self.claim_at, *self.broken_ids])}"
+                    )
         self.check_slugs(claims)
 
     def check_slugs(self, claims: list[Claim]) -> None:
@@ -429,7 +498,9 @@ class _Validator:
             if ref.claim_id in self.claim_at or ref.claim_id in self.broken_ids:
                 continue
             at = where if line_offset is None else Location(where.path, line_offset + ref.line, ref.col + 1)
-            self.problems.error(at, f"unknown claim '[[{ref.claim_id}]]'{suggest(ref.claim_id, self.claim_at)}")
+            self.problems.error(
+                at, f"unknown claim '[[{ref.claim_id}]]'{suggest(ref.claim_id, [*self.claim_at, *self.broken_ids])}"
+            )
 
     def pages(self) -> list[Page]:
         pages = []
@@ -470,4 +541,3 @@ class _IncludedTop(BaseModel):
 def validate(loaded: LoadedSite, problems: Problems) -> Site | None:
     """The typed site, or None when any error was recorded."""
     return _Validator(loaded, problems).run()
-

@@ -95,9 +95,7 @@ class _Converter:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            self.problems.error(
-                self.location(node.start_mark), f"cannot read the value {node.value!r}: {reason}"
-            )
+            self.problems.error(self.location(node.start_mark), f"cannot read the value {node.value!r}: {reason}")
             return None
 
     def mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
@@ -158,8 +156,7 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     except _TooLarge as too_large:
         problems.error(
             too_large.location,
-            f"the document expands to more than {MAX_NODES:,} values "
-            "(aliases nested too deep?); refusing to read it",
+            f"the document expands to more than {MAX_NODES:,} values (aliases nested too deep?); refusing to read it",
         )
         return None
     except RecursionError:

@@ -1,0 +1,268 @@
+"""The example site of this repository, built end to end and read as a reader would.
+
+Pages are parsed with BeautifulSoup; the assertions follow what a reader sees
+(rows, links, verdict labels), never fragments of markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from builder.build import build
+from builder.quotes import fold
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build(REPO, out)
+    assert result.ok, [str(p) for p in result.problems.sorted()]
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(site: Path) -> dict:
+    return json.loads((site / "claims.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def claims_yaml() -> dict:
+    return yaml.safe_load((REPO / "claims.yaml").read_text(encoding="utf-8"))
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    path = site / url / "index.html" if not url.endswith(".html") else site / url
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def variant_rows(soup: BeautifulSoup) -> list:
+    return soup.select("table.variants tbody tr")
+
+
+def claim(data: dict, claim_id: str) -> dict:
+    return next(c for c in data["claims"] if c["id"] == claim_id)
+
+
+def test_every_claim_of_the_yaml_has_a_page_and_an_index_entry(site: Path, claims_yaml: dict) -> None:
+    index = page(site, "")
+    linked = {a["href"] for a in index.select("table.claims a")}
+    for entry in claims_yaml["claims"]:
+        soup = page(site, f"claims/{entry['id']}")
+        assert soup.h1.get_text(strip=True) == entry["title"]
+        assert f"claims/{entry['id']}/" in linked
+
+
+def test_casualty_page_lists_every_source_and_marks_the_ones_that_differ(site: Path, data: dict) -> None:
+    killed = claim(data, "dprk-killed")
+    rows = variant_rows(page(site, "claims/dprk-killed"))
+    assert len(rows) == len(killed["variants"]) >= 4
+    shown = [(row.th.a.get_text(strip=True), row.select_one(".verdict").get_text(" ", strip=True)) for row in rows]
+    verdicts = [verdict.split()[-1] for _, verdict in shown]
+    assert verdicts == [v["verdict"] for v in killed["variants"]]
+    # The real disagreements of the articles: an older Western count, the NIS count, Zelensky's two-thirds.
+    assert {"outdated", "differs"} <= set(verdicts)
+    assert killed["status"] == "disputed"
+    texts = [fold(row.select_one("td.figure").get_text(" ", strip=True)) for row in rows]
+    assert any(t.startswith("approximately 1,000") for t in texts)
+    assert any(t.startswith("approximately 300") for t in texts)
+
+
+def test_verdicts_are_told_by_text_and_symbol_not_colour_alone(site: Path) -> None:
+    for badge in page(site, "claims/dprk-killed").select(".verdict"):
+        symbol, word = badge.get_text(" ", strip=True).split(" ", 1)
+        assert word in {"matches", "consistent", "differs", "outdated", "misattributed"}
+        assert symbol and not symbol.isalnum()
+
+
+def test_each_quote_links_to_its_highlighted_passage(site: Path) -> None:
+    checked = 0
+    for claim_page in sorted((site / "claims").glob("*/index.html")):
+        soup = BeautifulSoup(claim_page.read_text(encoding="utf-8"), "html.parser")
+        for row in variant_rows(soup):
+            quote = row.select_one("td.quote q")
+            link = row.select_one("td.quote a")
+            if quote is None:
+                continue
+            assert link is not None, f"quote without a link on {claim_page}"
+            target, fragment = urldefrag(urljoin(claim_page.parent.as_uri() + "/", link["href"]))
+            source_page = Path(target.removeprefix("file://")) / "index.html"
+            source = BeautifulSoup(source_page.read_text(encoding="utf-8"), "html.parser")
+            mark = source.find(id=fragment)
+            assert mark is not None and mark.name == "mark"
+            # The passage may continue past the first mark when it spans emphasis or merges with another quote.
+            passage = "".join(m.get_text() for m in source.select("article.archived mark"))
+            assert fold(quote.get_text()) in fold(passage) or fold(quote.get_text()).startswith(fold(mark.get_text()))
+            checked += 1
+    assert checked >= 20
+
+
+def test_unit_conversion_agrees_for_the_kursk_incursion(site: Path, data: dict) -> None:
+    kursk = claim(data, "kursk-incursion-territory")
+    miles = next(v for v in kursk["variants"] if v["value_unit"] == "mi2")
+    assert (miles["verdict"], kursk["unit"]) == ("consistent", "km2")
+    assert miles["low"] == pytest.approx(1294.99, abs=0.01)
+    row = next(r for r in variant_rows(page(site, "claims/kursk-incursion-territory")) if "mi2" in r.get_text())
+    assert "converted to km2" in row.get_text(" ", strip=True)
+
+
+def test_launcher_type_disagreement_is_a_text_claim(site: Path, data: dict) -> None:
+    launchers = claim(data, "dprk-rocket-launchers-type")
+    assert launchers["kind"] == "text"
+    assert launchers["canonical"]["low"] is None and launchers["canonical"]["high"] is None
+    howitzers = [v for v in launchers["variants"] if "howitzer" in v["text"].lower()]
+    assert howitzers and all(v["verdict"] == "differs" for v in howitzers)
+    assert page(site, "claims/dprk-rocket-launchers-type").select_one("svg.chart") is None
+
+
+def test_containers_more_than_1000_against_thousands(data: dict) -> None:
+    containers = claim(data, "dprk-ammunition-containers")
+    by_text = {v["text"]: v for v in containers["variants"]}
+    assert by_text["thousands"]["verdict"] == "consistent"
+    assert containers["canonical"]["text"] == "more than 1,000"
+    assert containers["canonical"]["high"] is None
+
+
+def test_troops_total_about_11000_against_up_to_12000(data: dict) -> None:
+    troops = claim(data, "dprk-troops-total")
+    assert troops["canonical"]["low"] == 9900 and troops["canonical"]["high"] == 12100
+    up_to = next(v for v in troops["variants"] if v["text"] == "up to 12,000")
+    assert (up_to["low"], up_to["high"], up_to["verdict"]) == (0, 12000, "consistent")
+
+
+def test_claim_page_counts_independent_originators(site: Path, data: dict) -> None:
+    additional = claim(data, "dprk-troops-additional")
+    assert additional["originators"] < len(additional["variants"])
+    tally = page(site, "claims/dprk-troops-additional").select_one(".tally").get_text(" ", strip=True)
+    match = re.search(r"(\d+) independent originators?", tally)
+    assert match and int(match[1]) == additional["originators"]
+
+
+def test_chart_is_inline_svg_with_a_text_equivalent(site: Path, data: dict) -> None:
+    soup = page(site, "claims/dprk-killed")
+    svg = soup.select_one("figure svg.chart")
+    assert svg is not None and svg.get("role") == "img"
+    labelled = svg["aria-labelledby"].split()
+    description = soup.find(id=labelled[1]).get_text()
+    for variant in claim(data, "dprk-killed")["variants"]:
+        assert variant["text"] in description and variant["verdict"] in description
+    assert len(svg.select(".label")) == 1 + len(claim(data, "dprk-killed")["variants"])
+
+
+def test_discrepancies_rank_the_largest_deviation_first(site: Path, data: dict) -> None:
+    rows = page(site, "discrepancies").select("table.figures tbody tr")
+    expected = [
+        v
+        for c in data["claims"]
+        for v in c["variants"]
+        if v["verdict"] not in ("matches", "consistent", "incomparable")
+    ]
+    assert len(rows) == len(expected)
+    deviations = []
+    for row in rows:
+        text = row.select("td.num")[-1].get_text(strip=True)
+        deviations.append(None if text == "—" else float(text.strip("%+").replace("−", "-").replace(",", "")))
+    sizes = [abs(d) for d in deviations if d is not None]
+    assert sizes == sorted(sizes, reverse=True)
+    assert deviations.index(None) >= len(sizes) if None in deviations else True
+
+
+def test_source_page_links_back_to_each_figure_it_reported(site: Path, data: dict) -> None:
+    soup = page(site, "sources/eutoday-support-amid-ukraine-war")
+    linked = [a["href"] for a in soup.select("table.figures tbody th a")]
+    reported = [
+        c["id"] for c in data["claims"] for v in c["variants"] if v["source"] == "eutoday-support-amid-ukraine-war"
+    ]
+    assert sorted(h.split("/")[-2] for h in linked) == sorted(reported)
+
+
+def test_outlet_topic_and_originator_pages_gather_their_figures(site: Path, data: dict) -> None:
+    outlet = page(site, "outlets/eu-today")
+    assert len(outlet.select("table.figures tbody tr")) == sum(
+        1 for c in data["claims"] for v in c["variants"] if v["outlet"] == "EU Today"
+    )
+    topic = page(site, "topics/casualties")
+    titles = {a.get_text(strip=True) for a in topic.select("table.claims tbody a")}
+    assert titles == {c["title"] for c in data["claims"] if c["topic"] == "Casualties"}
+    jcs = [
+        v for c in data["claims"] for v in c["variants"] if v["according_to"] == "South Korea's Joint Chiefs of Staff"
+    ]
+    originator = page(site, "originators/south-korea-s-joint-chiefs-of-staff")
+    assert len(originator.select("table.figures tbody tr")) == len(jcs) > 1
+
+
+def test_narrative_pages_render_claim_references_as_links(site: Path, data: dict) -> None:
+    about = page(site, "about")
+    refs = about.select("a.claim-ref")
+    troops = next(a for a in refs if a["href"] == "../claims/dprk-troops-total/")
+    assert troops.get_text() == "about 11,000 soldiers"
+    labelled = next(a for a in refs if a["href"] == "../claims/dprk-killed/")
+    assert labelled.get_text() == "North Korean soldiers killed"
+    nav = [a.get_text(strip=True) for a in page(site, "").select("header nav a")]
+    assert nav[-2:] == ["About this site", "Methodology"]
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    for html_file in pages:
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.select("a[href], link[href]"):
+            href = element["href"]
+            if re.match(r"^[a-z]+:", href):
+                continue
+            assert not href.startswith("/"), f"absolute internal link {href} in {html_file}"
+            target, fragment = urldefrag(urljoin(html_file.as_uri(), href))
+            path = Path(target.removeprefix("file://"))
+            path = path / "index.html" if path.is_dir() else path
+            assert path.is_file(), f"{html_file.relative_to(site)} links to missing {href}"
+            if fragment:
+                linked = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+                assert linked.find(id=fragment), f"{html_file.relative_to(site)} links to missing #{fragment}"
+
+
+def test_claims_json_follows_the_contract(data: dict, claims_yaml: dict) -> None:
+    assert [c["id"] for c in data["claims"]] == [c["id"] for c in claims_yaml["claims"]]
+    for entry in data["claims"]:
+        assert {"id", "title", "topic", "unit", "status", "url", "canonical", "variants"} <= entry.keys()
+        assert {"text", "low", "high", "as_of", "according_to"} <= entry["canonical"].keys()
+        for variant in entry["variants"]:
+            assert {
+                "source",
+                "outlet",
+                "text",
+                "low",
+                "high",
+                "unit",
+                "value_unit",
+                "as_of",
+                "dated",
+                "verdict",
+                "deviation",
+                "quote_verified",
+            } <= variant.keys()
+            assert variant["unit"] == entry["unit"]
+            for end in ("low", "high"):
+                assert variant[end] is None or isinstance(variant[end], (int, float))
+            if variant["quote"]:
+                assert variant["quote_verified"] is True
+
+
+def test_build_output_has_no_script(site: Path) -> None:
+    for html_file in site.rglob("*.html"):
+        assert BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser").find("script") is None
+
+
+def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert build(REPO, again).ok
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
