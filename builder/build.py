@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateError, TemplateSyntaxError
+
 from builder.analysis import Analysis, analyse
 from builder.load import load_site
 from builder.model import Site
-from builder.problems import Problems
+from builder.problems import Location, Problems
 from builder.render import render_site
 from builder.validate import validate
 from builder.writer import WriteReport, check_output, write_site
@@ -46,6 +49,24 @@ class BuildResult:
         return not self.problems.has_errors
 
 
+def template_location(error: TemplateError, root: Path) -> Location:
+    """Where in a template a rendering failed: the innermost template frame of the traceback."""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return Location(_shown(Path(error.filename), root), error.lineno or 1)
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return Location(_shown(Path(frame.filename), root), frame.lineno or 1)
+    return Location("templates")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def check(root: Path, timings: Timings | None = None) -> BuildResult:
     """Load and validate, writing nothing."""
     result = BuildResult(Problems(), timings=timings or Timings())
@@ -64,7 +85,10 @@ def render(root: Path) -> BuildResult:
     with result.timings.stage("analyse"):
         result.analysis = analyse(result.site)
     with result.timings.stage("render"):
-        result.outputs = render_site(result.analysis)
+        try:
+            result.outputs = render_site(result.analysis)
+        except TemplateError as error:
+            result.problems.error(template_location(error, root), f"template: {error.message or error}")
     return result
 
 

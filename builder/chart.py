@@ -14,11 +14,11 @@ from builder import formatting
 from builder.analysis import ClaimAnalysis
 from builder.interval import Interval
 
-WIDTH = 480
-ROW = 34
+WIDTH = 400
+ROW = 36
 TOP = 8
 AXIS = 30
-LEFT, RIGHT = 8, 472
+LEFT, RIGHT = 8, 392
 
 SYMBOLS = {
     "matches": "●",
@@ -47,11 +47,10 @@ def _nice_step(span: float) -> float:
 
 def _domain(intervals: list[Interval]) -> tuple[float, float]:
     ends = [e for i in intervals for e in (i.low, i.high) if not math.isinf(e)]
-    low, high = min(ends), max(ends)
-    if 0 <= low <= high * 0.6:
-        low = 0.0
-    span = high - low or abs(high) * 0.2 or 1.0
-    return (low if low == 0 else low - span * 0.1), high + span * 0.12
+    # Counts start at zero, so that a 0.4% rounding difference looks as small as it is.
+    low, high = min(0.0, *ends), max(0.0, *ends)
+    span = high - low or 1.0
+    return (low if low == 0 else low - span * 0.1), (high if high == 0 else high + span * 0.12)
 
 
 def _bar(interval: Interval, y: float, scale: tuple[float, float], css: str) -> str:
@@ -100,7 +99,7 @@ def chart(analysed: ClaimAnalysis, labels: dict[int, str], chart_id: str) -> str
     )
     for number, row in enumerate(rows):
         y = TOP + ROW * number
-        body.append(f'<text class="label" x="{LEFT}" y="{y + 12}">{escape(row.label)}</text>')
+        body.append(f'<text class="label" x="{LEFT}" y="{y + 13}">{escape(row.label)}</text>')
         if row.interval is not None:
             body.append(_bar(row.interval, y + 24, scale, row.css))
         else:

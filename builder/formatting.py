@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import math
 
-from builder.interval import Interval
+from builder.interval import Interval, tidy
 
 
 def number(value: float) -> str:
     """`12100.0` as 12,100 and `0.125` as 0.125: thousands separated, no binary noise."""
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
+    value = tidy(value)
     if float(value).is_integer():
         text = f"{int(value):,}"
     else:
-        text = f"{value:,.{max(0, 3 - math.floor(math.log10(abs(value))))}f}".rstrip("0").rstrip(".")
+        text = f"{value:,.{max(0, 3 - math.floor(math.log10(abs(value))))}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
     return text.replace("-", "−")
 
 

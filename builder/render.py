@@ -159,6 +159,17 @@ def archived_html(source: Source, regions: list[tuple[int, int, str]]) -> Markup
     return Markup(parser().renderer.render(tokens, parser().options, {}))
 
 
+def chart_labels(analysed: ClaimAnalysis) -> dict[int, str]:
+    """Each variant's label in the chart: its outlet, or its source's id where sources of one outlet meet."""
+    sources_of: dict[str, set[str]] = {}
+    for item in analysed.variants:
+        sources_of.setdefault(item.source.outlet, set()).add(item.source.id)
+    return {
+        item.variant.index: item.source.outlet if len(sources_of[item.source.outlet]) == 1 else item.source.id
+        for item in analysed.variants
+    }
+
+
 def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
     """Every page of the site map, with the values its template needs."""
     site = analysis.site
@@ -167,7 +178,7 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
     yield PageSpec(urls.DISCREPANCIES, "discrepancies.html", {})
     yield PageSpec("404.html", "404.html", {})
     for analysed in analysis.claims:
-        labels = {item.variant.index: item.source.outlet for item in analysed.variants}
+        labels = chart_labels(analysed)
         yield PageSpec(
             urls.claim(analysed.claim.id),
             "claim.html",

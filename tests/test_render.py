@@ -1,0 +1,120 @@
+"""Rendering: site templates override the packaged ones, template mistakes are located, the chart draws each end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from builder import formatting
+from builder.analysis import analyse
+from builder.build import build, render
+from builder.chart import chart
+from builder.interval import INF, Interval
+from builder.render import chart_labels
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "desk"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("site", ".git", ".venv", "*.egg-info", "tests"))
+    return root
+
+
+def test_site_template_overrides_the_packaged_one(tmp_path: Path) -> None:
+    result = build(REPO, tmp_path / "out")
+    assert result.ok
+    footer = BeautifulSoup((tmp_path / "out" / "index.html").read_text(), "html.parser").select_one("footer")
+    assert footer is not None
+    assert (REPO / "templates" / "footer.html").read_text().strip().split("<p>")[1][:40] in str(footer)
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [("<p>{{ nothing_here }}</p>\n", "'nothing_here' is undefined"), ("\n<p>{% if %}</p>\n", "Expected an expression")],
+)
+def test_template_mistake_is_reported_at_its_line(example: Path, template: str, message: str) -> None:
+    (example / "templates" / "footer.html").write_text(template)
+    result = render(example)
+    problems = [str(p) for p in result.problems.sorted()]
+    line = template.count("\n", 0, template.index("{")) + 1
+    assert len(problems) == 1
+    assert problems[0].startswith(f"templates/footer.html:{line}:1: error: template: ")
+    assert message in problems[0]
+    assert result.outputs is None
+
+
+def test_data_is_never_rendered_as_a_template(example: Path) -> None:
+    claims = example / "claims.yaml"
+    claims.write_text(claims.read_text().replace("title: North Korean soldiers killed\n", "title: '{{7*7}} killed'\n"))
+    result = render(example)
+    assert result.outputs is not None
+    soup = BeautifulSoup(result.outputs["claims/dprk-killed/index.html"], "html.parser")
+    assert soup.h1.get_text() == "{{7*7}} killed"
+
+
+def _analysed_with(intervals: list[Interval]):
+    result = render(REPO)
+    assert result.analysis is not None
+    analysed = result.analysis.by_id["dprk-killed"]
+    variants = tuple(
+        type(item)(**{**item.__dict__, "interval": interval})
+        for item, interval in zip(analysed.variants, intervals, strict=False)
+    )
+    return type(analysed)(**{**analysed.__dict__, "variants": variants[: len(intervals)]})
+
+
+def test_chart_draws_points_open_ends_and_unbounded_ends() -> None:
+    analysed = _analysed_with([Interval(400, 400), Interval(300, INF, True), Interval(0, 500, False, True)])
+    svg = BeautifulSoup(chart(analysed, chart_labels(analysed), "c") or "", "html.parser")
+    rows = svg.select("text.label")
+    assert len(rows) == 4  # the canonical figure and three variants
+    assert len(svg.select("path.mark")) == 1  # the exact number is a diamond
+    assert len(svg.select("path.arrow")) == 1  # "more than 300" has no upper limit
+    assert len(svg.select("circle.end.open")) == 2  # (300 and 500)
+    assert svg.select_one("desc").get_text().count("interval") == 4
+
+
+def test_chart_labels_tell_apart_sources_of_one_outlet() -> None:
+    result = render(REPO)
+    assert result.analysis is not None
+    analysed = result.analysis.by_id["dprk-troops-additional"]
+    labels = chart_labels(analysed)
+    sources = {item.variant.index: item.source.id for item in analysed.variants}
+    assert len(set(sources.values())) < len(sources)  # one source reports it twice
+    assert len(set(labels.values())) == len(set(sources.values()))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(12100.0, "12,100"), (3300.0000000000005, "3,300"), (0.125, "0.125"), (-25.5, "−25.5"), (INF, "∞")],
+)
+def test_numbers_for_readers(value: float, text: str) -> None:
+    assert formatting.number(value) == text
+
+
+@pytest.mark.parametrize(
+    ("interval", "text"),
+    [
+        (Interval(9900, 12100), "[9,900, 12,100]"),
+        (Interval(1000, INF, True), "(1,000, ∞)"),
+        (Interval(0, 20, False, True), "[0, 20)"),
+        (Interval(400, 400), "400"),
+    ],
+)
+def test_intervals_for_readers(interval: Interval, text: str) -> None:
+    assert formatting.interval(interval) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.0909, "+9%"), (-0.2727, "−27%"), (-0.0039, "−0.4%"), (0.0, "0%")])
+def test_deviations_for_readers(value: float, text: str) -> None:
+    assert formatting.deviation(value) == text
+
+
+def test_analysis_is_pure_and_repeatable() -> None:
+    result = render(REPO)
+    assert result.site is not None and result.analysis is not None
+    assert analyse(result.site) == result.analysis
