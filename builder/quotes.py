@@ -77,5 +77,10 @@ def closest_passage(quote: str, text: ArchivedText) -> tuple[str, float]:
     alignment = fuzz.partial_ratio_alignment(needle, text.plain)
     if alignment is None:
         return "", 0.0
-    passage = text.plain[alignment.dest_start : alignment.dest_end]
-    return passage, alignment.score
+    start, end = alignment.dest_start, alignment.dest_end
+    # Widen to whole words, so that the editor sees words of the text, not fragments.
+    while start > 0 and not text.plain[start - 1].isspace():
+        start -= 1
+    while end < len(text.plain) and not text.plain[end].isspace():
+        end += 1
+    return text.plain[start:end].strip(), alignment.score

@@ -11,6 +11,7 @@ import re
 import typing
 from collections.abc import Iterable
 from copy import deepcopy
+from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from builder.model import Canonical, Claim, Figure, Page, Settings, Site, Source
 from builder.problems import Location, Problems
 from builder.quotes import ArchivedText, archive, closest_passage, find_quote
 from builder.units import Unit, classify, split_compound
+from builder.urls import slug
 from builder.values import FigureError, parse_value, written
 from builder.yamlsource import Key, YamlDocument
 
@@ -73,6 +75,10 @@ def _described(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, datetime):
+        return f"a date with a time ({value.isoformat(sep=' ')}); write the day alone"
+    if isinstance(value, date):
+        return value.isoformat()
     return repr(value)
 
 
@@ -216,6 +222,8 @@ class _Validator:
         self.claim_at: dict[str, Location] = {}
         self.broken_ids: set[str] = set()
         self.texts: dict[str, ArchivedText] = {}
+        self.named: dict[str, list[tuple[str, Location]]] = {"topic": [], "outlet": []}
+        """Topic and outlet names where they were written: each becomes a URL."""
 
     # -- files -------------------------------------------------------------
 
@@ -320,6 +328,7 @@ class _Validator:
             )
             return
         self.source_at[source_id] = where
+        self.named["outlet"].append((spec.outlet, doc.at((*key, "outlet"))))
         if spec.url is not None:
             self.check_url(spec.url, doc.at((*key, "url")), "url")
         published = self.date(spec.published, doc.at((*key, "published")))
@@ -336,11 +345,14 @@ class _Validator:
         used = {s.text.path for s in self.sources.values() if s.text is not None}
         for path in self.loaded.texts:
             stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-            if path not in used and path.startswith(SOURCES_DIR + "/") and stem not in self.broken_ids:
-                self.problems.warning(
-                    Location(path),
-                    f"no source '{stem}' in the claims{suggest(stem, self.sources)}; this text is unused",
-                )
+            if path in used or not path.startswith(SOURCES_DIR + "/") or stem in self.broken_ids:
+                continue
+            if stem in self.sources:
+                elsewhere = self.sources[stem].text
+                reason = f"source '{stem}' takes its text from {elsewhere.path if elsewhere else 'nowhere'}"
+            else:
+                reason = f"no source '{stem}' in the claims{suggest(stem, self.sources)}"
+            self.problems.warning(Location(path), f"{reason}; this text is unused")
 
     # -- claims ------------------------------------------------------------
 
@@ -364,6 +376,8 @@ class _Validator:
         according_to: str | None,
     ) -> Figure | None:
         where = doc.at((*key, "value"))
+        if isinstance(value, schema.RangeValue):
+            value = value.model_dump(exclude_none=True)
         interval, text = None, None
         if kind == "text" and isinstance(value, str):
             text = value
@@ -379,7 +393,7 @@ class _Validator:
                 return None
         return Figure(
             written=written(value) if not isinstance(value, str) else value,
-            raw=value if not isinstance(value, schema.RangeValue) else value.model_dump(),
+            raw=value,
             interval=interval,
             text=text,
             unit=unit,
@@ -404,6 +418,8 @@ class _Validator:
                 self.problems.error(id_at, f"claim id '{spec.id}' is defined twice (first at {self.claim_at[spec.id]})")
             else:
                 self.claim_at[spec.id] = id_at
+        if spec.topic:
+            self.named["topic"].append((spec.topic, doc.at((*key, "topic"))))
         unit = classify(spec.unit) if spec.unit else None
         canonical_spec = spec.canonical
         ckey = (*key, "canonical")
@@ -472,15 +488,10 @@ class _Validator:
                     self.problems.error(
                         where, f"unknown claim '{other}' in related{suggest(other, [*self.claim_at, *self.broken_ids])}"
                     )
-        self.check_slugs(claims)
+        self.check_slugs()
 
-    def check_slugs(self, claims: list[Claim]) -> None:
-        from builder.urls import slug
-
-        for what, names in (
-            ("topic", [(c.topic, c.location) for c in claims if c.topic]),
-            ("outlet", [(s.outlet, s.location) for s in self.sources.values()]),
-        ):
+    def check_slugs(self) -> None:
+        for what, names in self.named.items():
             seen: dict[str, str] = {}
             for name, where in names:
                 key = slug(name)
