@@ -86,7 +86,7 @@ def render(root: Path) -> BuildResult:
         result.analysis = analyse(result.site)
     with result.timings.stage("render"):
         try:
-            result.outputs = render_site(result.analysis)
+            result.outputs = render_site(result.analysis).outputs
         except TemplateError as error:
             result.problems.error(template_location(error, root), f"template: {error.message or error}")
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -50,18 +51,20 @@ def _render_claim_ref(self: Any, tokens: list[Token], idx: int, options: Any, en
 
 
 def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
-    """Text, with the highlighted passages of an archived source marked."""
+    """Text, with the quoted passages of an archived source marked and anchored."""
     token = tokens[idx]
-    marks: list[tuple[int, int, str | None]] | None = token.meta.get("marks") if token.meta else None
-    if not marks:
+    meta = token.meta or {}
+    marks: list[tuple[int, int]] = meta.get("marks", [])
+    anchors: list[tuple[int, str]] = meta.get("anchors", [])
+    if not marks and not anchors:
         return escapeHtml(token.content)
-    out, position = [], 0
-    for start, end, anchor in marks:
-        out.append(escapeHtml(token.content[position:start]))
-        attribute = f' id="{anchor}"' if anchor else ""
-        out.append(f"<mark{attribute}>{escapeHtml(token.content[start:end])}</mark>")
-        position = end
-    out.append(escapeHtml(token.content[position:]))
+    cuts = sorted({0, len(token.content), *(p for m in marks for p in m), *(a for a, _ in anchors)})
+    out = []
+    for start, end in itertools.pairwise(cuts):
+        out.extend(f'<span id="{name}" class="passage-anchor"></span>' for at, name in anchors if at == start)
+        piece = escapeHtml(token.content[start:end])
+        marked = any(s <= start and end <= e for s, e in marks)
+        out.append(f"<mark>{piece}</mark>" if marked else piece)
     return "".join(out)
 
 

@@ -36,7 +36,7 @@ class Source:
     published: Period | None
     author: str | None
     text: ArchivedText | None
-    location: Location
+    location: Location = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Figure:
     unit: Unit | None
     as_of: Period | None
     according_to: str | None
-    location: Location
+    location: Location = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Variant:
     """Where the quote stands in the source's archived text, when it has one."""
     verdict: EditorialVerdict | None
     note: str | None
-    location: Location
+    location: Location = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class Claim:
     note: str | None
     related: tuple[str, ...]
     variants: tuple[Variant, ...]
-    location: Location
+    location: Location = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Page:
     title: str
     order: float | None
     markdown: str
-    location: Location
+    location: Location = field(compare=False)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ package's defaults.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from importlib import resources
@@ -19,12 +20,13 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from builder import formatting, urls
+from builder import __version__, formatting, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
 from builder.exports import claims_json
-from builder.markdown import parser, text_segments
+from builder.markdown import claim_refs, parser
 from builder.model import Source
+from builder.passages import archived_html, passage_id
 
 STATUS_TEXT = {
     "agreed": "Every source's figure agrees with the canonical figure.",
@@ -47,11 +49,25 @@ VERDICT_TEXT = {
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page to render: where it goes, with which template and values."""
+    """One page to render: where it goes, with which template, and what it shows."""
 
     url: str
     template: str
-    values: dict[str, Any]
+    values: Callable[[], dict[str, Any]]
+    """The page's own template values, computed only when the page is rendered."""
+    depends: frozenset[str] | None
+    """The claims ("claim:<id>"), sources ("source:<id>") and pages ("page:<name>") it shows; None for all."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The output of a render, kept by `serve` so that the next render redoes only what changed."""
+
+    fingerprint: str
+    parts: dict[str, object]
+    """Each claim's analysis, source and page, by the keys of `PageSpec.depends`."""
+    depends: dict[str, frozenset[str] | None]
+    outputs: dict[str, bytes]
 
 
 def environment(template_dir: Path | None) -> Environment:
@@ -109,56 +125,6 @@ def figure_with_unit(analysed: ClaimAnalysis) -> str:
     return f"{figure.written} {analysed.claim.unit.text}"
 
 
-def passage_anchors(analysis: Analysis) -> tuple[dict[tuple[str, int], str], dict[str, list[tuple[int, int, str]]]]:
-    """Anchors for quoted passages: per variant, and per source the merged regions to mark."""
-    anchors: dict[tuple[str, int], str] = {}
-    regions: dict[str, list[tuple[int, int, str]]] = {}
-    for source_id, items in analysis.by_source.items():
-        quoted = sorted(
-            (
-                (item.variant.passage.start, item.variant.passage.end, item)
-                for item in items
-                if item.variant.passage is not None
-            ),
-            key=lambda entry: (entry[0], entry[1]),
-        )
-        merged: list[list[Any]] = []
-        for start, end, item in quoted:
-            if merged and start < merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-                merged[-1][2].append(item)
-            else:
-                merged.append([start, end, [item]])
-        regions[source_id] = []
-        for number, (start, end, members) in enumerate(merged, 1):
-            anchor = f"passage-{number}"
-            regions[source_id].append((start, end, anchor))
-            for item in members:
-                anchors[(item.claim_id, item.variant.index)] = anchor
-    return anchors, regions
-
-
-def archived_html(source: Source, regions: list[tuple[int, int, str]]) -> Markup:
-    """The archived text with every quoted passage marked and anchored."""
-    assert source.text is not None
-    tokens = parser().parse(source.text.markdown)
-    origins = source.text.origins
-    raw_regions = [(origins[start], origins[end - 1] + 1, anchor) for start, end, anchor in regions]
-    offset = 0
-    for token, text in text_segments(tokens):
-        if token is not None and token.type == "text":
-            marks = []
-            for start, end, anchor in raw_regions:
-                if start < offset + len(text) and end > offset:
-                    first = start >= offset
-                    marks.append(
-                        (max(start, offset) - offset, min(end, offset + len(text)) - offset, anchor if first else None)
-                    )
-            token.meta = {**(token.meta or {}), "marks": marks}
-        offset += len(text)
-    return Markup(parser().renderer.render(tokens, parser().options, {}))
-
-
 def chart_labels(analysed: ClaimAnalysis) -> dict[int, str]:
     """Each variant's label in the chart: its outlet, or its source's id where sources of one outlet meet."""
     sources_of: dict[str, set[str]] = {}
@@ -170,46 +136,96 @@ def chart_labels(analysed: ClaimAnalysis) -> dict[int, str]:
     }
 
 
+def _claim_keys(ids: Iterable[str]) -> set[str]:
+    return {f"claim:{claim_id}" for claim_id in ids}
+
+
+def _note_refs(analysed: ClaimAnalysis) -> set[str]:
+    notes = [analysed.claim.note or "", *(v.note or "" for v in analysed.claim.variants)]
+    return _claim_keys(ref.claim_id for note in notes if "[[" in note for ref in claim_refs(note))
+
+
 def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
-    """Every page of the site map, with the values its template needs."""
+    """Every page of the site map, with its values and what it depends on."""
     site = analysis.site
-    anchors, regions = passage_anchors(analysis)
-    yield PageSpec(urls.INDEX, "index.html", {})
-    yield PageSpec(urls.DISCREPANCIES, "discrepancies.html", {})
-    yield PageSpec("404.html", "404.html", {})
+    yield PageSpec(urls.INDEX, "index.html", dict, None)
+    yield PageSpec(urls.DISCREPANCIES, "discrepancies.html", dict, None)
+    yield PageSpec("404.html", "404.html", dict, frozenset())
     for analysed in analysis.claims:
-        labels = chart_labels(analysed)
+        claim = analysed.claim
+        source_ids = {item.source.id for item in analysed.variants} | {claim.canonical.source_id or ""}
         yield PageSpec(
-            urls.claim(analysed.claim.id),
+            urls.claim(claim.id),
             "claim.html",
-            {
-                "analysed": analysed,
-                "chart": Markup(chart(analysed, labels, "chart") or ""),
-                "anchors": anchors,
-                "canonical_source": site.sources.get(analysed.claim.canonical.source_id or ""),
-            },
+            partial(_claim_values, analysed, site.sources.get(claim.canonical.source_id or "")),
+            frozenset(
+                _claim_keys([claim.id, *analysed.related])
+                | {f"source:{s}" for s in source_ids if s}
+                | _note_refs(analysed)
+            ),
         )
     for source in site.sources.values():
+        items = analysis.by_source.get(source.id, ())
+        canonical_of = [analysis.by_id[c] for c in analysis.canonical_from.get(source.id, ())]
         yield PageSpec(
             urls.source(source.id),
             "source.html",
-            {
-                "source": source,
-                "items": analysis.by_source.get(source.id, ()),
-                "canonical_of": [analysis.by_id[c] for c in analysis.canonical_from.get(source.id, ())],
-                "archived": archived_html(source, regions.get(source.id, [])) if source.text else None,
-                "anchors": anchors,
-            },
+            partial(_source_values, source, items, canonical_of),
+            frozenset(
+                {f"source:{source.id}"}
+                | _claim_keys(i.claim_id for i in items)
+                | _claim_keys(c.claim.id for c in canonical_of)
+            ),
         )
     for outlet, sources in analysis.by_outlet.items():
         items = [item for s in sources for item in analysis.by_source.get(s.id, ())]
-        yield PageSpec(urls.outlet(outlet), "outlet.html", {"outlet": outlet, "sources": sources, "items": items})
+        yield PageSpec(
+            urls.outlet(outlet),
+            "outlet.html",
+            partial(dict, outlet=outlet, sources=sources, items=items),
+            frozenset({f"source:{s.id}" for s in sources} | _claim_keys(i.claim_id for i in items)),
+        )
     for topic, claims in analysis.by_topic.items():
-        yield PageSpec(urls.topic(topic), "topic.html", {"topic": topic, "claims": claims})
+        yield PageSpec(
+            urls.topic(topic),
+            "topic.html",
+            partial(dict, topic=topic, claims=claims),
+            frozenset(_claim_keys(c.claim.id for c in claims)),
+        )
     for originator, items in analysis.by_originator.items():
-        yield PageSpec(urls.originator(originator), "originator.html", {"originator": originator, "items": items})
+        yield PageSpec(
+            urls.originator(originator),
+            "originator.html",
+            partial(dict, originator=originator, items=items),
+            frozenset(_claim_keys(i.claim_id for i in items) | {f"source:{i.source.id}" for i in items}),
+        )
     for page in site.pages:
-        yield PageSpec(urls.page(page.name), "page.html", {"page": page})
+        yield PageSpec(
+            urls.page(page.name),
+            "page.html",
+            partial(dict, page=page),
+            frozenset({f"page:{page.name}"} | _claim_keys(ref.claim_id for ref in claim_refs(page.markdown))),
+        )
+
+
+def _claim_values(analysed: ClaimAnalysis, canonical_source: Source | None) -> dict[str, Any]:
+    return {
+        "analysed": analysed,
+        "chart": Markup(chart(analysed, chart_labels(analysed), "chart") or ""),
+        "canonical_source": canonical_source,
+    }
+
+
+def _source_values(
+    source: Source, items: tuple[VariantAnalysis, ...], canonical_of: list[ClaimAnalysis]
+) -> dict[str, Any]:
+    passages = [item.variant.passage for item in items if item.variant.passage is not None]
+    return {
+        "source": source,
+        "items": items,
+        "canonical_of": canonical_of,
+        "archived": archived_html(source.text, passages) if source.text else None,
+    }
 
 
 def verdict_counts(items: tuple[VariantAnalysis, ...] | list[VariantAnalysis]) -> dict[str, int]:
@@ -219,19 +235,65 @@ def verdict_counts(items: tuple[VariantAnalysis, ...] | list[VariantAnalysis]) -
     return dict(sorted(counts.items()))
 
 
-def render_site(analysis: Analysis) -> dict[str, bytes]:
-    """Every output file by its path in the output folder."""
+def _parts(analysis: Analysis) -> dict[str, object]:
+    parts: dict[str, object] = {f"claim:{c.claim.id}": c for c in analysis.claims}
+    parts.update({f"source:{s.id}": s for s in analysis.site.sources.values()})
+    parts.update({f"page:{p.name}": p for p in analysis.site.pages})
+    return parts
+
+
+def fingerprint(analysis: Analysis) -> str:
+    """What every page shows: settings, navigation, templates, the package version."""
+    site = analysis.site
+    digest = hashlib.sha256(repr((__version__, site.settings, [(p.name, p.title) for p in site.pages])).encode())
+    for folder in (site.template_dir, Path(str(resources.files("builder").joinpath("templates")))):
+        if folder is not None and folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendered:
+    """Every output file by its path; with `previous`, only the pages that show something changed are redone."""
     env = environment(analysis.site.template_dir)
-    env.globals.update(verdict_counts=verdict_counts, figure_with_unit=figure_with_unit, isinf=math.isinf)
+    env.globals.update(
+        verdict_counts=verdict_counts, figure_with_unit=figure_with_unit, isinf=math.isinf, passage_id=passage_id
+    )
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
+    parts = _parts(analysis)
+    mark = fingerprint(analysis)
+    if previous is not None and previous.fingerprint == mark:
+        changed = {k for k in parts.keys() | previous.parts.keys() if parts.get(k) != previous.parts.get(k)}
+    else:
+        previous, changed = None, set()
     outputs: dict[str, bytes] = {}
+    depends: dict[str, frozenset[str] | None] = {}
     for spec in page_specs(analysis):
+        path = urls.file_of(spec.url)
+        depends[path] = spec.depends
+        if previous is not None and path in previous.outputs and not _touched(spec, previous, changed):
+            outputs[path] = previous.outputs[path]
+            continue
         template = env.get_template(spec.template)
-        html = template.render({**common, **spec.values, "page_url": spec.url})
-        outputs[urls.file_of(spec.url)] = html.encode("utf-8")
-    outputs[urls.CLAIMS_JSON] = claims_json(analysis)
+        html = template.render({**common, **spec.values(), "page_url": spec.url})
+        outputs[path] = html.encode("utf-8")
+    if previous is None or changed:
+        outputs[urls.CLAIMS_JSON] = claims_json(analysis)
+    else:
+        outputs[urls.CLAIMS_JSON] = previous.outputs[urls.CLAIMS_JSON]
     outputs[urls.STYLESHEET] = _static("style.css")
-    return outputs
+    return Rendered(mark, parts, depends, outputs)
+
+
+def _touched(spec: PageSpec, previous: Rendered, changed: set[str]) -> bool:
+    """Whether a page shows anything that changed, now or in the previous build."""
+    if not changed:
+        return False
+    before = previous.depends.get(urls.file_of(spec.url), frozenset())
+    if spec.depends is None or before is None:
+        return True
+    return not changed.isdisjoint(spec.depends | before)
 
 
 def _static(name: str) -> bytes:

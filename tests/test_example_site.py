@@ -95,11 +95,12 @@ def test_each_quote_links_to_its_highlighted_passage(site: Path) -> None:
             target, fragment = urldefrag(urljoin(claim_page.parent.as_uri() + "/", link["href"]))
             source_page = Path(target.removeprefix("file://")) / "index.html"
             source = BeautifulSoup(source_page.read_text(encoding="utf-8"), "html.parser")
-            mark = source.find(id=fragment)
-            assert mark is not None and mark.name == "mark"
-            # The passage may continue past the first mark when it spans emphasis or merges with another quote.
-            passage = "".join(m.get_text() for m in source.select("article.archived mark"))
-            assert fold(quote.get_text()) in fold(passage) or fold(quote.get_text()).startswith(fold(mark.get_text()))
+            anchor = source.find(id=fragment)
+            assert anchor is not None and anchor.find_parent("article", class_="archived") is not None
+            # The passage starts at the anchor and is highlighted.
+            assert anchor.next_sibling is not None and anchor.next_sibling.name == "mark"
+            following = "".join(s for s in anchor.find_all_next(string=True))
+            assert fold(following).startswith(fold(quote.get_text()))
             checked += 1
     assert checked >= 20
 
