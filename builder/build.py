@@ -15,7 +15,7 @@ from builder.analysis import Analysis, analyse
 from builder.load import load_site
 from builder.model import Site
 from builder.problems import Location, Problems
-from builder.render import render_site
+from builder.render import Rendered, render_site
 from builder.validate import validate
 from builder.writer import WriteReport, check_output, write_site
 
@@ -77,27 +77,44 @@ def check(root: Path, timings: Timings | None = None) -> BuildResult:
     return result
 
 
-def render(root: Path) -> BuildResult:
-    """Everything but the write: the output files, in memory."""
+def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, Rendered | None]:
+    """Everything but the write: the output files, in memory, redoing only what changed since `previous`."""
     result = check(root)
     if result.site is None:
-        return result
+        return result, None
     with result.timings.stage("analyse"):
         result.analysis = analyse(result.site)
     with result.timings.stage("render"):
         try:
-            result.outputs = render_site(result.analysis).outputs
+            rendered = render_site(result.analysis, previous)
         except TemplateError as error:
             result.problems.error(template_location(error, root), f"template: {error.message or error}")
-    return result
+            return result, None
+    result.outputs = rendered.outputs
+    return result, rendered
 
 
 def build(root: Path, out: Path) -> BuildResult:
     """Build the site at `root` into `out`; on any problem, `out` is left as it was."""
-    check_output(out, protected=(root, root / "content", root / "templates"))
-    result = render(root)
-    if result.outputs is None:
+    return Session(root, out).build()
+
+
+class Session:
+    """One site built again and again (by `serve`), each build redoing only what changed since the last good one."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root = root
+        self.out = out
+        self.protected = (root, root / "content", root / "templates")
+        self.last: Rendered | None = None
+
+    def build(self) -> BuildResult:
+        check_output(self.out, self.protected)
+        result, rendered = render(self.root, self.last)
+        if rendered is None or result.outputs is None:
+            return result
+        with result.timings.stage("write"):
+            known = self.last.outputs if self.last else None
+            result.report = write_site(result.outputs, self.out, self.protected, known)
+        self.last = rendered
         return result
-    with result.timings.stage("write"):
-        result.report = write_site(result.outputs, out, protected=(root, root / "content", root / "templates"))
-    return result

@@ -97,6 +97,21 @@ def build_command(root: Path, out: Path | None) -> None:
     )
 
 
+@main.command("serve")
+@ROOT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port (or the next free one)."
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve_command(root: Path, host: str, port: int, out: Path | None, open_browser: bool) -> None:
+    """Build, serve and rebuild on every change, reloading the browser."""
+    from builder.serve import serve
+
+    serve(root, out if out is not None else root / "site", host, port, open_browser)
+
+
 @main.command("check")
 @ROOT_OPTION
 @click.option(

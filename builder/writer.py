@@ -57,8 +57,17 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_site(outputs: dict[str, bytes], out: Path, protected: tuple[Path, ...] = ()) -> WriteReport:
-    """Make `out` hold exactly `outputs` (plus the marker)."""
+def write_site(
+    outputs: dict[str, bytes],
+    out: Path,
+    protected: tuple[Path, ...] = (),
+    known: dict[str, bytes] | None = None,
+) -> WriteReport:
+    """Make `out` hold exactly `outputs` (plus the marker).
+
+    `known` is what this process wrote last time; files it already holds with
+    the same bytes are not read back from disk.
+    """
     check_output(out, protected)
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).exists():
@@ -66,6 +75,9 @@ def write_site(outputs: dict[str, bytes], out: Path, protected: tuple[Path, ...]
     written, unchanged = [], 0
     for relative, data in sorted(outputs.items()):
         path = out / relative
+        if known is not None and known.get(relative) == data and path.is_file():
+            unchanged += 1
+            continue
         try:
             if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
                 unchanged += 1
@@ -74,13 +86,20 @@ def write_site(outputs: dict[str, bytes], out: Path, protected: tuple[Path, ...]
             pass
         _atomic_write(path, data)
         written.append(relative)
-    removed = []
-    for path in sorted(out.rglob("*"), reverse=True):
-        relative = path.relative_to(out).as_posix()
-        if path.is_dir():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif relative != MARKER and relative not in outputs:
-            path.unlink()
-            removed.append(relative)
-    return WriteReport(tuple(written), unchanged, tuple(sorted(removed)))
+    stale = sorted(set(known) - set(outputs)) if known is not None else _stale(out, outputs)
+    for relative in stale:
+        (out / relative).unlink(missing_ok=True)
+    if stale:
+        _remove_empty_folders(out)
+    return WriteReport(tuple(written), unchanged, tuple(stale))
+
+
+def _stale(out: Path, outputs: dict[str, bytes]) -> list[str]:
+    found = (path.relative_to(out).as_posix() for path in out.rglob("*") if not path.is_dir())
+    return sorted(relative for relative in found if relative != MARKER and relative not in outputs)
+
+
+def _remove_empty_folders(out: Path) -> None:
+    for path in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
+        if not any(path.iterdir()):
+            path.rmdir()

@@ -38,7 +38,7 @@ def test_site_template_overrides_the_packaged_one(tmp_path: Path) -> None:
 )
 def test_template_mistake_is_reported_at_its_line(example: Path, template: str, message: str) -> None:
     (example / "templates" / "footer.html").write_text(template)
-    result = render(example)
+    result, _ = render(example)
     problems = [str(p) for p in result.problems.sorted()]
     line = template.count("\n", 0, template.index("{")) + 1
     assert len(problems) == 1
@@ -50,14 +50,14 @@ def test_template_mistake_is_reported_at_its_line(example: Path, template: str, 
 def test_data_is_never_rendered_as_a_template(example: Path) -> None:
     claims = example / "claims.yaml"
     claims.write_text(claims.read_text().replace("title: North Korean soldiers killed\n", "title: '{{7*7}} killed'\n"))
-    result = render(example)
+    result, _ = render(example)
     assert result.outputs is not None
     soup = BeautifulSoup(result.outputs["claims/dprk-killed/index.html"], "html.parser")
     assert soup.h1.get_text() == "{{7*7}} killed"
 
 
 def _analysed_with(intervals: list[Interval]):
-    result = render(REPO)
+    result, _ = render(REPO)
     assert result.analysis is not None
     analysed = result.analysis.by_id["dprk-killed"]
     variants = tuple(
@@ -79,7 +79,7 @@ def test_chart_draws_points_open_ends_and_unbounded_ends() -> None:
 
 
 def test_chart_labels_tell_apart_sources_of_one_outlet() -> None:
-    result = render(REPO)
+    result, _ = render(REPO)
     assert result.analysis is not None
     analysed = result.analysis.by_id["dprk-troops-additional"]
     labels = chart_labels(analysed)
@@ -115,6 +115,6 @@ def test_deviations_for_readers(value: float, text: str) -> None:
 
 
 def test_analysis_is_pure_and_repeatable() -> None:
-    result = render(REPO)
+    result, _ = render(REPO)
     assert result.site is not None and result.analysis is not None
     assert analyse(result.site) == result.analysis

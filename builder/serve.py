@@ -1,0 +1,355 @@
+"""`factsheet serve`: build, serve the output on loopback, rebuild on every save, reload the open tab.
+
+The browser side is livereload's: its `livereload.js` and its websocket
+protocol (hello, then reload). The server side is ours, because the
+`livereload` package's own server misses rename-saves, drops reloads that
+come within 3 s of each other, rebuilds nothing while no browser is
+connected, serves the current folder when given no root, and accepts any
+Origin on its websocket and anyone on `/forcereload`. Here `watchfiles`
+sees every kind of save, the build runs on every batch of changes, and
+only the output folder is ever served, to this machine's own pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import json
+import logging
+import mimetypes
+import signal
+import socket
+import time
+import webbrowser
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html import escape
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from tornado import httpserver, netutil, web, websocket
+
+from builder.build import BuildResult, Session
+from builder.problems import Problem
+from builder.writer import OutputError
+
+SCRIPT_PATH = "/livereload.js"
+SOCKET_PATH = "/livereload"
+PROTOCOL = "http://livereload.com/protocols/official-7"
+IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv"})
+SITE_SUFFIXES = frozenset({".yaml", ".yml", ".md"})
+IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
+
+
+@dataclass
+class Preview:
+    """What the server shows: the output folder, and the problems of the last build if it failed."""
+
+    root: Path
+    out: Path
+    port: int
+    session: Session
+    problems: list[Problem] | None = None
+    sockets: set[ReloadSocket] = field(default_factory=set)
+    log: Callable[[str], None] = print
+
+    def host_allowed(self, host: str) -> bool:
+        """Only IP addresses and `localhost` on our port: a DNS name may be a rebinding attack."""
+        name, _, port = host.rpartition(":")
+        if not name or port != str(self.port):
+            return False
+        name = name.strip("[]").lower()
+        if name == "localhost":
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+
+    def reload(self, path: str) -> None:
+        message = json.dumps({"command": "reload", "path": path, "liveCSS": True, "liveImg": True})
+        for socket_ in list(self.sockets):
+            try:
+                socket_.write_message(message)
+            except websocket.WebSocketClosedError:
+                self.sockets.discard(socket_)
+
+
+class _Guarded(web.RequestHandler):
+    """Refuses requests that name another host, and lets nothing be cached."""
+
+    preview: Preview
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def prepare(self) -> None:
+        if not self.preview.host_allowed(self.request.host):
+            raise web.HTTPError(403, "unknown host")
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
+
+class ScriptHandler(_Guarded):
+    """livereload's own browser script, unchanged."""
+
+    def get(self) -> None:
+        script = resources.files("livereload").joinpath("vendors", "livereload.js").read_bytes()
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.finish(script)
+
+
+class SiteHandler(_Guarded):
+    """Files under the output folder only; a folder's URL serves its index.html; no listings."""
+
+    def head(self, path: str) -> None:
+        self.get(path, include_body=False)
+
+    def get(self, path: str, include_body: bool = True) -> None:
+        preview = self.preview
+        target = resolve(preview.out, path)
+        is_page = path == "" or path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+        if preview.problems is not None and is_page:
+            return self._html(error_page(preview.problems), 200, include_body)
+        if target is None:
+            if path and not path.endswith("/") and resolve(preview.out, path + "/"):
+                return self.redirect("/" + path + "/")
+            missing = resolve(preview.out, "404.html")
+            body = missing.read_bytes() if missing else b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+            return self._html(body, 404, include_body)
+        data = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            return self._html(data, 200, include_body)
+        self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+        self.set_status(200)
+        self.finish(data if include_body else None)
+
+    def _html(self, body: bytes, status: int, include_body: bool) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(inject_script(body, self.preview.port) if include_body else None)
+
+
+class ReloadSocket(websocket.WebSocketHandler):
+    """livereload's protocol: the page says hello, we say hello, then we send reloads."""
+
+    preview: Preview
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def prepare(self) -> None:
+        if not self.preview.host_allowed(self.request.host):
+            raise web.HTTPError(403, "unknown host")
+
+    def check_origin(self, origin: str) -> bool:
+        """Only the preview's own pages may listen, never a page from elsewhere."""
+        parts = urlsplit(origin)
+        return parts.scheme == "http" and parts.netloc == self.request.host and self.preview.host_allowed(parts.netloc)
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            command = json.loads(message).get("command")
+        except (ValueError, AttributeError):
+            return
+        if command == "hello":
+            self.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL], "serverName": "factsheet"}))
+        elif command == "info":
+            self.preview.sockets.add(self)
+
+    def on_close(self) -> None:
+        self.preview.sockets.discard(self)
+
+
+def resolve(out: Path, path: str) -> Path | None:
+    """The file a URL path names inside `out`, or None; never anything outside it."""
+    if "\\" in path or "\0" in path or path.startswith("/") or ".." in path.split("/"):
+        return None
+    candidate = out / path
+    if path == "" or path.endswith("/"):
+        candidate = candidate / "index.html"
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not real.is_relative_to(out.resolve()) or not real.is_file():
+        return None
+    return real
+
+
+def inject_script(body: bytes, port: int) -> bytes:
+    """The reload script goes into pages only as they are served; `build` never writes it."""
+    tag = f'<script src="{SCRIPT_PATH}?port={port}"></script>'.encode()
+    head_end = body.find(b"</head>")
+    return body[:head_end] + tag + body[head_end:] if head_end >= 0 else body + tag
+
+
+def error_page(problems: list[Problem]) -> bytes:
+    """The problems of the last build, as `factsheet check` prints them."""
+    items = "".join(f"<li><code>{escape(str(problem))}</code></li>" for problem in problems)
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width, initial-scale=1'>"
+        "<title>Build failed · factsheet</title>"
+        "<style>body{font:1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
+        "h1{color:#a3161a}li{margin:.5rem 0}code{white-space:pre-wrap}</style></head><body>"
+        "<h1>The site could not be built</h1>"
+        "<p>The last good version is kept. Fix these and save: this page reloads by itself.</p>"
+        f"<ol class=problems>{items}</ol></body></html>"
+    ).encode()
+
+
+def relevant(root: Path, out: Path) -> Callable[[object, str], bool]:
+    """Which changed files call for a rebuild: the site's data, pages and templates; not the output,
+    not editors' scratch files (vim's `4913`, `.swp`, sed's temporary files)."""
+    root, out = root.resolve(), out.resolve()
+
+    def accept(_change: object, path: str) -> bool:
+        file = Path(path)
+        if file.is_relative_to(out) or not file.is_relative_to(root):
+            return False
+        parts = file.relative_to(root).parts
+        if not parts or any(part in IGNORED_FOLDERS or part.startswith(".") for part in parts):
+            return False
+        name = parts[-1]
+        if name.endswith(IGNORED_SUFFIXES) or name.startswith("#"):
+            return False
+        return parts[0] == "templates" or file.suffix in SITE_SUFFIXES
+
+    return accept
+
+
+def describe(paths: Iterable[str], root: Path) -> str:
+    names = sorted({Path(p).resolve().relative_to(root.resolve()).as_posix() for p in paths})
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def bind(host: str, port: int, tries: int = 20) -> tuple[list[socket.socket], int]:
+    """Sockets on the first free port from `port`; a busy port is said aloud, not a traceback."""
+    for candidate in range(port, port + tries):
+        try:
+            return netutil.bind_sockets(candidate, address=host), candidate
+        except OSError as error:
+            if error.errno not in (errno.EADDRINUSE, errno.EACCES):
+                raise click.ClickException(f"cannot listen on {host}:{candidate}: {error.strerror}") from None
+            click.echo(f"Port {candidate} is busy.", err=True)
+    raise click.ClickException(f"no free port from {port} to {port + tries - 1}; choose one with --port")
+
+
+class Server:
+    def __init__(self, root: Path, out: Path, host: str, port: int) -> None:
+        self.root, self.out, self.host = root, out, host
+        self.sockets, self.port = bind(host, port)
+        self.preview = Preview(root, out, self.port, Session(root, out))
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-build")
+
+    @property
+    def url(self) -> str:
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{shown}:{self.port}/"
+
+    def rebuild(self, what: str) -> BuildResult | None:
+        """One build; its result is reported in one line, or with its problems."""
+        start = time.perf_counter()
+        try:
+            result = self.preview.session.build()
+        except OutputError as error:
+            click.echo(f"error: {error}", err=True)
+            return None
+        took = (time.perf_counter() - start) * 1000
+        if not result.ok:
+            click.echo(f"{what}: the build failed in {took:.0f} ms; the last good site is kept:", err=True)
+            for problem in result.problems.sorted():
+                click.echo(f"  {problem}", err=True)
+            return result
+        report = result.report
+        assert report is not None
+        click.echo(f"{what}: {len(report.written)} written, {len(report.removed)} removed, in {took:.0f} ms")
+        return result
+
+    def after(self, result: BuildResult | None) -> None:
+        """Show the outcome in the open tabs: the error page, or the pages that changed."""
+        if result is None:
+            return
+        was_failing = self.preview.problems is not None
+        if not result.ok:
+            self.preview.problems = result.problems.sorted()
+            self.preview.reload("*")
+            return
+        self.preview.problems = None
+        written = result.report.written if result.report else ()
+        if written or was_failing:
+            pages = [p for p in written if p.endswith(".html")]
+            self.preview.reload("/" + pages[0] if pages and not was_failing else "*")
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        from watchfiles import awatch
+
+        loop = asyncio.get_running_loop()
+        accept = relevant(self.root, self.out)
+        # `step` waits this long for more changes before the batch ends, so a
+        # rename-save or a `git checkout` of many files is one rebuild.
+        async for changes in awatch(self.root, watch_filter=accept, debounce=1000, step=60, stop_event=stop):
+            what = describe((path for _, path in changes), self.root)
+            result = await loop.run_in_executor(self.executor, self.rebuild, f"changed {what}")
+            self.after(result)
+
+    async def run(self, open_browser: bool) -> None:
+        self.after(self.rebuild("initial build"))
+        app = web.Application(
+            [
+                (SOCKET_PATH, ReloadSocket, {"preview": self.preview}),
+                (SCRIPT_PATH, ScriptHandler, {"preview": self.preview}),
+                (r"/(.*)", SiteHandler, {"preview": self.preview}),
+            ],
+            websocket_ping_interval=20,
+        )
+        server = httpserver.HTTPServer(app, xheaders=False)
+        server.add_sockets(self.sockets)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        click.echo(f"Serving {self.out} at {self.url} (Ctrl-C to stop)")
+        if open_browser:
+            webbrowser.open(self.url)
+        watcher = asyncio.create_task(self.watch(stop))
+        await stop.wait()
+        server.stop()
+        for socket_ in list(self.preview.sockets):
+            socket_.close()
+        await server.close_all_connections()
+        await watcher
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def serve(root: Path, out: Path, host: str, port: int, open_browser: bool) -> None:
+    # One line per rebuild is the log; tornado's line per request would drown it.
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    if not _is_loopback(host):
+        click.echo(f"warning: serving on {host}: other machines on the network can read this preview.", err=True)
+    server = Server(root, out, host, port)
+    asyncio.run(server.run(open_browser))
+    click.echo("Stopped.")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
