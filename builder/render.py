@@ -8,10 +8,9 @@ package's defaults.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -70,8 +69,13 @@ class Rendered:
     outputs: dict[str, bytes]
 
 
+@lru_cache(maxsize=8)
 def environment(template_dir: Path | None) -> Environment:
-    """Autoescaping is on for every template, whatever its name, so no data can inject markup."""
+    """Autoescaping is on for every template, whatever its name, so no data can inject markup.
+
+    One environment per template folder and process, so that a rebuild does not compile the
+    templates again; jinja reloads a template whose file changed.
+    """
     loaders = [FileSystemLoader(template_dir)] if template_dir else []
     env = Environment(
         loader=ChoiceLoader([*loaders, PackageLoader("builder", "templates")]),
@@ -93,6 +97,9 @@ def environment(template_dir: Path | None) -> Environment:
         symbols=SYMBOLS,
         status_text=STATUS_TEXT,
         verdict_text=VERDICT_TEXT,
+        verdict_counts=verdict_counts,
+        figure_with_unit=figure_with_unit,
+        passage_id=passage_id,
     )
     return env
 
@@ -257,9 +264,6 @@ def fingerprint(analysis: Analysis) -> str:
 def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendered:
     """Every output file by its path; with `previous`, only the pages that show something changed are redone."""
     env = environment(analysis.site.template_dir)
-    env.globals.update(
-        verdict_counts=verdict_counts, figure_with_unit=figure_with_unit, isinf=math.isinf, passage_id=passage_id
-    )
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     parts = _parts(analysis)
     mark = fingerprint(analysis)

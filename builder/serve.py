@@ -21,6 +21,7 @@ import mimetypes
 import signal
 import socket
 import time
+import traceback
 import webbrowser
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -269,6 +270,9 @@ class Server:
         except OutputError as error:
             click.echo(f"error: {error}", err=True)
             return None
+        except Exception:  # a bug must not stop the preview: say it, keep serving the last good site
+            click.echo(f"{what}: internal error, please report it:\n{traceback.format_exc()}", err=True)
+            return None
         took = (time.perf_counter() - start) * 1000
         if not result.ok:
             click.echo(f"{what}: the build failed in {took:.0f} ms; the last good site is kept:", err=True)
@@ -308,7 +312,16 @@ class Server:
             self.after(result)
 
     async def run(self, open_browser: bool) -> None:
-        self.after(self.rebuild("initial build"))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        # Watch before the first build, so that no save from then on is missed;
+        # awatch sets up its watches on its first step.
+        watcher = asyncio.create_task(self.watch(stop))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        self.after(await loop.run_in_executor(self.executor, self.rebuild, "initial build"))
         app = web.Application(
             [
                 (SOCKET_PATH, ReloadSocket, {"preview": self.preview}),
@@ -317,16 +330,11 @@ class Server:
             ],
             websocket_ping_interval=20,
         )
-        server = httpserver.HTTPServer(app, xheaders=False)
+        server = httpserver.HTTPServer(app)
         server.add_sockets(self.sockets)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
         click.echo(f"Serving {self.out} at {self.url} (Ctrl-C to stop)")
         if open_browser:
             webbrowser.open(self.url)
-        watcher = asyncio.create_task(self.watch(stop))
         await stop.wait()
         server.stop()
         for socket_ in list(self.preview.sockets):
