@@ -43,7 +43,7 @@ def main() -> None:
                 path.write_text(text)
                 deadline = saved + 10
                 while time.perf_counter() < deadline:
-                    status, body = served.get("/" + CLAIM)
+                    _, body = served.get("/" + CLAIM)
                     if f"{new} killed" in body:
                         break
                     time.sleep(0.002)
