@@ -15,7 +15,7 @@ from typing import Literal
 
 from builder.dates import Period
 from builder.interval import INF, Interval
-from builder.model import Claim, Figure, Site, Source, Variant
+from builder.model import Claim, ClaimHistory, Figure, Site, Source, Variant
 from builder.units import Unit, convert, same_dimension
 
 Verdict = Literal[
@@ -72,6 +72,8 @@ class ClaimAnalysis:
     """The distinct origins behind the variants, in first-seen order."""
     related: tuple[str, ...]
     """Related claims in both directions."""
+    history: ClaimHistory | None = None
+    """Its canonical figures over the git history, when the site is in git."""
 
     def count(self, verdicts: Iterable[str]) -> int:
         wanted = set(verdicts)
@@ -205,6 +207,7 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
         status=claim_status([v.verdict for v in variants]),
         originators=tuple(origins.values()),
         related=related,
+        history=site.history.get(claim.id),
     )
 
 

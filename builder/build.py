@@ -12,12 +12,15 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from builder.analysis import Analysis, analyse
-from builder.load import load_site
+from builder.history import with_history
+from builder.load import CLAIMS_FILE, load_site
 from builder.model import Site
 from builder.problems import Location, Problems
 from builder.render import Rendered, render_site
+from builder.schema import json_schema_bytes
+from builder.search import SearchUnavailable, search_bundle
 from builder.validate import validate
-from builder.writer import WriteReport, check_output, write_site
+from builder.writer import OutputError, WriteReport, atomic_write, check_output, write_site
 
 
 @dataclass
@@ -82,6 +85,8 @@ def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, R
     result = check(root)
     if result.site is None:
         return result, None
+    with result.timings.stage("history"):
+        result.site = with_history(result.site, result.problems)
     with result.timings.stage("analyse"):
         result.analysis = analyse(result.site)
     with result.timings.stage("render"):
@@ -99,6 +104,9 @@ def build(root: Path, out: Path) -> BuildResult:
     return Session(root, out).build()
 
 
+SCHEMA_FILE = "claims.schema.json"
+
+
 class Session:
     """One site built again and again (by `serve`), each build redoing only what changed since the last good one."""
 
@@ -107,14 +115,41 @@ class Session:
         self.out = out
         self.protected = (root, root / "content", root / "templates")
         self.last: Rendered | None = None
+        self.bundle: dict[str, bytes] | None = None
 
-    def build(self) -> BuildResult:
+    def build(self, search: bool = True) -> BuildResult:
+        """Build once. Without `search`, the search index of the last build is kept as it was."""
         check_output(self.out, self.protected)
         result, rendered = render(self.root, self.last)
         if rendered is None or result.outputs is None:
             return result
+        with result.timings.stage("search"):
+            result.outputs.update(self._search(result, rendered, search))
         with result.timings.stage("write"):
             known = self.last.outputs if self.last else None
             result.report = write_site(result.outputs, self.out, self.protected, known)
         self.last = rendered
+        self._schema_beside_claims()
         return result
+
+    def _schema_beside_claims(self) -> None:
+        """`claims.schema.json` next to `claims.yaml`, which names it for editors' YAML language servers."""
+        path = self.root / SCHEMA_FILE
+        data = json_schema_bytes()
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                return
+            atomic_write(path, data)
+        except OSError as error:
+            raise OutputError(f"cannot write {path}: {error.strerror}") from error
+
+    def _search(self, result: BuildResult, rendered: Rendered, search: bool) -> dict[str, bytes]:
+        if not search and self.bundle is not None:
+            return self.bundle
+        assert result.analysis is not None
+        try:
+            self.bundle = search_bundle(rendered.outputs, result.analysis.site.settings.language)
+        except SearchUnavailable as error:
+            result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
+            self.bundle = {}
+        return self.bundle

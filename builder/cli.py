@@ -1,4 +1,4 @@
-"""The command line: `factsheet build`, `factsheet check`."""
+"""The command line: `factsheet build`, `check`, `serve`, `diff`, `init`."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]")
 def build_command(root: Path, out: Path | None) -> None:
     """Validate, analyse and write the site."""
-    out = out if out is not None else root / "site"
+    out = out.expanduser() if out is not None else root / "site"  # a quoted '~' is the home folder too
     try:
         result = build(root, out)
     except OutputError as error:
@@ -135,3 +135,56 @@ def check_command(root: Path, form: str) -> None:
             f"{len(result.site.pages)} pages.",
             err=True,
         )
+
+
+@main.command("diff")
+@click.argument("base", required=False, default="HEAD")
+@click.argument("head", required=False)
+@ROOT_OPTION
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull-request comment, json for tools.",
+)
+@click.option(
+    "--url", "site_url", default=None, help="Link the pages at this address (a preview).  [default: site.base_url]"
+)
+def diff_command(base: str, head: str | None, root: Path, form: str, site_url: str | None) -> None:
+    """What changed in the claims from BASE (default HEAD) to HEAD (default the working tree)."""
+    from builder import diffreport, git
+    from builder.revisions import diff_revisions
+
+    try:
+        result = diff_revisions(root, base, head)
+    except git.GitError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if form == "markdown":
+        click.echo(diffreport.markdown(result, site_url), nl=False)
+    else:
+        click.echo(diffreport.FORMATS[form](result), nl=False)
+    if not result.comparable:
+        sys.exit(1)
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (existing files are kept).")
+def init_command(folder: Path, force: bool) -> None:
+    """Write a new site into FOLDER that builds as it is, with a GitHub workflow."""
+    from builder.scaffold import ScaffoldError, init_site
+
+    try:
+        outcomes = init_site(folder, force)
+    except (ScaffoldError, OSError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for outcome in outcomes:
+        if outcome.action == "kept":
+            click.echo(f"kept {folder / outcome.path}: a file is already there; it was not replaced", err=True)
+        elif outcome.action == "written":
+            click.echo(f"wrote {folder / outcome.path}")
+    click.echo(f"Next: cd {folder} && factsheet build, then open site/index.html.")

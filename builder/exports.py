@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from typing import Any
@@ -95,3 +97,44 @@ def claim_data(analysed: ClaimAnalysis) -> dict[str, Any]:
 def claims_json(analysis: Analysis) -> bytes:
     data = {"claims": [claim_data(c) for c in analysis.claims]}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def claim_json(analysed: ClaimAnalysis) -> bytes:
+    """`claims/<id>.json`: one claim, in the shape of its entry in `claims.json`."""
+    return (json.dumps(claim_data(analysed), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+CSV_COLUMNS = (
+    "claim_id", "claim_title", "topic", "unit", "kind", "status", "url",
+    "canonical_text", "canonical_low", "canonical_high", "canonical_as_of", "canonical_according_to",
+    "source", "outlet", "text", "low", "high", "low_open", "high_open", "value_unit", "as_of", "dated",
+    "according_to", "verdict", "deviation", "quote", "quote_verified",
+)  # fmt: skip
+
+
+def claims_csv(analysis: Analysis) -> bytes:
+    """`claims.csv`: one row per variant with its claim's columns repeated (a claim without variants
+    gets one row of its own); UTF-8, RFC 4180 quoting, numbers as numbers, empty for none or infinite."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for analysed in analysis.claims:
+        data = claim_data(analysed)
+        canonical = data["canonical"]
+        claim_columns = [
+            data["id"], data["title"], data["topic"], data["unit"], data["kind"], data["status"], data["url"],
+            canonical["text"], canonical["low"], canonical["high"], canonical["as_of"], canonical["according_to"],
+        ]  # fmt: skip
+        variant_columns = CSV_COLUMNS[len(claim_columns) :]
+        for variant in data["variants"] or [None]:
+            row = claim_columns + (
+                [variant[key] for key in variant_columns] if variant else [None] * len(variant_columns)
+            )
+            writer.writerow(["" if cell is None else _cell(cell) for cell in row])
+    return stream.getvalue().encode("utf-8")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value

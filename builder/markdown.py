@@ -16,6 +16,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
 _REF = re.compile(r"\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,25 @@ def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: di
     return "".join(out)
 
 
+def safe_link(url: str) -> bool:
+    """Whether a Markdown link or image may point at `url`: web and mail addresses and links within the site.
+
+    markdown-it's own check lets `data:image/...` through; here every scheme but
+    these few is refused (`javascript:`, `vbscript:`, `data:`, `file:` ...), and the
+    link is shown as the text it was written as. Browsers ignore leading control
+    characters and spaces and any tab or line break in a URL, so this does too.
+    """
+    cleaned = re.sub(r"[\t\n\r]", "", url).lstrip("".join(map(chr, range(0x21))))
+    match = _SCHEME.match(cleaned)
+    return match is None or match[1].lower() in SAFE_SCHEMES
+
+
 @cache
 def parser(raw_html: bool = False) -> MarkdownIt:
     """The shared parser. Raw HTML is off unless a trusted desk turns it on."""
     md = MarkdownIt("commonmark" if raw_html else "js-default", {"html": raw_html, "typographer": False})
     md.enable("table")
+    md.validateLink = safe_link  # type: ignore[method-assign]
     # Headings get ids, so that readers can link to a section of a page.
     md.use(anchors_plugin, min_level=2, max_level=3)
     md.inline.ruler.before("link", "claim_ref", _claim_ref_rule)

@@ -23,6 +23,8 @@ class Settings:
     language: str
     description: str | None
     tolerance: float
+    raw_html: bool = False
+    """Whether raw HTML in notes and pages is kept (trusted desks only); archived texts never keep it."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,39 @@ class Page:
 
 
 @dataclass(frozen=True)
+class FigureChange:
+    """A commit that gave a claim's canonical figure a new value (or its first)."""
+
+    value: str
+    """The canonical value as written in that commit."""
+    time: str
+    """The committer date, ISO 8601 in UTC ("2025-03-27T09:30:00Z")."""
+    subject: str
+    commit: str
+    """The commit's hash, abbreviated to 7 characters."""
+
+    @property
+    def date(self) -> str:
+        return self.time[:10]
+
+
+@dataclass(frozen=True)
+class ClaimHistory:
+    """The values a claim's canonical figure took, from git, oldest first."""
+
+    changes: tuple[FigureChange, ...]
+
+    @property
+    def last(self) -> FigureChange:
+        return self.changes[-1]
+
+    def earlier(self, written: str) -> tuple[FigureChange, ...]:
+        """The figures before `written`, newest first (all of them when `written` is not committed yet)."""
+        before = self.changes if self.last.value != written else self.changes[:-1]
+        return tuple(reversed(before))
+
+
+@dataclass(frozen=True)
 class Site:
     root: Path
     settings: Settings
@@ -112,3 +147,5 @@ class Site:
     pages: tuple[Page, ...]
     template_dir: Path | None = None
     claim_files: tuple[str, ...] = field(default=())
+    history: dict[str, ClaimHistory] = field(default_factory=dict)
+    """Each claim's canonical figures over the git history, by claim id; empty outside git."""

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+# Control characters and bidirectional overrides quoted from the input would
+# move the cursor, recolour or reorder an editor's terminal, or split one
+# problem over several lines; they are shown escaped (`\x1b`, `\u202e`).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as its escape, so that it prints as one plain line."""
+    return _UNPRINTABLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
 
 
 class Severity(StrEnum):
@@ -47,10 +58,15 @@ class Problems:
         self._items: list[Problem] = []
 
     def error(self, location: Location, message: str) -> None:
-        self._items.append(Problem(location, Severity.ERROR, message))
+        self._add(location, Severity.ERROR, message)
 
     def warning(self, location: Location, message: str) -> None:
-        self._items.append(Problem(location, Severity.WARNING, message))
+        self._add(location, Severity.WARNING, message)
+
+    def _add(self, location: Location, severity: Severity, message: str) -> None:
+        if _UNPRINTABLE.search(location.path):  # a file name can hold them too
+            location = Location(printable(location.path), location.line, location.col)
+        self._items.append(Problem(location, severity, printable(message)))
 
     def extend(self, problems: Problems) -> None:
         self._items.extend(problems._items)

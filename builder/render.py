@@ -19,13 +19,14 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from builder import __version__, formatting, urls
+from builder import __version__, formatting, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
-from builder.exports import claims_json
+from builder.exports import claim_json, claims_csv, claims_json
 from builder.markdown import claim_refs, parser
 from builder.model import Source
 from builder.passages import archived_html, passage_id
+from builder.schema import json_schema_bytes
 
 STATUS_TEXT = {
     "agreed": "Every source's figure agrees with the canonical figure.",
@@ -114,7 +115,7 @@ def _markdown(context: Context, text: str | None) -> Markup:
     if not text:
         return Markup("")
     env = {"claim_ref": partial(_claim_ref, context["analysis"], context["page_url"])}
-    return Markup(parser().render(text, env))
+    return Markup(parser(raw_html=context["settings"].raw_html).render(text, env))
 
 
 def _claim_ref(analysis: Analysis, page_url: str, claim_id: str, label: str | None) -> str:
@@ -164,7 +165,7 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
         yield PageSpec(
             urls.claim(claim.id),
             "claim.html",
-            partial(_claim_values, analysed, site.sources.get(claim.canonical.source_id or "")),
+            partial(_claim_values, analysis, analysed),
             frozenset(
                 _claim_keys([claim.id, *analysed.related])
                 | {f"source:{s}" for s in source_ids if s}
@@ -215,11 +216,12 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
         )
 
 
-def _claim_values(analysed: ClaimAnalysis, canonical_source: Source | None) -> dict[str, Any]:
+def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
     return {
         "analysed": analysed,
         "chart": Markup(chart(analysed, chart_labels(analysed), "chart") or ""),
-        "canonical_source": canonical_source,
+        "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
+        "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }
 
 
@@ -282,12 +284,35 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
         template = env.get_template(spec.template)
         html = template.render({**common, **spec.values(), "page_url": spec.url})
         outputs[path] = html.encode("utf-8")
-    if previous is None or changed:
-        outputs[urls.CLAIMS_JSON] = claims_json(analysis)
-    else:
-        outputs[urls.CLAIMS_JSON] = previous.outputs[urls.CLAIMS_JSON]
+    outputs.update(_data_files(analysis, previous, changed))
     outputs[urls.STYLESHEET] = _static("style.css")
+    outputs[urls.SEARCH_START] = _static("search.js")
+    outputs[urls.SCHEMA] = json_schema_bytes()
+    settings = analysis.site.settings
+    outputs[publish.ROBOTS] = publish.robots(settings)
+    if settings.base_url:
+        outputs[publish.SITEMAP] = publish.sitemap(settings, outputs)
     return Rendered(mark, parts, depends, outputs)
+
+
+def _data_files(analysis: Analysis, previous: Rendered | None, changed: set[str]) -> dict[str, bytes]:
+    """The exports; those of all claims only when a claim changed, each claim's only when it did."""
+    files: dict[str, bytes] = {}
+    for analysed in analysis.claims:
+        path = urls.claim_data(analysed.claim.id)
+        if previous is not None and path in previous.outputs and f"claim:{analysed.claim.id}" not in changed:
+            files[path] = previous.outputs[path]
+        else:
+            files[path] = claim_json(analysed)
+    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV] + ([publish.FEED] if analysis.site.settings.base_url else [])
+    if previous is not None and not changed and all(p in previous.outputs for p in whole):
+        files.update({p: previous.outputs[p] for p in whole})
+        return files
+    files[urls.CLAIMS_JSON] = claims_json(analysis)
+    files[urls.CLAIMS_CSV] = claims_csv(analysis)
+    if analysis.site.settings.base_url:
+        files[publish.FEED] = publish.feed(analysis)
+    return files
 
 
 def _touched(spec: PageSpec, previous: Rendered, changed: set[str]) -> bool:

@@ -10,15 +10,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StringConstraints
 
 Text = Annotated[str, StringConstraints(min_length=1, strict=True)]
-Id = Annotated[str, StringConstraints(min_length=1, strict=True)]
+ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+# The pattern is for editors' language servers; validate.py checks it with a clearer message.
+Id = Annotated[str, StringConstraints(min_length=1, strict=True), Field(json_schema_extra={"pattern": ID_PATTERN})]
 DateValue = date | StrictInt | Text
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
 
 
 class RangeValue(_Strict):
@@ -37,6 +39,8 @@ class SiteSpec(_Strict):
     language: Text = "en"
     description: Text | None = None
     tolerance: Annotated[StrictFloat | StrictInt, Field(ge=0, lt=1)] = 0.10
+    raw_html: StrictBool = False
+    """Keep raw HTML written in notes and pages. Only for desks whose every editor is trusted."""
 
 
 class SourceSpec(_Strict):
@@ -50,20 +54,32 @@ class SourceSpec(_Strict):
 
 class CanonicalSpec(_Strict):
     value: Value
+    """The figure the desk stands behind: a number, a phrase such as 'about 11,000', or {low, high}."""
     as_of: DateValue | None = None
+    """The date the figure describes: YYYY, YYYY-MM or YYYY-MM-DD."""
     according_to: Text | None = None
+    """Who originated the figure."""
     source: Id | None = None
+    """The id of the source it was taken from."""
 
 
 class VariantSpec(_Strict):
     source: Id
+    """The id of the source that reported this figure."""
     value: Value
+    """The figure as the source wrote it: a number, a phrase such as 'up to 12,000', or {low, high}."""
     unit: Text | None = None
+    """Defaults to the claim's unit."""
     as_of: DateValue | None = None
+    """The date the figure describes; defaults to the source's publication date."""
     according_to: Text | None = None
+    """Who the source says originated the figure."""
     quote: Text | None = None
+    """The source's own words, checked against its archived text."""
     verdict: Literal["misattributed", "misquoted", "retracted"] | None = None
+    """An editor's verdict; needs a note."""
     note: Text | None = None
+    """Markdown shown beside the variant."""
 
 
 class ClaimSpec(_Strict):
@@ -99,3 +115,21 @@ class FrontMatterSpec(_Strict):
 
     title: Text
     order: StrictInt | StrictFloat | None = None
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of `claims.yaml`, from the models above, for editors' YAML language servers."""
+    schema = ClaimsFileSpec.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "claims.schema.json",
+        "title": "factsheet claims.yaml",
+        "description": "The site settings, the sources and the claims of a factsheet desk.",
+        **{key: value for key, value in schema.items() if key not in ("title", "description")},
+    }
+
+
+def json_schema_bytes() -> bytes:
+    import json
+
+    return (json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -18,6 +18,7 @@ import ipaddress
 import json
 import logging
 import mimetypes
+import re
 import signal
 import socket
 import time
@@ -129,7 +130,10 @@ class SiteHandler(_Guarded):
             missing = resolve(preview.out, "404.html")
             body = missing.read_bytes() if missing else b"<!doctype html><title>Not found</title><h1>Not found</h1>"
             return self._html(body, 404, include_body)
-        data = target.read_bytes()
+        try:
+            data = target.read_bytes()
+        except OSError:  # removed by a rebuild since it was found
+            return self._html(b"<!doctype html><title>Not found</title><h1>Not found</h1>", 404, include_body)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
             return self._html(data, 200, include_body)
@@ -191,10 +195,24 @@ def resolve(out: Path, path: str) -> Path | None:
 
 
 def inject_script(body: bytes, port: int) -> bytes:
-    """The reload script goes into pages only as they are served; `build` never writes it."""
+    """The reload script goes into pages only as they are served; `build` never writes it.
+
+    The page's Content-Security-Policy lets the script load ('self'); the reload
+    socket is allowed by name too, for browsers whose 'self' does not reach ws:.
+    """
     tag = f'<script src="{SCRIPT_PATH}?port={port}"></script>'.encode()
     head_end = body.find(b"</head>")
-    return body[:head_end] + tag + body[head_end:] if head_end >= 0 else body + tag
+    body = body[:head_end] + tag + body[head_end:] if head_end >= 0 else body + tag
+    return _POLICY.sub(_with_reload_socket, body, count=1)
+
+
+_POLICY = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
+
+
+def _with_reload_socket(match: re.Match[bytes]) -> bytes:
+    if b"connect-src" in match[2]:
+        return match[0]
+    return match[1] + match[2].rstrip(b"; ") + b"; connect-src 'self' ws:" + match[3]
 
 
 def error_page(problems: list[Problem]) -> bytes:
@@ -266,7 +284,8 @@ class Server:
         """One build; its result is reported in one line, or with its problems."""
         start = time.perf_counter()
         try:
-            result = self.preview.session.build()
+            # The search index is built once, at start: rebuilding it on every save would slow the preview.
+            result = self.preview.session.build(search=self.preview.session.bundle is None)
         except OutputError as error:
             click.echo(f"error: {error}", err=True)
             return None

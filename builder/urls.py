@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -9,17 +10,39 @@ import unicodedata
 INDEX = ""
 DISCREPANCIES = "discrepancies/"
 CLAIMS_JSON = "claims.json"
+CLAIMS_CSV = "claims.csv"
+FEED = "feed.xml"
 STYLESHEET = "static/style.css"
+SEARCH_START = "static/search.js"
+SCHEMA = "schema/claims.schema.json"
+SEARCH_SCRIPT = "pagefind/pagefind-ui.js"
+SEARCH_STYLES = "pagefind/pagefind-ui.css"
+
+
+MAX_SLUG = 80
 
 
 def slug(name: str) -> str:
-    """A URL segment for a topic, outlet or originator name ("Associated Press" -> associated-press)."""
+    """A URL segment for a topic, outlet or originator name ("Associated Press" -> associated-press).
+
+    A long name is cut, and a digest of the whole keeps two long names apart: a folder
+    name has at most 255 bytes.
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    segment = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if len(segment) <= MAX_SLUG:
+        return segment
+    digest = hashlib.sha256(segment.encode()).hexdigest()[:10]
+    return f"{segment[: MAX_SLUG - 11].rstrip('-')}-{digest}"
 
 
 def claim(claim_id: str) -> str:
     return f"claims/{claim_id}/"
+
+
+def claim_data(claim_id: str) -> str:
+    """One claim as JSON, beside its page."""
+    return f"claims/{claim_id}.json"
 
 
 def source(source_id: str) -> str:

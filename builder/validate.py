@@ -7,6 +7,7 @@ so that one run reports all of them.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import typing
 from collections.abc import Iterable
@@ -29,9 +30,11 @@ from builder.urls import slug
 from builder.values import FigureError, parse_value, written
 from builder.yamlsource import Key, YamlDocument
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_ID_LENGTH = 100
+"""An id is a folder name; file systems take 255 bytes at most."""
 RESERVED_PAGES = frozenset(
-    {"claims", "sources", "outlets", "topics", "originators", "discrepancies", "static", "schema", "index"}
+    {"claims", "sources", "outlets", "topics", "originators", "discrepancies", "static", "schema", "index", "pagefind"}
 )
 M = TypeVar("M", bound=BaseModel)
 
@@ -205,7 +208,7 @@ def _report(
         expected = _EXPECTED.get(field_name) or _BY_TYPE.get(detail["type"]) or ""
         if detail["type"] == "literal_error":
             expected = f"one of {detail['ctx']['expected']}"
-        elif not expected or detail["type"] in ("greater_than_equal", "less_than"):
+        elif not expected or (detail["type"] in ("greater_than_equal", "less_than") and field_name not in _EXPECTED):
             expected = detail["msg"][0].lower() + detail["msg"][1:]
         value = detail.get("input")
         problems.error(doc.at((*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
@@ -222,8 +225,8 @@ class _Validator:
         self.claim_at: dict[str, Location] = {}
         self.broken_ids: set[str] = set()
         self.texts: dict[str, ArchivedText] = {}
-        self.named: dict[str, list[tuple[str, Location]]] = {"topic": [], "outlet": []}
-        """Topic and outlet names where they were written: each becomes a URL."""
+        self.named: dict[str, list[tuple[str, Location]]] = {"topic": [], "outlet": [], "originator": []}
+        """Topic, outlet and originator names where they were written: each becomes a URL."""
 
     # -- files -------------------------------------------------------------
 
@@ -236,6 +239,8 @@ class _Validator:
             self.problems.error(Location(doc.path), f"{doc.path} is {kind}; it needs at least 'site:' with a 'title:'")
             return None
         top = check_shape(_Top, {k: None for k in doc.data}, doc, (), doc.path, self.problems)
+        if "include" in doc.data:
+            check_shape(_Include, {"include": doc.data["include"]}, doc, (), doc.path, self.problems)
         site = doc.data.get("site")
         settings = self.settings(doc)
         if settings is not None:
@@ -268,7 +273,14 @@ class _Validator:
             return None
         if spec.base_url is not None:
             self.check_url(spec.base_url, doc.at(("site", "base_url")), "base_url")
-        return Settings(spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance))
+        else:
+            self.problems.warning(
+                doc.at(("site",)),
+                "no 'base_url': canonical links, sitemap.xml and feed.xml need the site's address and are left out",
+            )
+        return Settings(
+            spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance), spec.raw_html
+        )
 
     def file(self, doc: YamlDocument, included: bool) -> list[tuple[YamlDocument, int, schema.ClaimSpec]]:
         data = doc.data
@@ -301,7 +313,10 @@ class _Validator:
     # -- sources -----------------------------------------------------------
 
     def check_id(self, value: str, where: Location, what: str) -> bool:
-        if ID_PATTERN.match(value):
+        if len(value) > MAX_ID_LENGTH and ID_PATTERN.fullmatch(value):
+            self.problems.error(where, f"{what} id '{value[:20]}...' is longer than {MAX_ID_LENGTH} characters")
+            return False
+        if ID_PATTERN.fullmatch(value):
             return True
         self.problems.error(
             where,
@@ -454,6 +469,8 @@ class _Validator:
         self, doc: YamlDocument, key: Key, index: int, spec: schema.VariantSpec, claim_unit: Unit | None, kind: str
     ) -> Variant | None:
         ok = self.known_source(spec.source, doc.at((*key, "source")))
+        if spec.according_to:  # each originator of a variant gets a page
+            self.named["originator"].append((spec.according_to, doc.at((*key, "according_to"))))
         unit = classify(spec.unit) if spec.unit else claim_unit
         figure = self.figure(doc, key, spec.value, unit, kind, spec.as_of, spec.according_to)
         if spec.verdict is not None and not spec.note:
@@ -513,6 +530,16 @@ class _Validator:
                 at, f"unknown claim '[[{ref.claim_id}]]'{suggest(ref.claim_id, [*self.claim_at, *self.broken_ids])}"
             )
 
+    def order(self, value: float | None, where: Location) -> float | None:
+        try:
+            order = float(value) if value is not None else None
+        except OverflowError:
+            order = math.inf
+        if order is not None and not math.isfinite(order):
+            self.problems.error(where, f"'order' must be a finite number, not {value}")
+            return None
+        return order
+
     def pages(self) -> list[Page]:
         pages = []
         for page in self.loaded.pages:
@@ -528,7 +555,7 @@ class _Validator:
             data = page.front_matter.data if page.front_matter.data is not None else {}
             front = check_shape(schema.FrontMatterSpec, data, page.front_matter, (), "front matter", self.problems)
             if front is not None:
-                order = float(front.order) if front.order is not None else None
+                order = self.order(front.order, page.front_matter.at(("order",)))
                 pages.append(Page(page.name, front.title, order, page.body, where))
         return pages
 
@@ -541,6 +568,11 @@ class _Top(BaseModel):
     include: None = None
     sources: None = None
     claims: None = None
+
+
+class _Include(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    include: list[schema.Text]
 
 
 class _IncludedTop(BaseModel):

@@ -64,6 +64,10 @@ VAGUE = {
     "millions": Interval.make(2e6, 1e9, False, True),
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+# Beyond these sizes a float no longer holds the figure, and a deviation between
+# two figures overflows to infinity; no reported figure comes near them.
+LARGEST = 1e18
+SMALLEST = 1e-18
 
 _NUMBER = r"[-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _SCALE = r"(?:\s+(?:thousand|million|billion))?"
@@ -116,6 +120,8 @@ def parse_phrase(phrase: str, tolerance: float) -> Interval:
         core = Interval.point(_number(match["single"])[0])
     else:
         core = VAGUE[match["vague"]]
+    for end in (core.low, core.high):
+        _sized(end, f"'{phrase}'")
     if match["qualifier"]:
         result = QUALIFIERS[match["qualifier"]](core, tolerance)
         if result.low > result.high:
@@ -127,9 +133,22 @@ def parse_phrase(phrase: str, tolerance: float) -> Interval:
 def _finite(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise FigureError(f"{what} must be a number, not {value!r}")
-    if math.isnan(value) or math.isinf(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if math.isnan(number) or (math.isinf(number) and not isinstance(value, int)):
         raise FigureError(f"{what} must be a finite number, not {value}")
-    return float(value)
+    return _sized(number, what)
+
+
+def _sized(number: float, what: str) -> float:
+    """`number`, unless it is too large or too small to compare (see LARGEST, SMALLEST)."""
+    if abs(number) > LARGEST:
+        raise FigureError(f"{what} is too large: figures may be at most 10^18 in size")
+    if 0 < abs(number) < SMALLEST:
+        raise FigureError(f"{what} is too small: figures other than 0 may be no smaller than 10^-18")
+    return number
 
 
 def parse_value(value: Any, tolerance: float) -> Interval:

@@ -1,21 +1,32 @@
 """Stage 5: the one place that writes output, so that writes are safe and minimal.
 
-Only files whose bytes changed are rewritten, each atomically (a temporary
-file in the same folder, then a rename), so a reader or a browser never
-sees half a page. A folder is only ever emptied of stale files when it
-carries the marker this writer leaves, so `--out` can never wipe a folder
-the user cares about.
+A full build (`factsheet build`) writes the new site into a staging folder
+beside the output, hard-linking the files whose bytes did not change, and
+swaps it in with one atomic rename only when every file is there: a failure
+or a kill at any moment leaves the previous site whole. A rebuild of `serve`
+rewrites only the files whose bytes changed, each atomically (a temporary
+file, then a rename), so that a page being served is never half written.
+
+A folder is only ever emptied when it carries the marker this writer
+leaves, so `--out` can never wipe a folder the user cares about.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import re
+import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = ".factsheet-output"
 MARKER_TEXT = b"This folder is written by `factsheet build`; files here are replaced on every build.\n"
+STAGING = "factsheet-staging"
+"""Part of the name of the folders that a full build prepares beside the output."""
 
 
 class OutputError(Exception):
@@ -44,7 +55,7 @@ def check_output(out: Path, protected: tuple[Path, ...] = ()) -> None:
         )
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -65,26 +76,169 @@ def write_site(
 ) -> WriteReport:
     """Make `out` hold exactly `outputs` (plus the marker).
 
-    `known` is what this process wrote last time; files it already holds with
-    the same bytes are not read back from disk.
+    Without `known`, the whole site is staged and swapped in; with `known`,
+    what this process wrote last time, the changed files are replaced one by
+    one, and files it already holds with the same bytes are not read back.
     """
     check_output(out, protected)
+    try:
+        if known is None:
+            return _swap(outputs, out.resolve() if out.is_symlink() else out)
+        return _in_place(outputs, out, known)
+    except OSError as error:
+        where = error.filename or out
+        raise OutputError(f"cannot write the site into '{out}' ({where}: {error.strerror or error})") from error
+
+
+# -- a full build: stage, then swap ---------------------------------------------------
+
+
+def _same(path: Path, data: bytes) -> bool:
+    """Whether `path` is a plain file holding exactly `data`."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _swap(outputs: dict[str, bytes], out: Path) -> WriteReport:
+    _remove_leftovers(out)
+    ours = (out / MARKER).is_file()
+    unchanged = {relative for relative, data in outputs.items() if ours and _same(out / relative, data)}
+    stale = _stale(out, outputs) if ours else []
+    written = tuple(sorted(set(outputs) - unchanged))
+    if ours and not written and not stale:
+        return WriteReport((), len(unchanged), ())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{STAGING}-"))
+    except PermissionError:  # a folder we may write into, in a parent we may not
+        return _in_place(outputs, out, None)
+    try:
+        _stage(outputs, out, staging, unchanged)
+        os.chmod(staging, _folder_mode(out))
+        if not out.exists():
+            os.rename(staging, out)
+        elif not _exchange(staging, out):
+            # A folder that cannot be swapped (a mount point, a file system without
+            # the call): the files are replaced one by one instead.
+            return _in_place(outputs, out, None)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return WriteReport(written, len(unchanged), tuple(stale))
+
+
+def _stage(outputs: dict[str, bytes], out: Path, staging: Path, unchanged: set[str]) -> None:
+    """Every output file in `staging`: unchanged ones linked to the current file, so their dates stay."""
+    (staging / MARKER).write_bytes(MARKER_TEXT)
+    made: set[Path] = set()
+    for relative, data in sorted(outputs.items()):
+        path = staging / relative
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if relative in unchanged:
+            try:
+                os.link(out / relative, path)
+                continue
+            except OSError:
+                pass  # a file system without hard links: write the bytes again
+        path.write_bytes(data)
+        os.chmod(path, 0o644)
+
+
+def _folder_mode(out: Path) -> int:
+    """The output folder's permissions, or the usual ones for a new folder (mkdtemp makes it private)."""
+    try:
+        return out.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o777 & ~mask
+
+
+def _exchange(staging: Path, out: Path) -> bool:
+    """Swap two folders in one atomic step; False when the system cannot do it for these two."""
+    if _swap_call is None:
+        return _rename_pair(staging, out)
+    if _swap_call(os.fsencode(staging), os.fsencode(out)) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return _rename_pair(staging, out)
+    if code in (errno.EXDEV, errno.EBUSY):
+        return False
+    raise OSError(code, os.strerror(code), str(out))
+
+
+def _rename_pair(staging: Path, out: Path) -> bool:
+    """Where no atomic swap exists: two renames, with a moment between them when `out` is missing."""
+    aside = staging.with_name(staging.name + "-old")
+    try:
+        os.rename(out, aside)
+    except OSError as error:
+        if error.errno in (errno.EXDEV, errno.EBUSY, errno.EACCES, errno.EPERM):
+            return False
+        raise
+    os.rename(staging, out)
+    os.rename(aside, staging)  # removed with the staging folder
+    return True
+
+
+def _swap_function():  # type: ignore[no-untyped-def]
+    """renameat2(RENAME_EXCHANGE) on Linux, renamex_np(RENAME_SWAP) on macOS, or None."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        at_fdcwd, rename_exchange = -100, 2
+        call = libc.renameat2
+        call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        return lambda a, b: call(at_fdcwd, a, at_fdcwd, b, rename_exchange)
+    if sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        rename_swap = 2
+        call = libc.renamex_np
+        call.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+        return lambda a, b: call(a, b, rename_swap)
+    return None
+
+
+_swap_call = _swap_function()
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of builds that were killed before they could clean up."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.{STAGING}-[A-Za-z0-9_]+(-old)?")
+    try:
+        entries = list(out.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+# -- a rebuild of serve: replace changed files one by one ----------------------------
+
+
+def _in_place(outputs: dict[str, bytes], out: Path, known: dict[str, bytes] | None) -> WriteReport:
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).exists():
-        _atomic_write(out / MARKER, MARKER_TEXT)
+        atomic_write(out / MARKER, MARKER_TEXT)
     written, unchanged = [], 0
     for relative, data in sorted(outputs.items()):
         path = out / relative
         if known is not None and known.get(relative) == data and path.is_file():
             unchanged += 1
             continue
-        try:
-            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-                unchanged += 1
-                continue
-        except OSError:
-            pass
-        _atomic_write(path, data)
+        if _same(path, data):
+            unchanged += 1
+            continue
+        atomic_write(path, data)
         written.append(relative)
     stale = sorted(set(known) - set(outputs)) if known is not None else _stale(out, outputs)
     for relative in stale:
@@ -95,6 +249,8 @@ def write_site(
 
 
 def _stale(out: Path, outputs: dict[str, bytes]) -> list[str]:
+    if not out.is_dir():
+        return []
     found = (path.relative_to(out).as_posix() for path in out.rglob("*") if not path.is_dir())
     return sorted(relative for relative in found if relative != MARKER and relative not in outputs)
 

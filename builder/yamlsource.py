@@ -25,6 +25,12 @@ Key = tuple[str | int, ...]
 # An alias bomb expands a few lines into billions of values; no editorial
 # file comes near this many through aliases.
 MAX_NODES = 1_000_000
+# libyaml composes nested collections by recursion in C, and crashes the
+# interpreter at some tens of thousands of levels; an editorial file needs
+# fewer than ten. The file's events are counted and its depth measured before
+# it is composed, which bounds the time and memory that composing takes.
+MAX_DEPTH = 100
+MAX_EVENTS = 2_000_000
 
 
 @dataclass
@@ -93,8 +99,9 @@ class _Converter:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        except Exception as error:  # PyYAML's constructors fail in many ways (`!!timestamp x`)
+            known = isinstance(error, (yaml.YAMLError, ValueError, TypeError, OverflowError)) and str(error)
+            reason = str(error).splitlines()[0] if known else f"it is not a valid {node.tag.rsplit(':', 1)[-1]}"
             self.problems.error(self.location(node.start_mark), f"cannot read the value {node.value!r}: {reason}")
             return None
 
@@ -125,6 +132,25 @@ class _TooLarge(Exception):
         self.location = location
 
 
+def _refusal(text: str) -> tuple[yaml.Mark, str] | None:
+    """Why a document is too deep or too large to compose, and where; None when it is not.
+
+    libyaml's parser streams events in constant memory, so this pass is cheap;
+    a syntax error surfaces here as it would when composing.
+    """
+    depth = 0
+    for events, event in enumerate(yaml.parse(text, Loader=_ComposeLoader), 1):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark, f"the document is nested more than {MAX_DEPTH} levels deep"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if events > MAX_EVENTS:
+            return event.start_mark, f"the document holds more than {MAX_EVENTS:,} values"
+    return None
+
+
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> YamlDocument | None:
     """Read one YAML document; on a syntax error, record it and return None.
 
@@ -133,6 +159,13 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     """
     doc = YamlDocument(path=path, data=None)
     try:
+        refused = _refusal(text)
+        if refused is not None:
+            mark, reason = refused
+            problems.error(
+                Location(path, mark.line + 1 + line_offset, mark.column + 1), f"{reason}; refusing to read it"
+            )
+            return None
         node = yaml.compose(text, Loader=_ComposeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

@@ -256,9 +256,14 @@ def test_claims_json_follows_the_contract(data: dict, claims_yaml: dict) -> None
                 assert variant["quote_verified"] is True
 
 
-def test_build_output_has_no_script(site: Path) -> None:
+def test_pages_run_only_the_sites_own_scripts(site: Path) -> None:
     for html_file in site.rglob("*.html"):
-        assert BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser").find("script") is None
+        for script in BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser").find_all("script"):
+            if script.get("type") == "application/ld+json":
+                json.loads(script.string)
+                continue
+            assert script.get("src", "").endswith(("static/search.js", "pagefind/pagefind-ui.js")), script
+            assert not script.string, "inline script"
 
 
 def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:

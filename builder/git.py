@@ -1,0 +1,215 @@
+"""The one place that runs git: read-only plumbing, never the working tree, the index or a checkout.
+
+Everything goes through `git` itself in a subprocess, so a site reads its
+history exactly as the editors' own git sees it (packs, worktrees, alternates,
+`safe.directory`). Each function is one git call, whatever the number of
+claims or files it is asked about.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_ENV = {
+    "GIT_OPTIONAL_LOCKS": "0",  # never refresh the index behind the editor's back
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "LC_ALL": "C",
+}
+_HEADER = "%x1e%H%x00%P%x00%ct%x00%s%x00"
+
+
+class GitError(Exception):
+    """git failed, or answered something that cannot be used."""
+
+
+class GitMissing(GitError):
+    """There is no `git` program to run."""
+
+
+class NotARepository(GitError):
+    """The folder is not inside a git work tree."""
+
+
+class UnknownRevision(GitError):
+    """A revision that git cannot resolve to a commit."""
+
+
+@dataclass(frozen=True)
+class Repository:
+    top: Path
+    """The top folder of the work tree."""
+    prefix: str
+    """The site root relative to `top`, with forward slashes and a trailing slash ("" at the top)."""
+    head: str | None
+    """The commit HEAD points to; None before the first commit."""
+    shallow: bool
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    path: str
+    """Relative to the site root."""
+    blob: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit of a `log`, with the files it changed against its first parent."""
+
+    sha: str
+    parents: tuple[str, ...]
+    time: int
+    """The committer date, seconds since the epoch."""
+    subject: str
+    changes: tuple[tuple[str, str | None], ...]
+    """(path relative to the site root, new blob or None when the file was deleted)."""
+
+
+def run(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    """The output of `git ARGS` run in `cwd`; any failure is a `GitError` carrying git's own message."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, env={**os.environ, **_ENV}, check=False
+        )
+    except FileNotFoundError as error:
+        raise GitMissing("git is not installed (no 'git' program on the PATH)") from error
+    except OSError as error:
+        raise GitError(f"cannot run git: {error.strerror}") from error
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed (status {done.returncode})")
+    return done.stdout
+
+
+def repository(root: Path) -> Repository:
+    """The work tree holding `root`; `NotARepository` outside git."""
+    if not root.is_dir():
+        raise NotARepository(f"'{root}' is not a folder")
+    try:
+        lines = run(["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"], root)
+    except GitMissing:
+        raise
+    except GitError as error:
+        raise NotARepository(f"'{root}' is not in a git repository ({error})") from error
+    top, prefix, shallow = [*lines.decode("utf-8", "surrogateescape").split("\n"), "", "", ""][:3]
+    if not top:
+        raise NotARepository(f"'{root}' is not in a git work tree")
+    return Repository(Path(top), prefix, _head(root), shallow == "true")
+
+
+def _head(root: Path) -> str | None:
+    try:
+        return run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], root).decode().strip() or None
+    except GitError:
+        return None
+
+
+def resolve(repo: Repository, revision: str) -> str:
+    """The full hash of the commit `revision` names (anything git understands: HEAD~2, main, v1.0, a hash)."""
+    if not revision or revision.startswith("-"):
+        raise UnknownRevision(f"'{revision}' is not a revision")
+    try:
+        sha = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], repo.top)
+    except GitError as error:
+        raise UnknownRevision(f"unknown revision '{revision}': git knows no commit by that name") from error
+    return sha.decode().strip()
+
+
+def describe(repo: Repository, commit: str) -> str:
+    """The subject line of a commit."""
+    return run(["show", "-s", "--no-show-signature", "--format=%s", commit, "--"], repo.top).decode("utf-8", "replace")
+
+
+def files_at(repo: Repository, commit: str) -> list[TreeFile]:
+    """Every regular file under the site root at `commit` (symbolic links and submodules left out)."""
+    pathspec = [f":(top,literal){repo.prefix}"] if repo.prefix else []
+    out = run(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", *pathspec], repo.top)
+    found = []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        mode, kind, blob, size = meta.split()
+        if kind != b"blob" or mode not in (b"100644", b"100755"):
+            continue
+        name = path.decode("utf-8", "surrogateescape")
+        found.append(TreeFile(name[len(repo.prefix) :], blob.decode(), int(size)))
+    return found
+
+
+def read_blobs(repo: Repository, blobs: Iterable[str]) -> dict[str, bytes]:
+    """The contents of many blobs in one `git cat-file --batch`."""
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    out = run(["cat-file", "--batch"], repo.top, stdin="".join(f"{b}\n" for b in wanted).encode())
+    found: dict[str, bytes] = {}
+    position = 0
+    while position < len(out):
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) != 3:
+            continue  # "<name> missing"
+        size = int(header[2])
+        found[header[0].decode()] = out[position : position + size]
+        position += size + 1
+    return found
+
+
+def log(repo: Repository, pathspecs: Sequence[str]) -> list[Commit]:
+    """Every commit up to HEAD that changed a file matching `pathspecs` (relative to the site root), oldest first.
+
+    Parents are rewritten to the nearest such commit, and each commit lists its
+    changes against its first parent, so that replaying the changes from the
+    first commit on gives the files at every commit, merges included.
+    """
+    if repo.head is None:
+        return []
+    specs = [f":(top,glob){repo.prefix}{spec}" for spec in pathspecs]
+    out = run(
+        [
+            "log",
+            "--topo-order",
+            "--reverse",
+            "--parents",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            "--no-show-signature",
+            "--no-color",
+            "--diff-merges=first-parent",
+            "-z",
+            "--encoding=UTF-8",
+            f"--format={_HEADER}",
+            repo.head,
+            "--",
+            *specs,
+        ],
+        repo.top,
+    )
+    return [_commit(record, repo.prefix) for record in out.split(b"\x1e") if record.strip(b"\0\n")]
+
+
+def _commit(record: bytes, prefix: str) -> Commit:
+    fields = record.split(b"\0")
+    sha, parents, time, subject = (f.decode("utf-8", "replace") for f in fields[:4])
+    changes: list[tuple[str, str | None]] = []
+    tokens = [t.lstrip(b"\n") for t in fields[4:]]
+    index = 0
+    while index + 1 < len(tokens):
+        meta, path = tokens[index].split(), tokens[index + 1].decode("utf-8", "surrogateescape")
+        if not tokens[index].startswith(b":") or len(meta) < 5:
+            index += 1
+            continue
+        index += 2
+        regular = meta[1] in (b"100644", b"100755")
+        if path.startswith(prefix):
+            changes.append((path[len(prefix) :], meta[3].decode() if regular else None))
+    return Commit(sha, tuple(parents.split()), int(time), subject, tuple(changes))

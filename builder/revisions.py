@@ -1,0 +1,104 @@
+"""A site as it was at a git revision, run through the normal pipeline, and two of them compared.
+
+A revision's files are read out of git's object store (`git ls-tree`, then
+one `git cat-file --batch`) into a temporary folder; the working tree, the
+index and HEAD are never touched, so a diff is safe in the middle of an edit.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from jinja2 import TemplateError
+
+from builder import git
+from builder.analysis import Analysis, analyse
+from builder.build import check, template_location
+from builder.diff import Revision, SiteDiff, compare, page_diff, settings_diff
+from builder.load import CLAIMS_FILE, MAX_FILE_BYTES
+from builder.problems import Problems, Severity
+from builder.render import render_site
+
+WORKING_TREE = "working tree"
+SKIPPED = ("site/", ".factsheet-cache/", ".git/")
+"""Never read from a revision: the default output folder, the cache, git's own files."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    revision: Revision
+    analysis: Analysis | None
+    outputs: dict[str, bytes]
+
+
+def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None) -> SiteDiff:
+    """The site at `base` against the site at `head` (the working tree when None)."""
+    repo = git.repository(root)
+    old_commit = git.resolve(repo, base)
+    new_commit = git.resolve(repo, head) if head is not None else None
+    old = snapshot_at(repo, base, old_commit)
+    new = working_tree(root) if head is None or new_commit is None else snapshot_at(repo, head, new_commit)
+    if "invalid" in (old.revision.state, new.revision.state):
+        return SiteDiff(old.revision, new.revision)
+    claims, sources = compare(old.analysis, new.analysis)
+    settings = settings_diff(
+        old.analysis.site.settings if old.analysis else None, new.analysis.site.settings if new.analysis else None
+    )
+    there = new.analysis or old.analysis
+    return SiteDiff(
+        old.revision,
+        new.revision,
+        settings=settings,
+        claims=claims,
+        sources=sources,
+        pages=page_diff(old.outputs, new.outputs),
+        base_url=there.site.settings.base_url if there else None,
+    )
+
+
+def working_tree(root: Path) -> Snapshot:
+    return _run(root, Revision(WORKING_TREE, None, None, "valid"))
+
+
+def snapshot_at(repo: git.Repository, label: str, commit: str) -> Snapshot:
+    """The site as committed at `commit`, read into a temporary folder and built in memory."""
+    revision = Revision(label, commit, git.describe(repo, commit).strip(), "valid")
+    files = [f for f in git.files_at(repo, commit) if _wanted(f)]
+    with tempfile.TemporaryDirectory(prefix="factsheet-rev-") as folder:
+        root = Path(folder)
+        contents = git.read_blobs(repo, (f.blob for f in files))
+        for file in files:
+            target = root.joinpath(*PurePosixPath(file.path).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(contents.get(file.blob, b""))
+        return _run(root, revision)
+
+
+def _wanted(file: git.TreeFile) -> bool:
+    parts = PurePosixPath(file.path).parts
+    safe = bool(parts) and not file.path.startswith("/") and ".." not in parts
+    return safe and file.size <= MAX_FILE_BYTES and not file.path.startswith(SKIPPED)
+
+
+def _run(root: Path, revision: Revision) -> Snapshot:
+    """load, validate, analyse, render: the build without history and without writing."""
+    if not (root / CLAIMS_FILE).is_file():
+        return Snapshot(_as(revision, "absent"), None, {})
+    result = check(root)
+    if result.site is None:
+        return Snapshot(_as(revision, "invalid", result.problems), None, {})
+    analysis = analyse(result.site)
+    try:
+        outputs = render_site(analysis).outputs
+    except TemplateError as error:
+        result.problems.error(template_location(error, root), f"template: {error.message or error}")
+        return Snapshot(_as(revision, "invalid", result.problems), None, {})
+    return Snapshot(revision, analysis, outputs)
+
+
+def _as(revision: Revision, state: Literal["absent", "invalid"], problems: Problems | None = None) -> Revision:
+    errors = tuple(p for p in problems.sorted() if p.severity is Severity.ERROR) if problems else ()
+    return replace(revision, state=state, problems=errors)

@@ -1,0 +1,316 @@
+"""The History section of claim pages, read from real git repositories; and builds that are reproducible.
+
+Each test commits versions of a small site at fixed dates, builds it, and
+reads the claim page as a reader would (BeautifulSoup, not grep).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from builder import git as gitmodule
+from builder.build import build
+from builder.history import CACHE_FILE
+from tests.conftest import REPO
+from tests.gitsite import change, commit, git, new_repo
+from tests.sitefactory import tree
+
+FIRST = "First version of the desk"
+
+
+def history(root: Path, claim_id: str, out: Path | None = None) -> dict | None:
+    """The History section of a claim page after a build: the sentence, and the earlier figures' rows."""
+    out = out or root.parent / f"{root.name}-site"
+    result = build(root, out)
+    assert result.ok, [str(p) for p in result.problems.sorted()]
+    soup = BeautifulSoup((out / "claims" / claim_id / "index.html").read_text(encoding="utf-8"), "html.parser")
+    heading = soup.find("h2", id="history")
+    if heading is None:
+        return None
+    sentence = heading.find_next_sibling("p", class_="last-changed")
+    table = heading.find_next_sibling("div", class_="table-wrap")
+    rows = []
+    if table is not None and table.find("table", class_="history"):
+        for tr in table.select("table.history tbody tr"):
+            cells = tr.find_all("td")
+            rows.append(
+                (
+                    cells[0].get_text(strip=True),
+                    cells[1].time["datetime"],
+                    cells[1].get_text(strip=True),
+                    cells[2].code.get_text(strip=True),
+                    cells[2].get_text(" ", strip=True).rsplit(" ", 1)[0],
+                )
+            )
+    return {"sentence": " ".join(sentence.get_text().split()), "time": sentence.time["datetime"], "rows": rows}
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Path:
+    """Three commits: the first version, a new troop figure, then a variant added (no canonical change)."""
+    root = new_repo(tmp_path / "desk")
+    change(root, "claims.yaml", "value: about 11,000\n      as_of", "value: about 12,000\n      as_of")
+    commit(root, "Raise the troop estimate to 12,000", "2025-02-03T09:30:00+09:00")
+    change(
+        root,
+        "claims.yaml",
+        "      - source: reuters-2025-04-01\n        value: 12,000\n",
+        "      - source: reuters-2025-04-01\n        value: 12,000\n"
+        "      - source: ap-2025-03-27\n        value: 11,500\n",
+    )
+    commit(root, "Add the second AP figure", "2025-03-01T12:00:00Z")
+    return root
+
+
+def test_claim_page_shows_when_the_figure_changed_and_the_earlier_ones(desk: Path) -> None:
+    shown = history(desk, "troops-total")
+    assert shown is not None
+    first = git(desk, "rev-list", "--max-parents=0", "HEAD").strip()[:7]
+    raised = git(desk, "rev-parse", "HEAD~1").strip()[:7]
+    # The committer date, in UTC: 09:30 in UTC+9 is 00:30 UTC the same day.
+    assert shown["time"] == "2025-02-03T00:30:00Z"
+    assert "last changed on 2025-02-03" in shown["sentence"]
+    assert "Raise the troop estimate to 12,000" in shown["sentence"]
+    assert raised in shown["sentence"]
+    assert shown["rows"] == [("about 11,000", "2025-01-01T12:00:00Z", "2025-01-01", first, FIRST)]
+    assert "Add the second AP figure" not in shown["sentence"]
+
+
+def test_a_figure_that_never_changed_shows_when_it_was_first_recorded(desk: Path) -> None:
+    shown = history(desk, "casualties-total")
+    assert shown is not None
+    assert shown["rows"] == []
+    assert "has not changed since it was first recorded on 2025-01-01" in shown["sentence"]
+    assert FIRST in shown["sentence"]
+
+
+def test_every_change_is_listed_latest_first_and_broken_commits_are_skipped(desk: Path) -> None:
+    change(desk, "claims.yaml", "  title: Test desk\n", "  title: Test: desk\n")
+    commit(desk, "Oops, broken YAML", "2025-03-10T12:00:00Z")
+    change(desk, "claims.yaml", "  title: Test: desk\n", "  title: Test desk\n")
+    change(desk, "claims.yaml", "value: about 12,000\n      as_of", "value: about 13,000\n      as_of")
+    commit(desk, "Mend the title; 13,000 troops", "2025-04-01T08:00:00Z")
+    shown = history(desk, "troops-total")
+    assert shown is not None
+    assert "last changed on 2025-04-01" in shown["sentence"]
+    assert [(value, date, subject) for value, _, date, _, subject in shown["rows"]] == [
+        ("about 12,000", "2025-02-03", "Raise the troop estimate to 12,000"),
+        ("about 11,000", "2025-01-01", FIRST),
+    ]
+
+
+def test_an_uncommitted_figure_is_told_apart(desk: Path) -> None:
+    change(desk, "claims.yaml", "value: about 12,000\n      as_of", "value: about 12,500\n      as_of")
+    shown = history(desk, "troops-total")
+    assert shown is not None
+    assert "changed since the last commit" in shown["sentence"]
+    assert [row[0] for row in shown["rows"]] == ["about 12,000", "about 11,000"]
+
+
+def test_a_renamed_claim_keeps_its_history(desk: Path) -> None:
+    for path, old, new in [
+        ("claims.yaml", "  - id: casualties-total\n", "  - id: casualties-all\n"),
+        ("claims.yaml", "related: [casualties-total]", "related: [casualties-all]"),
+        ("content/about.md", "[[casualties-total|", "[[casualties-all|"),
+    ]:
+        change(desk, path, old, new)
+    commit(desk, "Rename the casualties claim", "2025-05-01T12:00:00Z")
+    shown = history(desk, "casualties-all")
+    assert shown is not None
+    assert "first recorded on 2025-01-01" in shown["sentence"]
+
+
+def test_a_figure_set_on_a_merged_branch_is_dated_by_the_branch_commit(desk: Path) -> None:
+    git(desk, "checkout", "-q", "-b", "update")
+    change(desk, "claims.yaml", "canonical:\n      value: about 4,000", "canonical:\n      value: about 4,500")
+    commit(desk, "Casualties: 4,500 per the new report", "2025-06-01T12:00:00Z")
+    git(desk, "checkout", "-q", "main")
+    change(desk, "content/about.md", "This site compares", "This desk compares")
+    commit(desk, "Reword the about page", "2025-06-02T12:00:00Z")
+    git(desk, "merge", "-q", "--no-ff", "-m", "Merge branch 'update'", "update", when="2025-06-03T12:00:00Z")
+    shown = history(desk, "casualties-total")
+    assert shown is not None
+    assert "last changed on 2025-06-01" in shown["sentence"]
+    assert "Casualties: 4,500 per the new report" in shown["sentence"]
+    assert [row[0] for row in shown["rows"]] == ["about 4,000"]
+
+
+def test_included_files_are_followed(tmp_path: Path) -> None:
+    root = new_repo(tmp_path / "desk")
+    claims = (root / "claims.yaml").read_text(encoding="utf-8")
+    start = claims.index("  - id: casualties-total")
+    kept = claims[:start].replace("sources:\n", "include:\n  - claims/*.yaml\nsources:\n", 1)
+    (root / "claims.yaml").write_text(kept, encoding="utf-8")
+    (root / "claims").mkdir()
+    (root / "claims" / "casualties.yaml").write_text("claims:\n" + claims[start:], encoding="utf-8")
+    commit(root, "Move casualties to their own file", "2025-02-01T12:00:00Z")
+    change(
+        root, "claims/casualties.yaml", "canonical:\n      value: about 4,000", "canonical:\n      value: about 5,000"
+    )
+    commit(root, "Casualties: 5,000", "2025-03-01T12:00:00Z")
+    shown = history(root, "casualties-total")
+    assert shown is not None
+    assert "last changed on 2025-03-01" in shown["sentence"]
+    # Moving the claim to another file did not change its figure: one earlier figure, from the first commit.
+    assert [(row[0], row[2], row[4]) for row in shown["rows"]] == [("about 4,000", "2025-01-01", FIRST)]
+
+
+def test_outside_git_there_is_no_history_section(tmp_path: Path) -> None:
+    from tests.sitefactory import write_site
+
+    root = write_site(tmp_path / "desk")
+    assert history(root, "troops-total") is None
+    assert not (root / ".factsheet-cache").exists()
+
+
+def test_a_shallow_clone_warns_and_shows_no_history(desk: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", desk.as_uri(), str(clone))
+    result = build(clone, tmp_path / "shallow-site")
+    assert result.ok
+    warnings = [p.message for p in result.problems.sorted()]
+    assert any("shallow clone" in m and "fetch-depth: 0" in m for m in warnings), warnings
+    page = (tmp_path / "shallow-site" / "claims" / "troops-total" / "index.html").read_text(encoding="utf-8")
+    assert BeautifulSoup(page, "html.parser").find("h2", id="history") is None
+
+
+# -- one pass, cached --------------------------------------------------------------------
+
+
+@pytest.fixture
+def git_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The git subcommands factsheet runs, in order."""
+    calls: list[str] = []
+    real = gitmodule.run
+
+    def counting(args, cwd, stdin=None):  # type: ignore[no-untyped-def]
+        calls.append(args[0])
+        return real(args, cwd, stdin)
+
+    monkeypatch.setattr(gitmodule, "run", counting)
+    return calls
+
+
+def test_history_is_one_log_and_one_read_whatever_the_number_of_claims(desk: Path, git_calls: list[str]) -> None:
+    claims = (desk / "claims.yaml").read_text(encoding="utf-8")
+    extra = "".join(
+        f"  - id: extra-{n}\n    title: Extra {n}\n    canonical:\n      value: {n}\n" for n in range(1, 41)
+    )
+    (desk / "claims.yaml").write_text(claims + extra, encoding="utf-8")
+    commit(desk, "Forty more claims", "2025-07-01T12:00:00Z")
+    git_calls.clear()
+    assert history(desk, "extra-7") is not None
+    assert git_calls.count("log") == 1
+    assert git_calls.count("cat-file") == 1
+    assert len(git_calls) <= 4, git_calls
+
+
+def test_a_rebuild_without_a_new_commit_reads_the_cache(desk: Path, git_calls: list[str], tmp_path: Path) -> None:
+    first = history(desk, "troops-total", tmp_path / "one")
+    cache = json.loads((desk / CACHE_FILE).read_text(encoding="utf-8"))
+    assert cache["key"]["head"] == git(desk, "rev-parse", "HEAD").strip()
+    git_calls.clear()
+    second = history(desk, "troops-total", tmp_path / "two")
+    assert second == first
+    assert "log" not in git_calls and "cat-file" not in git_calls, git_calls
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    # A new commit moves HEAD: the history is read again, and shows it.
+    change(desk, "claims.yaml", "value: about 12,000\n      as_of", "value: about 14,000\n      as_of")
+    commit(desk, "14,000 troops", "2025-08-01T12:00:00Z")
+    git_calls.clear()
+    third = history(desk, "troops-total", tmp_path / "three")
+    assert git_calls.count("log") == 1
+    assert third is not None and "last changed on 2025-08-01" in third["sentence"]
+
+
+def test_the_cache_folder_is_ignored_by_git(desk: Path) -> None:
+    history(desk, "troops-total")
+    assert (desk / CACHE_FILE).is_file()
+    assert ".factsheet-cache" not in git(desk, "status", "--porcelain", "--untracked-files=all")
+
+
+# -- reproducible builds -----------------------------------------------------------------
+
+
+def _build_in_a_process(root: Path, out: Path, seed: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "--root", str(root), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONHASHSEED": seed, "TZ": "Pacific/Auckland" if seed == "1" else "UTC"},
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_two_clones_build_byte_identical_sites(tmp_path: Path) -> None:
+    """The example site, committed twice, cloned twice: the same bytes, history and all, cache or not."""
+    root = tmp_path / "example"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    for name in ("claims.yaml", "content", "templates"):
+        source = REPO / name
+        if source.is_dir():
+            subprocess.run(["cp", "-R", str(source), str(root / name)], check=True)
+        else:
+            (root / name).write_bytes(source.read_bytes())
+    commit(root, "The example desk", "2025-03-28T12:00:00Z")
+    claims = (root / "claims.yaml").read_text(encoding="utf-8")
+    assert "value: about 11,000" in claims
+    (root / "claims.yaml").write_text(claims.replace("value: about 11,000", "value: about 11,500", 1), encoding="utf-8")
+    commit(root, "Troops: about 11,500", "2025-03-29T12:00:00Z")
+    a, b = tmp_path / "a", tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(root), str(a))
+    git(tmp_path, "clone", "-q", str(root), str(b))
+    _build_in_a_process(a, a / "site", "1")
+    _build_in_a_process(a, tmp_path / "a-again", "3")  # from the cache this time
+    _build_in_a_process(b, b / "site", "2")
+    assert (a / CACHE_FILE).is_file()
+    assert tree(a / "site") == tree(b / "site") == tree(tmp_path / "a-again")
+    page = BeautifulSoup((a / "site/claims/dprk-troops-total/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.find("h2", id="history") is not None
+    assert "2025-03-29" in page.find("p", class_="last-changed").get_text()
+
+
+# -- reading claim files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param((REPO / "claims.yaml").read_text(encoding="utf-8"), id="example"),
+        pytest.param(
+            "site: {title: T}\nclaims: [{id: a, title: A, canonical: {value: 3}},\n"
+            "  {id: b, title: B, canonical: {value: 4}}]\n",
+            id="flow",
+        ),
+        pytest.param(
+            "site:\n  title: T\nclaims:\n- id: a\n  title: A\n  canonical: &fig\n    value: about 3\n"
+            "- id: b\n  title: B\n  canonical: *fig\ninclude: [more/*.yaml]\n",
+            id="alias-across-items",
+        ),
+        pytest.param(
+            "# a desk\nsite:\n  title: T\nclaims:\n  # first\n  - id: a\n    title: A\n    canonical:\n"
+            "      value: {low: 1, high: 2}\n\n  - id: b  # second\n    title: B\n    canonical:\n"
+            "      value: |\n        free\n        text\ninclude:\n  - x.yaml\n",
+            id="comments-ranges-block-text",
+        ),
+        pytest.param("site:\n  title: T\nclaims:\n  - id: a\n    title: [A\n", id="broken"),
+        pytest.param("site:\n  title: T\nclaims:\n", id="no-claims"),
+    ],
+)
+def test_reading_item_by_item_is_reading_the_whole_file(text: str) -> None:
+    from builder.history import _Reader, _whole
+
+    expected = _whole(text, "claims.yaml")
+    reader = _Reader()
+    assert reader.file("blob", text.encode(), "claims.yaml") == expected
+    if expected is not None:
+        assert reader.file("blob", b"", "claims.yaml") == expected  # each blob is read once

@@ -1,0 +1,189 @@
+"""Nothing lost: a build swaps in a whole new site or leaves the previous one, whatever stops it.
+
+The kill test runs the real program on a generated site large enough that its
+write takes a while, and SIGKILLs it at random moments, most of them while the
+staging folder is being filled.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.writer import MARKER, STAGING, OutputError, write_site
+from tests.sitefactory import CLAIMS, edit, tree
+from tests.sitefactory import write_site as write_desk
+from tests.test_cli import invoke, run
+
+
+def big_claims(count: int, figure: str) -> str:
+    """A desk of `count` claims, each with two variants; `figure` is every canonical value."""
+    lines = ["site:", "  title: Big desk", "  base_url: https://example.org/big/", "sources:"]
+    for i in range(count):
+        lines += [f"  s{i}:", f"    outlet: Outlet {i % 20}", f"    title: Article {i}"]
+    lines.append("claims:")
+    for i in range(count):
+        lines += [
+            f"  - id: c{i}",
+            f"    title: Claim {i}",
+            f"    topic: Topic {i % 10}",
+            "    unit: soldiers",
+            "    canonical:",
+            f"      value: {figure}",
+            "    variants:",
+            f"      - {{source: s{i}, value: about {1000 + i}}}",
+            f"      - {{source: s{(i + 1) % count}, value: up to {2000 + i}}}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def staging_folders(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if STAGING in p.name)
+
+
+def writing(root: Path, out: Path, first_inode: int) -> bool:
+    """Whether a build has begun to write: a staging folder is there, or the first changed file was replaced."""
+    try:
+        replaced = (out / "claims.csv").stat().st_ino != first_inode
+    except OSError:
+        replaced = True
+    return replaced or bool(staging_folders(root))
+
+
+def test_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> None:
+    root, out = tmp_path / "desk", tmp_path / "desk" / "site"
+    root.mkdir()
+    (root / "claims.yaml").write_text(big_claims(150, "about 1,500"))
+    assert build(root, out).ok
+    old = tree(out)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(out, pristine)
+    (root / "claims.yaml").write_text(big_claims(150, "about 1,600"))
+    reference = build(root, tmp_path / "reference")
+    assert reference.ok
+    new = tree(tmp_path / "reference")
+    assert old != new and MARKER in old and MARKER in new
+    window = reference.timings.stages["write"] / 1000
+    rng = random.Random(20250327)
+    # Two moments anywhere in the run, then four after the write has begun.
+    moments = [("start", rng.uniform(0.2, 2.0)) for _ in range(2)]
+    moments += [("write", rng.uniform(0, window)) for _ in range(4)]
+    seen: list[str] = []
+    mid_write = 0
+    for anchor, delay in moments:
+        first_inode = (out / "claims.csv").stat().st_ino
+        process = subprocess.Popen(
+            [sys.executable, "-m", "builder", "build"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            if anchor == "write":
+                deadline = time.monotonic() + 60
+                while not writing(root, out, first_inode) and process.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.001)
+            time.sleep(delay)
+            begun = writing(root, out, first_inode)
+            process.send_signal(signal.SIGKILL)
+        finally:
+            process.wait(timeout=60)
+        mid_write += begun and process.returncode == -signal.SIGKILL
+        now = tree(out)
+        mixed = sorted(path for path in old.keys() | new.keys() if now.get(path) not in (old.get(path), new.get(path)))
+        whole = now in (old, new)
+        assert whole, f"a build killed {delay:.3f} s after {anchor} began left a mixed site: {mixed[:5]} ..."
+        seen.append("old" if now == old else "new")
+        if now == new:
+            shutil.rmtree(out)
+            shutil.copytree(pristine, out)
+    assert mid_write >= 2, f"too few kills landed while the site was being written ({seen})"
+    done = run(["build"], root)
+    assert done.returncode == 0, done.stderr
+    assert tree(out) == new
+    assert staging_folders(root) == [], "a killed build's staging folder outlived the next build"
+
+
+def test_a_failure_while_staging_leaves_the_previous_site_whole(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": b"<p>old</p>", "claims/a/index.html": b"<p>a</p>"}, out)
+    before = tree(out)
+    # A file and a folder of the same name: the second cannot be written once the first is.
+    broken = {"index.html": b"<p>new</p>", "claims": b"x", "claims/b/index.html": b"<p>b</p>"}
+    with pytest.raises(OutputError, match="cannot write the site"):
+        write_site(broken, out)
+    assert tree(out) == before
+    assert staging_folders(tmp_path) == []
+
+
+def test_unchanged_files_are_linked_into_the_new_site_not_rewritten(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": b"<p>index</p>", "claims/a/index.html": b"<p>a</p>"}, out)
+    kept = out / "claims" / "a" / "index.html"
+    before = kept.stat()
+    report = write_site({"index.html": b"<p>changed</p>", "claims/a/index.html": b"<p>a</p>"}, out)
+    assert report.written == ("index.html",) and report.unchanged == 1
+    after = kept.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert (out / "index.html").read_bytes() == b"<p>changed</p>"
+
+
+def test_the_new_site_has_ordinary_permissions_and_a_symlinked_output_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    write_site({"index.html": b"one"}, real)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(real.stat().st_mode) == 0o777 & ~mask, "the output folder kept mkdtemp's private mode"
+    assert stat.S_IMODE((real / "index.html").stat().st_mode) == 0o644
+    link = tmp_path / "published"
+    link.symlink_to(real)
+    write_site({"index.html": b"two"}, link)
+    assert link.is_symlink() and (real / "index.html").read_bytes() == b"two"
+
+
+def test_leftovers_of_a_killed_build_are_removed_but_nothing_else(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": b"one"}, out)
+    leftover = tmp_path / f".site.{STAGING}-abc123"
+    (leftover / "claims").mkdir(parents=True)
+    (leftover / "claims" / "x.html").write_text("half")
+    unrelated = tmp_path / f".other.{STAGING}-abc123"
+    unrelated.mkdir()
+    write_site({"index.html": b"two"}, out)
+    assert not leftover.exists()
+    assert unrelated.exists()
+
+
+def test_output_in_home_is_refused_before_anything_is_touched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    (home / "notes" / "todo.txt").write_text("keep")
+    monkeypatch.setenv("HOME", str(home))
+    root = write_desk(home / "desk")
+    monkeypatch.chdir(root)
+    before = tree(tmp_path)
+    for out in (str(home), "~", "/"):
+        result = invoke(["build", "--out", out])
+        assert result.exit_code == 1, (out, result.output)
+        assert "error:" in result.stderr
+    assert tree(tmp_path) == before
+
+
+def test_a_failed_build_leaves_no_staging_folder(tmp_path: Path) -> None:
+    root = write_desk(tmp_path / "desk")
+    assert run(["build"], root).returncode == 0
+    before = tree(root / "site")
+    write_desk(root, edit(CLAIMS, "value: 12,000", "value: lots"))
+    assert run(["build"], root).returncode == 1
+    assert tree(root / "site") == before
+    assert staging_folders(root) == []
