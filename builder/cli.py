@@ -171,10 +171,10 @@ def diff_command(base: str, head: str | None, root: Path, form: str, site_url: s
 
 
 @main.command("init")
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty (existing files are kept).")
 def init_command(folder: Path, force: bool) -> None:
-    """Write a new site into FOLDER that builds as it is, with a GitHub workflow."""
+    """Write a new site into DIR that builds as it is, with a GitHub workflow."""
     from builder.scaffold import ScaffoldError, init_site
 
     try:

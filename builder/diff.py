@@ -135,10 +135,6 @@ class SiteDiff:
     def comparable(self) -> bool:
         return self.base.state != "invalid" and self.head.state != "invalid"
 
-    @property
-    def empty(self) -> bool:
-        return not (self.settings or self.claims or self.sources or self.pages)
-
 
 # -- claims ------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ def tidy(number: float) -> float:
     """Round away binary noise (3000 * 1.1 is 3300.0000000000005) so output is stable."""
     if math.isinf(number):
         return number
-    return float(f"{number:.12g}")
+    return float(f"{number:.15g}")
 
 
 @dataclass(frozen=True)

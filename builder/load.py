@@ -45,7 +45,11 @@ class LoadedSite:
 
 
 def read_text(root: Path, relative: str, problems: Problems, where: Location) -> str | None:
-    """A UTF-8 text file inside `root`; anything else is a problem reported at `where`."""
+    """A UTF-8 text file inside `root`.
+
+    A file that cannot be reached is a problem at `where`, the place that names it;
+    a file that is not text is a problem in the file itself.
+    """
     path = root / relative
     try:
         resolved = path.resolve(strict=True)
@@ -60,23 +64,20 @@ def read_text(root: Path, relative: str, problems: Problems, where: Location) ->
         return None
     try:
         if resolved.stat().st_size > MAX_FILE_BYTES:
-            problems.error(where, f"'{relative}' is larger than {MAX_FILE_BYTES // 2**20} MiB")
+            problems.error(Location(relative), f"'{relative}' is larger than {MAX_FILE_BYTES // 2**20} MiB")
             return None
         data = resolved.read_bytes()
     except OSError as error:
         problems.error(where, f"cannot read '{relative}': {error.strerror}")
         return None
     if b"\0" in data:
-        problems.error(where, f"'{relative}' is a binary file, not text")
+        problems.error(Location(relative), f"'{relative}' is a binary file, not text")
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        problems.error(
-            Location(relative, line, 1) if where.path == relative else where,
-            f"'{relative}' is not UTF-8 text (byte {error.start})",
-        )
+        problems.error(Location(relative, line, 1), f"'{relative}' is not UTF-8 text (byte {error.start})")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -88,11 +89,12 @@ def _load_yaml(root: Path, relative: str, problems: Problems, where: Location) -
     return parse_yaml(text, relative, problems)
 
 
-def _included_paths(root: Path, doc: YamlDocument, problems: Problems) -> list[str]:
+def _included_paths(root: Path, doc: YamlDocument, problems: Problems) -> dict[str, Location]:
+    """Each file the `include:` patterns match, with the pattern's place (a file that cannot be read is told there)."""
     patterns = doc.data.get("include") if isinstance(doc.data, dict) else None
     if not isinstance(patterns, list):
-        return []
-    found: list[str] = []
+        return {}
+    found: dict[str, Location] = {}
     for index, pattern in enumerate(patterns):
         where = doc.at(("include", index))
         if not isinstance(pattern, str) or not pattern.strip():
@@ -103,7 +105,9 @@ def _included_paths(root: Path, doc: YamlDocument, problems: Problems) -> list[s
         matches = sorted(glob.glob(pattern, root_dir=root, recursive=True))
         if not matches:
             problems.warning(where, f"include '{pattern}' matches no file")
-        found.extend(m.replace("\\", "/") for m in matches if m not in found and m != CLAIMS_FILE)
+        for match in matches:
+            if match != CLAIMS_FILE:
+                found.setdefault(match.replace("\\", "/"), where)
     return found
 
 
@@ -145,8 +149,8 @@ def load_site(root: Path, problems: Problems) -> LoadedSite:
     site.claims = _load_yaml(root, CLAIMS_FILE, problems, Location(CLAIMS_FILE))
     if site.claims is None:
         return site
-    for relative in _included_paths(root, site.claims, problems):
-        doc = _load_yaml(root, relative, problems, Location(relative))
+    for relative, where in _included_paths(root, site.claims, problems).items():
+        doc = _load_yaml(root, relative, problems, where)
         if doc is not None:
             site.included.append(doc)
     for path in sorted((root / CONTENT_DIR).glob("*.md")):

@@ -97,6 +97,24 @@ def parser(raw_html: bool = False) -> MarkdownIt:
     return md
 
 
+def demote_headings(tokens: list[Token], below: int) -> None:
+    """Shift headings so that the highest is at level `below` + 1, under the page's own headings;
+    an editor may start sections at `#` or at `##`."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = below + 1 - min(levels) if levels else 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and shift > 0:
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+
+
+def render(markdown: str, env: dict[str, Any], below: int = 1, raw_html: bool = False) -> str:
+    """Markdown as HTML, its headings under the page's own (an editor's `#` becomes an h2)."""
+    md = parser(raw_html)
+    tokens = md.parse(markdown, env)
+    demote_headings(tokens, below)
+    return md.renderer.render(tokens, md.options, env)
+
+
 def claim_refs(markdown: str) -> list[ClaimRef]:
     """Every claim reference outside code, with its position, in reading order."""
     lines = markdown.split("\n")

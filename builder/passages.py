@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup
 
-from builder.markdown import parser, text_segments
+from builder.markdown import demote_headings, parser, text_segments
 from builder.quotes import ArchivedText, Passage
 
 
@@ -33,6 +33,7 @@ def archived_html(text: ArchivedText, passages: Iterable[Passage]) -> Markup:
     highlights = _merged(raw)
     anchors = sorted({(start, passage_id(p)) for (start, _), p in zip(raw, distinct, strict=True)})
     tokens = parser().parse(text.markdown)
+    demote_headings(tokens, below=2)
     offset = 0
     for token, segment in text_segments(tokens):
         if token is not None and token.type == "text":

@@ -23,7 +23,8 @@ from builder import __version__, formatting, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
 from builder.exports import claim_json, claims_csv, claims_json
-from builder.markdown import claim_refs, parser
+from builder.markdown import claim_refs
+from builder.markdown import render as render_markdown
 from builder.model import Source
 from builder.passages import archived_html, passage_id
 from builder.schema import json_schema_bytes
@@ -115,7 +116,7 @@ def _markdown(context: Context, text: str | None) -> Markup:
     if not text:
         return Markup("")
     env = {"claim_ref": partial(_claim_ref, context["analysis"], context["page_url"])}
-    return Markup(parser(raw_html=context["settings"].raw_html).render(text, env))
+    return Markup(render_markdown(text, env, raw_html=context["settings"].raw_html))
 
 
 def _claim_ref(analysis: Analysis, page_url: str, claim_id: str, label: str | None) -> str:
@@ -287,6 +288,8 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
     outputs.update(_data_files(analysis, previous, changed))
     outputs[urls.STYLESHEET] = _static("style.css")
     outputs[urls.SEARCH_START] = _static("search.js")
+    outputs[urls.FAVICON] = _static("favicon.svg")
+    outputs[urls.DISCREPANCY_TOOLS] = _static("discrepancies.js")
     outputs[urls.SCHEMA] = json_schema_bytes()
     settings = analysis.site.settings
     outputs[publish.ROBOTS] = publish.robots(settings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from builder.interval import INF, Interval
@@ -68,6 +69,8 @@ SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 # two figures overflows to infinity; no reported figure comes near them.
 LARGEST = 1e18
 SMALLEST = 1e-18
+MAX_DIGITS = 15
+"""A float holds 15 significant digits for certain; a figure written with more would not read back the same."""
 
 _NUMBER = r"[-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _SCALE = r"(?:\s+(?:thousand|million|billion))?"
@@ -87,7 +90,9 @@ _PHRASE = re.compile(
 def _number(text: str) -> tuple[float, bool]:
     """A number and whether it carried its own scale word."""
     parts = text.split()
-    value = float(parts[0].replace(",", "").replace("\u2212", "-"))
+    digits = parts[0].replace(",", "").replace("\u2212", "-")
+    _precise(digits, f"'{parts[0]}'")
+    value = float(digits)
     if len(parts) == 2:
         return value * SCALES[parts[1]], True
     return value, False
@@ -124,8 +129,8 @@ def parse_phrase(phrase: str, tolerance: float) -> Interval:
         _sized(end, f"'{phrase}'")
     if match["qualifier"]:
         result = QUALIFIERS[match["qualifier"]](core, tolerance)
-        if result.low > result.high:
-            raise FigureError(f"'{phrase}' gives an empty interval")
+        if result.low > result.high or (result.low == result.high and (result.low_open or result.high_open)):
+            raise FigureError(f"'{phrase}' gives an empty interval")  # "fewer than 0" is [0, 0)
         return result
     return core
 
@@ -139,7 +144,15 @@ def _finite(value: Any, what: str) -> float:
         number = math.inf
     if math.isnan(number) or (math.isinf(number) and not isinstance(value, int)):
         raise FigureError(f"{what} must be a finite number, not {value}")
-    return _sized(number, what)
+    _sized(number, what)
+    _precise(repr(value), what)
+    return number
+
+
+def _precise(number: str, what: str) -> None:
+    """Refuse a number written with more significant digits than a float holds for certain."""
+    if len(Decimal(number).normalize().as_tuple().digits) > MAX_DIGITS:
+        raise FigureError(f"{what} has more than {MAX_DIGITS} significant digits, too many to compare; round it")
 
 
 def _sized(number: float, what: str) -> float:

@@ -8,6 +8,8 @@ that each value keeps its line and column and a repeated key is an error.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,18 +57,36 @@ class YamlDocument:
         return self.keys.get(key) or self.at(key)
 
 
+class _Lines:
+    """Lines and columns as an editor counts them.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, so libyaml's own line
+    numbers drift from the editor's after one of them; a mark's character index
+    does not.
+    """
+
+    def __init__(self, text: str, path: str, line_offset: int) -> None:
+        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self.path = path
+        self.line_offset = line_offset
+
+    def at(self, mark: yaml.Mark) -> Location:
+        line = bisect.bisect_right(self.starts, mark.index) - 1
+        return Location(self.path, line + 1 + self.line_offset, mark.index - self.starts[line] + 1)
+
+
 class _Converter:
-    def __init__(self, doc: YamlDocument, problems: Problems, line_offset: int) -> None:
+    def __init__(self, doc: YamlDocument, problems: Problems, lines: _Lines) -> None:
         self.doc = doc
         self.problems = problems
-        self.line_offset = line_offset
+        self.lines = lines
         self.constructor = yaml.SafeLoader("")
         self.expanded = 0
         self.active: set[int] = set()
         self.done: dict[int, tuple[Any, int]] = {}
 
     def location(self, mark: yaml.Mark) -> Location:
-        return Location(self.doc.path, mark.line + 1 + self.line_offset, mark.column + 1)
+        return self.lines.at(mark)
 
     def convert(self, node: yaml.Node, key: Key) -> Any:
         self.doc.values[key] = self.location(node.start_mark)
@@ -158,22 +178,17 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     (front matter).
     """
     doc = YamlDocument(path=path, data=None)
+    lines = _Lines(text, path, line_offset)
     try:
         refused = _refusal(text)
         if refused is not None:
             mark, reason = refused
-            problems.error(
-                Location(path, mark.line + 1 + line_offset, mark.column + 1), f"{reason}; refusing to read it"
-            )
+            problems.error(lines.at(mark), f"{reason}; refusing to read it")
             return None
         node = yaml.compose(text, Loader=_ComposeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = (
-            Location(path, mark.line + 1 + line_offset, mark.column + 1)
-            if mark is not None
-            else Location(path, 1 + line_offset)
-        )
+        where = lines.at(mark) if mark is not None else Location(path, 1 + line_offset)
         problem = error.problem or "not valid YAML"
         context = f" ({error.context})" if error.context else ""
         problems.error(where, f"YAML syntax: {problem}{context}")
@@ -183,7 +198,7 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
         return None
     if node is None:
         return doc
-    converter = _Converter(doc, problems, line_offset)
+    converter = _Converter(doc, problems, lines)
     try:
         doc.data = converter.convert(node, ())
     except _TooLarge as too_large:

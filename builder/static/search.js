@@ -6,6 +6,7 @@
   window.addEventListener("DOMContentLoaded", function () {
     if (typeof PagefindUI === "undefined" || !here) return;
     var root = new URL("../", here);
+    var box = document.getElementById("search");
     new PagefindUI({
       element: "#search",
       baseUrl: root.pathname,
@@ -14,5 +15,15 @@
       showImages: false,
       resetStyles: false
     });
+    // Pagefind's input is labelled only by its placeholder; name it for screen readers.
+    function label() {
+      var input = box && box.querySelector("input");
+      if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", "Search the site");
+      return Boolean(input);
+    }
+    if (!label() && box && window.MutationObserver) {
+      var watcher = new MutationObserver(function () { if (label()) watcher.disconnect(); });
+      watcher.observe(box, { childList: true, subtree: true });
+    }
   });
 })();
