@@ -96,12 +96,13 @@ def claim_data(analysed: ClaimAnalysis) -> dict[str, Any]:
 
 def claims_json(analysis: Analysis) -> bytes:
     data = {"claims": [claim_data(c) for c in analysis.claims]}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # Without indentation json uses its C encoder: ten times faster on a large desk.
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def claim_json(analysed: ClaimAnalysis) -> bytes:
     """`claims/<id>.json`: one claim, in the shape of its entry in `claims.json`."""
-    return (json.dumps(claim_data(analysed), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(claim_data(analysed), ensure_ascii=False) + "\n").encode("utf-8")
 
 
 CSV_COLUMNS = (

@@ -101,6 +101,9 @@ def environment(template_dir: Path | None) -> Environment:
         verdict_text=VERDICT_TEXT,
         verdict_counts=verdict_counts,
         figure_with_unit=figure_with_unit,
+        figure=figure_with_unit,
+        verdict_badge=verdict_badge,
+        status_badge=status_badge,
         passage_id=passage_id,
     )
     return env
@@ -124,6 +127,18 @@ def _claim_ref(analysis: Analysis, page_url: str, claim_id: str, label: str | No
     text = label or figure_with_unit(analysed)
     href = urls.relative(page_url, urls.claim(claim_id))
     return f'<a class="claim-ref" href="{escape(href)}" title="{escape(analysed.claim.title)}">{escape(text)}</a>'
+
+
+def verdict_badge(verdict: str) -> Markup:
+    """A verdict as a word and a symbol (never colour alone), its meaning in the tooltip."""
+    return Markup(
+        f'<span class="verdict verdict-{verdict}" title="{escape(VERDICT_TEXT[verdict])}">'
+        f'<span aria-hidden="true">{SYMBOLS[verdict]}</span> {verdict}</span>'
+    )
+
+
+def status_badge(status: str) -> Markup:
+    return Markup(f'<span class="status status-{status}">{status}</span>')
 
 
 def figure_with_unit(analysed: ClaimAnalysis) -> str:

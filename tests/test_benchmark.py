@@ -1,0 +1,32 @@
+"""The benchmark runs (at 1,000 claims) and reports every measure; no time is asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.run", "--sizes", "1000", "--json", str(results)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    print(done.stdout, file=sys.stderr)
+    row = json.loads(results.read_text())["sizes"]["1000"]
+    for mode in ("cold", "warm", "incremental"):
+        measured = row[mode]
+        assert measured["wall_s"] > 0 and measured["cpu_s"] > 0 and measured["peak_mb"] > 0
+        assert {"load", "validate", "analyse", "render", "write"} <= measured["stages_ms"].keys()
+    assert row["cold"]["written"] == row["cold"]["files"] > 3000
+    assert row["warm"]["written"] == 0, "a build with nothing changed rewrote files"
+    assert 0 < row["incremental"]["written"] < row["cold"]["written"] / 10
