@@ -185,12 +185,13 @@ def parse_value(value: Any, tolerance: float) -> Interval:
 def written(value: Any) -> str:
     """A value as the editor wrote it, for showing beside its interval."""
     if isinstance(value, Mapping):
+        # Symbols, not phrases: "up to X" would read as [0, X], but {high: X} has no lower end.
         low, high = value.get("low"), value.get("high")
         if low is None:
-            return f"up to {_plain(high)}"
+            return f"≤ {_plain(high)}"
         if high is None:
-            return f"at least {_plain(low)}"
-        return f"{_plain(low)}-{_plain(high)}"
+            return f"≥ {_plain(low)}"
+        return f"{_plain(low)}–{_plain(high)}"
     return _plain(value)
 
 

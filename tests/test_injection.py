@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import threading
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +30,7 @@ from builder.render import environment
 from tests.conftest import REPO
 from tests.sitefactory import CLAIMS, edit, only_problem, write_site
 from tests.sitefactory import position as at
+from tests.test_browser import CHROMIUM, FLAGS, QuietHandler
 
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -343,3 +347,35 @@ def test_archived_texts_never_keep_raw_html(tmp_path: Path) -> None:
     archived = page.select_one("article.archived")
     assert archived is not None and archived.find("img") is None
     assert "<img src=x onerror=alert(1)>" in archived.get_text()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium)")
+def test_no_payload_runs_in_a_real_browser(hostile: Path) -> None:
+    """Chromium loads every page of the corpus, every element hovered: no dialog, no error, no policy violation."""
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(hostile)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ran: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page()
+            page.on("dialog", lambda dialog: (ran.append(f"{page.url}: dialog {dialog.message}"), dialog.dismiss()))
+            page.on("console", lambda message: message.type == "error" and ran.append(f"{page.url}: {message.text}"))
+            for path in sorted(hostile.rglob("*.html")):
+                url = f"http://127.0.0.1:{server.server_address[1]}/{path.relative_to(hostile).as_posix()}"
+                page.goto(url)
+                page.evaluate(HOVER_EVERYTHING)
+                page.wait_for_timeout(50)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [line for line in ran if "404" not in line] == []
+
+
+HOVER_EVERYTHING = """() => document.querySelectorAll('*').forEach(element => {
+    const kinds = element.closest('a') ? ['mouseover', 'focus'] : ['mouseover', 'focus', 'click'];
+    kinds.forEach(kind => element.dispatchEvent(new Event(kind, {bubbles: true})));
+})"""
