@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,12 @@ def load_conformance(name: str) -> dict:
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+def copy_example(root: Path) -> Path:
+    """A copy of the example desk's own files (data, pages, templates) at `root`, to edit freely."""
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "claims.yaml", root)
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root

@@ -6,7 +6,6 @@ Skipped, with the reason printed, only where Chromium is not installed.
 from __future__ import annotations
 
 import itertools
-import shutil
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_example
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -204,11 +203,7 @@ def test_first_screen_of_a_claim_answers_the_reader(open_page, base_url: str) ->
 def test_live_reload_follows_an_edit_without_touching_the_browser(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.test_serve import edit, start, stop
 
-    root = tmp_path / "desk"
-    root.mkdir()
-    shutil.copy(REPO / "claims.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
+    root = copy_example(tmp_path / "desk")
     served = start(root)
     context = browser.new_context()
     try:

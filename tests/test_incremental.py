@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from builder.build import Session, build
-from tests.conftest import REPO
+from tests.conftest import copy_example
 
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Path:
-    root = tmp_path / "desk"
-    root.mkdir()
-    shutil.copy(REPO / "claims.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return copy_example(tmp_path / "desk")
 
 
 def replace(path: str, old: str, new: str) -> Callable[[Path], None]:

@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from bs4 import BeautifulSoup
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.conftest import REPO
+from tests.conftest import copy_example
 
 WAIT = 15.0  # seconds: the bound on every wait for the server to react
 CLAIM = "claims/dprk-killed/"
@@ -121,12 +120,7 @@ def stop(served: Served) -> int:
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Path:
-    root = tmp_path / "desk"
-    root.mkdir()
-    shutil.copy(REPO / "claims.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return copy_example(tmp_path / "desk")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import socket
 import struct
 import threading
@@ -22,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from builder.serve import inject_script
-from tests.conftest import REPO
+from tests.conftest import copy_example
 from tests.test_serve import Served, start, stop
 
 CLIENTS = 8
@@ -45,12 +44,7 @@ EXTRA = "---\ntitle: A page that comes and goes\n---\n\nNow you see it.\n"
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Path:
-    root = tmp_path / "desk"
-    root.mkdir()
-    shutil.copy(REPO / "claims.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return copy_example(tmp_path / "desk")
 
 
 def _rewrite(root: Path, stop_at: threading.Event, saves: list[str]) -> None:

@@ -10,14 +10,13 @@ figure. It prints the median and the worst of N saves, in milliseconds.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import copy_example
 from tests.test_serve import CLAIM, start, stop
 
 
@@ -26,11 +25,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=10)
     edits = parser.parse_args().edits
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / "desk"
-        root.mkdir()
-        shutil.copy(REPO / "claims.yaml", root)
-        shutil.copytree(REPO / "content", root / "content")
-        shutil.copytree(REPO / "templates", root / "templates")
+        root = copy_example(Path(folder) / "desk")
         served = start(root)
         latencies = []
         try:
