@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from tornado import httpserver, netutil, web, websocket
+from tornado import httpserver, httputil, netutil, web, websocket
 
 from builder.build import BuildResult, Session
 from builder.problems import Problem
@@ -82,10 +82,11 @@ class Preview:
                 self.sockets.discard(socket_)
 
 
-class _Guarded(web.RequestHandler):
-    """Refuses requests that name another host, and lets nothing be cached."""
+class _HostGuard:
+    """Refuses requests that name another host (a page elsewhere reaching us through DNS rebinding)."""
 
     preview: Preview
+    request: httputil.HTTPServerRequest
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
@@ -93,6 +94,10 @@ class _Guarded(web.RequestHandler):
     def prepare(self) -> None:
         if not self.preview.host_allowed(self.request.host):
             raise web.HTTPError(403, "unknown host")
+
+
+class _Guarded(_HostGuard, web.RequestHandler):
+    """A page request: guarded, and nothing cached."""
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -147,17 +152,8 @@ class SiteHandler(_Guarded):
         self.finish(inject_script(body, self.preview.port) if include_body else None)
 
 
-class ReloadSocket(websocket.WebSocketHandler):
+class ReloadSocket(_HostGuard, websocket.WebSocketHandler):
     """livereload's protocol: the page says hello, we say hello, then we send reloads."""
-
-    preview: Preview
-
-    def initialize(self, preview: Preview) -> None:
-        self.preview = preview
-
-    def prepare(self) -> None:
-        if not self.preview.host_allowed(self.request.host):
-            raise web.HTTPError(403, "unknown host")
 
     def check_origin(self, origin: str) -> bool:
         """Only the preview's own pages may listen, never a page from elsewhere."""
