@@ -31,13 +31,22 @@ def _binary() -> str:
     return str(path)
 
 
+# Lists that only repeat what the claim and source pages say: indexing them would double the
+# index and the time to build it, and a search would find each figure several times.
+LIST_PAGES = ("index.html", "404.html", "discrepancies/", "outlets/", "originators/")
+
+
+def _searched(path: str) -> bool:
+    return path.endswith(".html") and not path.startswith(LIST_PAGES)
+
+
 def search_bundle(outputs: dict[str, bytes], language: str) -> dict[str, bytes]:
     """The Pagefind bundle for the HTML pages of `outputs`, by output path."""
     binary = _binary()
     with tempfile.TemporaryDirectory(prefix="factsheet-search-") as folder:
         pages, bundle = Path(folder) / "site", Path(folder) / "bundle"
         for path, data in outputs.items():
-            if path.endswith(".html") and path != "404.html":
+            if _searched(path):
                 (pages / path).parent.mkdir(parents=True, exist_ok=True)
                 (pages / path).write_bytes(data)
         command = [binary, "--site", str(pages), "--output-path", str(bundle), "--force-language", language]
