@@ -12,7 +12,6 @@ from builder import urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.dates import Period
 from builder.interval import Interval
-from builder.model import Figure
 
 
 def _number(value: float) -> int | float | None:
@@ -36,16 +35,12 @@ def _date(period: Period | None) -> str | None:
     return period.text if period else None
 
 
-def _text(figure: Figure) -> str:
-    return figure.written
-
-
 def _variant(item: VariantAnalysis) -> dict[str, Any]:
     figure = item.variant.figure
     return {
         "source": item.source.id,
         "outlet": item.source.outlet,
-        "text": _text(figure),
+        "text": figure.written,
         **_ends(item.interval),
         "unit": None,  # filled by the claim: low and high are in the claim's unit
         "value_unit": figure.unit.text if figure.unit else None,
@@ -82,7 +77,7 @@ def claim_data(analysed: ClaimAnalysis) -> dict[str, Any]:
         "url": urls.claim(claim.id),
         "originators": len(analysed.originators),
         "canonical": {
-            "text": _text(figure),
+            "text": figure.written,
             **_ends(analysed.interval),
             "as_of": _date(figure.as_of),
             "dated": _date(analysed.dated),

@@ -17,9 +17,6 @@ from builder import urls
 from builder.analysis import Analysis, ClaimAnalysis
 from builder.model import Settings
 
-SITEMAP = "sitemap.xml"
-FEED = "feed.xml"
-ROBOTS = "robots.txt"
 ATOM = "http://www.w3.org/2005/Atom"
 
 RATINGS = {"agreed": 5, "single-source": 4, "evolving": 3, "disputed": 2, "unsourced": 1}
@@ -81,7 +78,7 @@ def sitemap(settings: Settings, outputs: dict[str, bytes]) -> bytes:
 def robots(settings: Settings) -> bytes:
     lines = ["User-agent: *", "Allow: /"]
     if settings.base_url:
-        lines.append(f"Sitemap: {absolute(settings, SITEMAP)}")
+        lines.append(f"Sitemap: {absolute(settings, urls.SITEMAP)}")
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -99,7 +96,7 @@ def feed(analysis: Analysis) -> bytes:
     if settings.description:
         ET.SubElement(root, "subtitle").text = settings.description
     ET.SubElement(root, "id").text = absolute(settings, "")
-    ET.SubElement(root, "link", href=absolute(settings, FEED), rel="self", type="application/atom+xml")
+    ET.SubElement(root, "link", href=absolute(settings, urls.FEED), rel="self", type="application/atom+xml")
     ET.SubElement(root, "link", href=absolute(settings, ""), rel="alternate", type="text/html")
     ET.SubElement(root, "updated").text = claim_time(claims[0]) if claims else _fallback_time()
     ET.SubElement(ET.SubElement(root, "author"), "name").text = settings.title

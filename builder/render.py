@@ -307,9 +307,9 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
     outputs[urls.DISCREPANCY_TOOLS] = _static("discrepancies.js")
     outputs[urls.SCHEMA] = json_schema_bytes()
     settings = analysis.site.settings
-    outputs[publish.ROBOTS] = publish.robots(settings)
+    outputs[urls.ROBOTS] = publish.robots(settings)
     if settings.base_url:
-        outputs[publish.SITEMAP] = publish.sitemap(settings, outputs)
+        outputs[urls.SITEMAP] = publish.sitemap(settings, outputs)
     return Rendered(mark, parts, depends, outputs)
 
 
@@ -322,14 +322,14 @@ def _data_files(analysis: Analysis, previous: Rendered | None, changed: set[str]
             files[path] = previous.outputs[path]
         else:
             files[path] = claim_json(analysed)
-    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV] + ([publish.FEED] if analysis.site.settings.base_url else [])
+    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV] + ([urls.FEED] if analysis.site.settings.base_url else [])
     if previous is not None and not changed and all(p in previous.outputs for p in whole):
         files.update({p: previous.outputs[p] for p in whole})
         return files
     files[urls.CLAIMS_JSON] = claims_json(analysis)
     files[urls.CLAIMS_CSV] = claims_csv(analysis)
     if analysis.site.settings.base_url:
-        files[publish.FEED] = publish.feed(analysis)
+        files[urls.FEED] = publish.feed(analysis)
     return files
 
 

@@ -24,7 +24,7 @@ from builder.load import SOURCES_DIR, LoadedSite
 from builder.markdown import claim_refs
 from builder.model import Canonical, Claim, Figure, Page, Settings, Site, Source, Variant
 from builder.problems import Location, Problems
-from builder.quotes import ArchivedText, archive, closest_passage, find_quote
+from builder.quotes import archive, closest_passage, find_quote
 from builder.units import Unit, classify, split_compound
 from builder.urls import slug
 from builder.values import FigureError, parse_value, written
@@ -224,7 +224,6 @@ class _Validator:
         self.source_at: dict[str, Location] = {}
         self.claim_at: dict[str, Location] = {}
         self.broken_ids: set[str] = set()
-        self.texts: dict[str, ArchivedText] = {}
         self.named: dict[str, list[tuple[str, Location]]] = {"topic": [], "outlet": [], "originator": []}
         """Topic, outlet and originator names where they were written: each becomes a URL."""
 
@@ -351,7 +350,6 @@ class _Validator:
         text = None
         if text_path in self.loaded.texts:
             text = archive(text_path, self.loaded.texts[text_path])
-            self.texts[text_path] = text
         self.sources[source_id] = Source(
             source_id, spec.outlet, spec.title, spec.url, published, spec.author, text, doc.at(key)
         )

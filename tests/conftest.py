@@ -26,6 +26,17 @@ def repo() -> Path:
     return REPO
 
 
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example built once for the whole run; tests only read it (copy it to change anything)."""
+    from builder.build import build
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build(REPO, out)
+    assert result.ok, [str(p) for p in result.problems.sorted()]
+    return out
+
+
 def copy_example(root: Path) -> Path:
     """A copy of the example desk's own files (data, pages, templates) at `root`, to edit freely."""
     root.mkdir(parents=True)

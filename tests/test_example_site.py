@@ -21,11 +21,8 @@ from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = build(REPO, out)
-    assert result.ok, [str(p) for p in result.problems.sorted()]
-    return out
+def site(example_site: Path) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")

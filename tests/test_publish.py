@@ -30,11 +30,8 @@ BASE = "https://example.org/dprk-russia/"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("published") / "site"
-    result = build(REPO, out)
-    assert result.ok, [str(p) for p in result.problems.sorted()]
-    return out
+def site(example_site: Path) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
-from tests.conftest import REPO
-
 BIN = Path(sys.executable).parent
 BROKEN = '<!doctype html><html lang="en"><head><title>x</title></head><body><p><div></p><a href="gone/">x</a>'
 
@@ -35,11 +32,8 @@ def _tool(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("standards") / "site"
-    result = build(REPO, out)
-    assert result.ok, [str(p) for p in result.problems.sorted()]
-    return out
+def site(example_site: Path) -> Path:
+    return example_site
 
 
 def test_the_nu_html_checker_finds_no_error_on_any_page(site: Path, tmp_path: Path) -> None:
