@@ -10,8 +10,8 @@ import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.problems import Location, Problems
-from builder.yamlsource import YamlDocument, parse_yaml
+from builder.problems import Location, Problems, Where
+from builder.yamlsource import Place, YamlDocument, parse_yaml
 
 CLAIMS_FILE = "claims.yaml"
 CONTENT_DIR = "content"
@@ -44,7 +44,7 @@ class LoadedSite:
     template_dir: Path | None = None
 
 
-def read_text(root: Path, relative: str, problems: Problems, where: Location) -> str | None:
+def read_text(root: Path, relative: str, problems: Problems, where: Where) -> str | None:
     """A UTF-8 text file inside `root`.
 
     A file that cannot be reached is a problem at `where`, the place that names it;
@@ -82,21 +82,21 @@ def read_text(root: Path, relative: str, problems: Problems, where: Location) ->
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _load_yaml(root: Path, relative: str, problems: Problems, where: Location) -> YamlDocument | None:
+def _load_yaml(root: Path, relative: str, problems: Problems, where: Where) -> YamlDocument | None:
     text = read_text(root, relative, problems, where)
     if text is None:
         return None
     return parse_yaml(text, relative, problems)
 
 
-def _included_paths(root: Path, doc: YamlDocument, problems: Problems) -> dict[str, Location]:
+def _included_paths(root: Path, doc: YamlDocument, problems: Problems) -> dict[str, Where]:
     """Each file the `include:` patterns match, with the pattern's place (a file that cannot be read is told there)."""
     patterns = doc.data.get("include") if isinstance(doc.data, dict) else None
     if not isinstance(patterns, list):
         return {}
-    found: dict[str, Location] = {}
+    found: dict[str, Where] = {}
     for index, pattern in enumerate(patterns):
-        where = doc.at(("include", index))
+        where = Place(doc, ("include", index))
         if not isinstance(pattern, str) or not pattern.strip():
             continue  # the schema reports it
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
@@ -124,16 +124,16 @@ def _split_front_matter(text: str, path: str, problems: Problems) -> tuple[YamlD
     return None, text, 1
 
 
-def _text_paths(docs: list[YamlDocument], root: Path) -> list[tuple[str, Location]]:
+def _text_paths(docs: list[YamlDocument], root: Path) -> list[tuple[str, Where]]:
     """Archived texts named by `text:`, plus `content/sources/*.md` found by convention."""
-    wanted: dict[str, Location] = {}
+    wanted: dict[str, Where] = {}
     for doc in docs:
         sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
         if not isinstance(sources, dict):
             continue
         for source_id, spec in sources.items():
             if isinstance(spec, dict) and isinstance(spec.get("text"), str):
-                wanted.setdefault(spec["text"], doc.at(("sources", source_id, "text")))
+                wanted.setdefault(spec["text"], Place(doc, ("sources", source_id, "text")))
     for path in sorted((root / SOURCES_DIR).glob("*.md")):
         relative = f"{SOURCES_DIR}/{path.name}"
         wanted.setdefault(relative, Location(relative))

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from builder.dates import Period
 from builder.interval import Interval
-from builder.problems import Location
+from builder.problems import Where
 from builder.quotes import ArchivedText, Passage
 from builder.units import Unit
 
@@ -38,7 +38,7 @@ class Source:
     published: Period | None
     author: str | None
     text: ArchivedText | None
-    location: Location = field(compare=False)
+    location: Where = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Figure:
     unit: Unit | None
     as_of: Period | None
     according_to: str | None
-    location: Location = field(compare=False)
+    location: Where = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Variant:
     """Where the quote stands in the source's archived text, when it has one."""
     verdict: EditorialVerdict | None
     note: str | None
-    location: Location = field(compare=False)
+    location: Where = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Claim:
     note: str | None
     related: tuple[str, ...]
     variants: tuple[Variant, ...]
-    location: Location = field(compare=False)
+    location: Where = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Page:
     title: str
     order: float | None
     markdown: str
-    location: Location = field(compare=False)
+    location: Where = field(compare=False)
 
 
 @dataclass(frozen=True)

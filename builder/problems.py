@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 # Control characters and bidirectional overrides quoted from the input would
 # move the cursor, recolour or reorder an editor's terminal, or split one
@@ -39,6 +40,15 @@ class Location:
         return Location(self.path, self.line + lines, self.col)
 
 
+class Locatable(Protocol):
+    """A place that finds its line and column only when asked (positions cost more to compose than data)."""
+
+    def location(self) -> Location: ...
+
+
+Where = Location | Locatable
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, as an editor should read it."""
@@ -57,16 +67,20 @@ class Problems:
     def __init__(self) -> None:
         self._items: list[Problem] = []
 
-    def error(self, location: Location, message: str) -> None:
-        self._add(location, Severity.ERROR, message)
+    def error(self, where: Where, message: str) -> None:
+        self._add(where, Severity.ERROR, message)
 
-    def warning(self, location: Location, message: str) -> None:
-        self._add(location, Severity.WARNING, message)
+    def warning(self, where: Where, message: str) -> None:
+        self._add(where, Severity.WARNING, message)
 
-    def _add(self, location: Location, severity: Severity, message: str) -> None:
+    def _add(self, where: Where, severity: Severity, message: str) -> None:
+        location = where if isinstance(where, Location) else where.location()
         if _UNPRINTABLE.search(location.path):  # a file name can hold them too
             location = Location(printable(location.path), location.line, location.col)
         self._items.append(Problem(location, severity, printable(message)))
+
+    def add(self, problem: Problem) -> None:
+        self._items.append(problem)
 
     def extend(self, problems: Problems) -> None:
         self._items.extend(problems._items)

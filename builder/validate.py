@@ -23,12 +23,12 @@ from builder.dates import DateError, Period, parse_date
 from builder.load import SOURCES_DIR, LoadedSite
 from builder.markdown import claim_refs
 from builder.model import Canonical, Claim, Figure, Page, Settings, Site, Source, Variant
-from builder.problems import Location, Problems
+from builder.problems import Location, Problems, Where
 from builder.quotes import archive, closest_passage, find_quote
 from builder.units import Unit, classify, split_compound
 from builder.urls import slug
 from builder.values import FigureError, parse_value, written
-from builder.yamlsource import Key, YamlDocument
+from builder.yamlsource import Key, Place, YamlDocument
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_ID_LENGTH = 100
@@ -185,7 +185,7 @@ def _report(
         loc = tuple(detail["loc"])
         if detail["type"] == "missing":
             parent = _data_path(data, loc[:-1])
-            problems.error(doc.at((*prefix, *parent)), f"{_mapping_name(parent, what)} needs '{loc[-1]}'")
+            problems.error(Place(doc, (*prefix, *parent)), f"{_mapping_name(parent, what)} needs '{loc[-1]}'")
             drop = None
             continue
         path = _data_path(data, loc)
@@ -202,7 +202,7 @@ def _report(
             known = _model_at(model, path[:-1])
             hint = suggest(name, known.model_fields if known else ())
             where = _mapping_name(path[:-1], what)
-            problems.error(doc.key_at((*prefix, *path)), f"unknown key '{name}' in {where}{hint}")
+            problems.error(Place(doc, (*prefix, *path), of_key=True), f"unknown key '{name}' in {where}{hint}")
             continue
         field_name = next((p for p in reversed(path) if isinstance(p, str)), what)
         expected = _EXPECTED.get(field_name) or _BY_TYPE.get(detail["type"]) or ""
@@ -211,7 +211,7 @@ def _report(
         elif not expected or (detail["type"] in ("greater_than_equal", "less_than") and field_name not in _EXPECTED):
             expected = detail["msg"][0].lower() + detail["msg"][1:]
         value = detail.get("input")
-        problems.error(doc.at((*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
+        problems.error(Place(doc, (*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
     return drop
 
 
@@ -221,10 +221,10 @@ class _Validator:
         self.problems = problems
         self.tolerance = 0.10
         self.sources: dict[str, Source] = {}
-        self.source_at: dict[str, Location] = {}
-        self.claim_at: dict[str, Location] = {}
+        self.source_at: dict[str, Where] = {}
+        self.claim_at: dict[str, Where] = {}
         self.broken_ids: set[str] = set()
-        self.named: dict[str, list[tuple[str, Location]]] = {"topic": [], "outlet": [], "originator": []}
+        self.named: dict[str, list[tuple[str, Where]]] = {"topic": [], "outlet": [], "originator": []}
         """Topic, outlet and originator names where they were written: each becomes a URL."""
 
     # -- files -------------------------------------------------------------
@@ -271,10 +271,10 @@ class _Validator:
         if spec is None:
             return None
         if spec.base_url is not None:
-            self.check_url(spec.base_url, doc.at(("site", "base_url")), "base_url")
+            self.check_url(spec.base_url, Place(doc, ("site", "base_url")), "base_url")
         else:
             self.problems.warning(
-                doc.at(("site",)),
+                Place(doc, ("site",)),
                 "no 'base_url': canonical links, sitemap.xml and feed.xml need the site's address and are left out",
             )
         return Settings(
@@ -291,13 +291,13 @@ class _Validator:
                 return []
         sources = data.get("sources") or {}
         if not isinstance(sources, dict):
-            self.problems.error(doc.at(("sources",)), "'sources' must be a mapping of source ids to sources")
+            self.problems.error(Place(doc, ("sources",)), "'sources' must be a mapping of source ids to sources")
         else:
             for source_id, source_data in sources.items():
                 self.source(doc, str(source_id), source_data)
         claims = data.get("claims") or []
         if not isinstance(claims, list):
-            self.problems.error(doc.at(("claims",)), "'claims' must be a list of claims")
+            self.problems.error(Place(doc, ("claims",)), "'claims' must be a list of claims")
             return []
         found = []
         for index, claim_data in enumerate(claims):
@@ -311,7 +311,7 @@ class _Validator:
 
     # -- sources -----------------------------------------------------------
 
-    def check_id(self, value: str, where: Location, what: str) -> bool:
+    def check_id(self, value: str, where: Where, what: str) -> bool:
         if len(value) > MAX_ID_LENGTH and ID_PATTERN.fullmatch(value):
             self.problems.error(where, f"{what} id '{value[:20]}...' is longer than {MAX_ID_LENGTH} characters")
             return False
@@ -324,14 +324,14 @@ class _Validator:
         )
         return False
 
-    def check_url(self, url: str, where: Location, what: str) -> None:
+    def check_url(self, url: str, where: Where, what: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             self.problems.error(where, f"'{what}' must be an absolute http:// or https:// address, not '{url}'")
 
     def source(self, doc: YamlDocument, source_id: str, data: Any) -> None:
         key = ("sources", source_id)
-        where = doc.key_at(key)
+        where = Place(doc, key, of_key=True)
         spec = check_shape(schema.SourceSpec, data, doc, key, "source", self.problems)
         if not self.check_id(source_id, where, "source") or spec is None:
             self.broken_ids.add(source_id)
@@ -342,16 +342,16 @@ class _Validator:
             )
             return
         self.source_at[source_id] = where
-        self.named["outlet"].append((spec.outlet, doc.at((*key, "outlet"))))
+        self.named["outlet"].append((spec.outlet, Place(doc, (*key, "outlet"))))
         if spec.url is not None:
-            self.check_url(spec.url, doc.at((*key, "url")), "url")
-        published = self.date(spec.published, doc.at((*key, "published")))
+            self.check_url(spec.url, Place(doc, (*key, "url")), "url")
+        published = self.date(spec.published, Place(doc, (*key, "published")))
         text_path = spec.text or f"{SOURCES_DIR}/{source_id}.md"
         text = None
         if text_path in self.loaded.texts:
             text = archive(text_path, self.loaded.texts[text_path])
         self.sources[source_id] = Source(
-            source_id, spec.outlet, spec.title, spec.url, published, spec.author, text, doc.at(key)
+            source_id, spec.outlet, spec.title, spec.url, published, spec.author, text, Place(doc, key)
         )
 
     def unclaimed_texts(self) -> None:
@@ -369,7 +369,7 @@ class _Validator:
 
     # -- claims ------------------------------------------------------------
 
-    def date(self, value: Any, where: Location) -> Period | None:
+    def date(self, value: Any, where: Where) -> Period | None:
         if value is None:
             return None
         try:
@@ -388,7 +388,7 @@ class _Validator:
         as_of: Any,
         according_to: str | None,
     ) -> Figure | None:
-        where = doc.at((*key, "value"))
+        where = Place(doc, (*key, "value"))
         if isinstance(value, schema.RangeValue):
             value = value.model_dump(exclude_none=True)
         interval, text = None, None
@@ -410,12 +410,12 @@ class _Validator:
             interval=interval,
             text=text,
             unit=unit,
-            as_of=self.date(as_of, doc.at((*key, "as_of"))),
+            as_of=self.date(as_of, Place(doc, (*key, "as_of"))),
             according_to=according_to,
             location=where,
         )
 
-    def known_source(self, source_id: str, where: Location) -> bool:
+    def known_source(self, source_id: str, where: Where) -> bool:
         if source_id in self.sources:
             return True
         if source_id not in self.broken_ids:
@@ -425,29 +425,29 @@ class _Validator:
     def claim(self, doc: YamlDocument, index: int, spec: schema.ClaimSpec) -> Claim | None:
         key: Key = ("claims", index)
         errors_before = self.problems.error_count
-        id_at = doc.at((*key, "id"))
+        id_at = Place(doc, (*key, "id"))
         if self.check_id(spec.id, id_at, "claim"):
             if spec.id in self.claim_at:
                 self.problems.error(id_at, f"claim id '{spec.id}' is defined twice (first at {self.claim_at[spec.id]})")
             else:
                 self.claim_at[spec.id] = id_at
         if spec.topic:
-            self.named["topic"].append((spec.topic, doc.at((*key, "topic"))))
+            self.named["topic"].append((spec.topic, Place(doc, (*key, "topic"))))
         unit = classify(spec.unit) if spec.unit else None
         canonical_spec = spec.canonical
         ckey = (*key, "canonical")
         if spec.kind == "text" and not isinstance(canonical_spec.value, str):
-            self.problems.error(doc.at((*ckey, "value")), "the canonical figure of a text claim must be text")
+            self.problems.error(Place(doc, (*ckey, "value")), "the canonical figure of a text claim must be text")
         figure = self.figure(
             doc, ckey, canonical_spec.value, unit, spec.kind, canonical_spec.as_of, canonical_spec.according_to
         )
         if canonical_spec.source is not None:
-            self.known_source(canonical_spec.source, doc.at((*ckey, "source")))
+            self.known_source(canonical_spec.source, Place(doc, (*ckey, "source")))
         variants = [
             self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind) for i, v in enumerate(spec.variants)
         ]
         if spec.note:
-            self.check_refs(spec.note, doc.at((*key, "note")))
+            self.check_refs(spec.note, Place(doc, (*key, "note")))
         if figure is None or None in variants or self.problems.error_count > errors_before:
             return None
         return Claim(
@@ -460,24 +460,24 @@ class _Validator:
             note=spec.note,
             related=tuple(spec.related),
             variants=tuple(v for v in variants if v is not None),
-            location=doc.at(key),
+            location=Place(doc, key),
         )
 
     def variant(
         self, doc: YamlDocument, key: Key, index: int, spec: schema.VariantSpec, claim_unit: Unit | None, kind: str
     ) -> Variant | None:
-        ok = self.known_source(spec.source, doc.at((*key, "source")))
+        ok = self.known_source(spec.source, Place(doc, (*key, "source")))
         if spec.according_to:  # each originator of a variant gets a page
-            self.named["originator"].append((spec.according_to, doc.at((*key, "according_to"))))
+            self.named["originator"].append((spec.according_to, Place(doc, (*key, "according_to"))))
         unit = classify(spec.unit) if spec.unit else claim_unit
         figure = self.figure(doc, key, spec.value, unit, kind, spec.as_of, spec.according_to)
         if spec.verdict is not None and not spec.note:
             self.problems.error(
-                doc.at((*key, "verdict")), f"verdict '{spec.verdict}' needs a note saying why the editors set it"
+                Place(doc, (*key, "verdict")), f"verdict '{spec.verdict}' needs a note saying why the editors set it"
             )
             ok = False
         if spec.note:
-            self.check_refs(spec.note, doc.at((*key, "note")))
+            self.check_refs(spec.note, Place(doc, (*key, "note")))
         passage = None
         source = self.sources.get(spec.source)
         if spec.quote and source is not None and source.text is not None:
@@ -485,18 +485,18 @@ class _Validator:
             if passage is None:
                 near, score = closest_passage(spec.quote, source.text)
                 self.problems.error(
-                    doc.at((*key, "quote")),
+                    Place(doc, (*key, "quote")),
                     f'quote not found in {source.text.path}; the closest passage ({score:.0f}% alike) is: "{near}"',
                 )
                 ok = False
         if figure is None or not ok:
             return None
-        return Variant(index, spec.source, figure, spec.quote, passage, spec.verdict, spec.note, doc.at(key))
+        return Variant(index, spec.source, figure, spec.quote, passage, spec.verdict, spec.note, Place(doc, key))
 
     def related(self, claims: list[Claim], specs: list[tuple[YamlDocument, int, schema.ClaimSpec]]) -> None:
         for doc, index, spec in specs:
             for position, other in enumerate(spec.related):
-                where = doc.at(("claims", index, "related", position))
+                where = Place(doc, ("claims", index, "related", position))
                 if other == spec.id:
                     self.problems.error(where, f"claim '{spec.id}' lists itself as related")
                 elif other not in self.claim_at and other not in self.broken_ids:
@@ -519,16 +519,18 @@ class _Validator:
 
     # -- pages -------------------------------------------------------------
 
-    def check_refs(self, markdown: str, where: Location, line_offset: int | None = None) -> None:
+    def check_refs(self, markdown: str, where: Where, line_offset: int | None = None) -> None:
         for ref in claim_refs(markdown):
             if ref.claim_id in self.claim_at or ref.claim_id in self.broken_ids:
                 continue
-            at = where if line_offset is None else Location(where.path, line_offset + ref.line, ref.col + 1)
+            at = where
+            if line_offset is not None and isinstance(where, Location):
+                at = Location(where.path, line_offset + ref.line, ref.col + 1)
             self.problems.error(
                 at, f"unknown claim '[[{ref.claim_id}]]'{suggest(ref.claim_id, [*self.claim_at, *self.broken_ids])}"
             )
 
-    def order(self, value: float | None, where: Location) -> float | None:
+    def order(self, value: float | None, where: Where) -> float | None:
         try:
             order = float(value) if value is not None else None
         except OverflowError:
@@ -553,7 +555,7 @@ class _Validator:
             data = page.front_matter.data if page.front_matter.data is not None else {}
             front = check_shape(schema.FrontMatterSpec, data, page.front_matter, (), "front matter", self.problems)
             if front is not None:
-                order = self.order(front.order, page.front_matter.at(("order",)))
+                order = self.order(front.order, Place(page.front_matter, ("order",)))
                 pages.append(Page(page.name, front.title, order, page.body, where))
         return pages
 

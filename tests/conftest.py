@@ -44,3 +44,45 @@ def copy_example(root: Path) -> Path:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
     return root
+
+
+@pytest.fixture(autouse=True)
+def fast_yaml_agrees_with_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every YAML document the tests read in this process through the fast reader is read by the
+    reference reader too, and both must give the same data and the same positions."""
+    from builder import yamlsource
+
+    fast = yamlsource._read_in_pieces
+
+    def checked(text: str, path: str, line_offset: int) -> yamlsource.YamlDocument | None:
+        doc = fast(text, path, line_offset)
+        if doc is not None:
+            assert_same_reading(doc, text, path, line_offset)
+        return doc
+
+    monkeypatch.setattr(yamlsource, "_read_in_pieces", checked)
+
+
+def assert_same_reading(doc: object, text: str, path: str, line_offset: int = 0) -> None:
+    from builder import yamlsource
+    from builder.problems import Problems
+
+    assert isinstance(doc, yamlsource.YamlDocument)
+    problems = Problems()
+    reference = yamlsource.read_whole(text, path, problems, line_offset)
+    assert reference is not None and not len(problems), (text[:500], [str(p) for p in problems.sorted()])
+    assert doc.data == reference.data, text[:500]
+    assert _types(doc.data) == _types(reference.data), text[:500]
+    for key, where in list(reference.values.items())[:2000]:
+        assert doc.at(key) == where, (key, text[:500])
+    for key, where in list(reference.keys.items())[:2000]:
+        assert doc.key_at(key) == where, (key, text[:500])
+
+
+def _types(value: object) -> object:
+    """The data with each scalar's type beside it (1 == 1.0 == True, and a date is no string)."""
+    if isinstance(value, dict):
+        return {k: _types(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    return (type(value).__name__, value)

@@ -1,0 +1,145 @@
+"""A claims file cut into the pieces editors edit one at a time: each claim, each source, each setting.
+
+A large desk keeps thousands of claims in one file, and an edit changes one of
+them; cutting the text along its top-level keys and the items of `claims:` and
+`sources:` lets each piece be read (and cached) on its own, and located only
+when a problem needs its lines. The cut is made only on plain block YAML,
+where it cannot change what the file means: every line of a piece is indented
+deeper than the item it belongs to. Anything else (flow collections across
+lines, documents, directives, lines out of step) gives None, and the file is
+read whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+# A top-level key at the start of a line; its value follows on the line or below it.
+_TOP = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?=[ \t]|$)")
+# Lines that start in the first column: keys, documents, directives, indentless items.
+_FIRST_COLUMN = re.compile(r"^[^\s#].*$", re.M)
+_CONTENT = re.compile(r"^( *)[^ \n#]", re.M)
+# The two lists whose items are pieces of their own.
+SPLIT_KEYS = {"claims": "item", "sources": "entry"}
+
+PieceKind = Literal["top", "item", "entry"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of whole lines of a file that is YAML on its own."""
+
+    text: str
+    line: int
+    """The line of the file the piece starts on (0-based)."""
+    kind: PieceKind
+    """`top`: `key: value` at the top level; `item`: one item of `claims:`; `entry`: one entry of `sources:`."""
+    key: str
+    """The top-level key it belongs to."""
+    indent: int
+    """The column (0-based) at which an item's `-` or an entry's key stands."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level key whose items or entries are pieces: where the key and its first element stand."""
+
+    key: str
+    key_line: int
+    first: tuple[int, int] | None
+    """(line, column), 0-based, of the first item's `-` or entry's key."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    pieces: tuple[Piece, ...]
+    sections: tuple[Section, ...]
+
+
+def cut(text: str) -> Cut | None:
+    """The pieces of a plain block-YAML mapping, in file order; None when the text is not one."""
+    lines = _Lines(text)
+    tops: list[tuple[int, str]] = []  # (offset, key)
+    for match in _FIRST_COLUMN.finditer(text):
+        line = match[0]
+        if line.startswith("- ") or line == "-":
+            if not tops or SPLIT_KEYS.get(tops[-1][1]) != "item":
+                return None
+            continue  # an item of an indentless `claims:` list
+        top = _TOP.match(line)
+        if top is None:
+            return None  # `---`, `...`, `%YAML`, a flow collection's closing bracket, ...
+        tops.append((match.start(), top[1]))
+    if not tops or len({key for _, key in tops}) != len(tops):
+        return None  # repeated keys: the reference reader says where
+    if _CONTENT.search(text, 0, tops[0][0]):
+        return None  # an indented document
+    pieces: list[Piece] = []
+    sections: list[Section] = []
+    bounds = [*(offset for offset, _ in tops[1:]), len(text)]
+    for index, ((begin, key), end) in enumerate(zip(tops, bounds, strict=True)):
+        found = _elements(text, begin, end, key, lines) if key in SPLIT_KEYS else None
+        if found is None:
+            start = 0 if index == 0 else begin  # comments before the first key travel with it
+            pieces.append(Piece(text[start:end], lines.of(start), "top", key, 0))
+            continue
+        section, elements = found
+        sections.append(section)
+        pieces.extend(elements)
+    return Cut(tuple(pieces), tuple(sections))
+
+
+class _Lines:
+    """Line numbers of offsets asked for in increasing order, counted as the text is walked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 0
+
+    def of(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 0
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _elements(
+    text: str, begin: int, end: int, key: str, lines: _Lines
+) -> tuple[Section, list[Piece]] | None:
+    """The items (or entries) of the block value of `key`, or None to keep the section whole."""
+    header_end = text.find("\n", begin, end)
+    if header_end < 0 or not re.fullmatch(rf"{re.escape(key)}:[ \t]*(?:#.*)?", text[begin:header_end]):
+        return None  # an inline value (`claims: []`): one piece
+    body_start = header_end + 1
+    first = _CONTENT.search(text, body_start, end)
+    kind = SPLIT_KEYS[key]
+    if first is None:
+        return None
+    indent = len(first[1])
+    at = first.start() + indent
+    if kind == "item" and not (text.startswith("- ", at) or text.startswith("-\n", at)):
+        return None
+    if kind == "entry" and (indent == 0 or text[at] in "-?[{'\"&*!|>%@`"):
+        return None
+    # Every content line is an element's first line (at `indent`) or deeper.
+    shallow = re.compile(rf"^(?! {{{indent}}}|[ \t]*(?:#|$))", re.M)
+    if indent and shallow.search(text, body_start, end):
+        return None
+    if kind == "item":
+        element = re.compile(rf"^ {{{indent}}}-(?: |$)", re.M)
+        stray = re.compile(rf"^ {{{indent}}}(?!-(?: |$))[^ #\n]", re.M)
+    else:
+        element = re.compile(rf"^ {{{indent}}}[^ #\n]", re.M)
+        stray = None
+    if stray is not None and stray.search(text, body_start, end):
+        return None
+    offsets = [m.start() for m in element.finditer(text, body_start, end)]
+    section = Section(key, lines.of(begin), (lines.of(offsets[0]), indent))
+    pieces = [
+        Piece(text[a:b], lines.of(a), kind, key, indent) for a, b in zip(offsets, [*offsets[1:], end], strict=True)
+    ]
+    return section, pieces
