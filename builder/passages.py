@@ -28,8 +28,7 @@ def _merged(passages: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def archived_html(text: ArchivedText, passages: Iterable[Passage]) -> Markup:
     """The text as HTML with every quoted passage marked, and an anchor where each begins."""
     distinct = sorted(set(passages), key=lambda p: (p.start, p.end))
-    origins = text.origins
-    raw = [(origins[p.start], origins[p.end - 1] + 1) for p in distinct]
+    raw = [(text.origin(p.start), text.origin(p.end - 1) + 1) for p in distinct]
     highlights = _merged(raw)
     anchors = sorted({(start, passage_id(p)) for (start, _), p in zip(raw, distinct, strict=True)})
     tokens = parser().parse(text.markdown)

@@ -6,8 +6,10 @@ runs of white space, curly and straight quotes, and the dashes.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -20,7 +22,7 @@ _FOLD = str.maketrans(
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
     }
 )
-_CHUNK = re.compile(r"\s+|\S+")
+_WORD = re.compile(r"\S+")
 
 
 def fold(text: str) -> str:
@@ -35,24 +37,36 @@ class ArchivedText:
     path: str
     markdown: str
     plain: str
-    origins: tuple[int, ...]
-    """For each character of `plain`, its offset in the concatenated visible text."""
+    visible: str = field(repr=False)
+    """The concatenated visible text of the Markdown, before folding."""
+
+    def origin(self, offset: int) -> int:
+        """The offset in `visible` of the character at `offset` in `plain`.
+
+        Only the passages of a source page need this, so the word starts it is
+        computed from are found then, not for every text read.
+        """
+        plain_starts, visible_starts = _word_starts(self)
+        word = bisect.bisect_right(plain_starts, offset) - 1
+        return visible_starts[word] + offset - plain_starts[word]
 
 
 def archive(path: str, markdown: str) -> ArchivedText:
-    raw = "".join(text for _, text in text_segments(parser().parse(markdown)))
-    plain: list[str] = []
-    origins: list[int] = []
-    for chunk in _CHUNK.finditer(raw.translate(_FOLD)):
-        if chunk[0][0].isspace():
-            if plain and plain[-1] != " ":
-                plain.append(" ")
-                origins.append(chunk.start())
-        else:
-            plain.append(chunk[0])
-            origins.extend(range(chunk.start(), chunk.end()))
-    text = "".join(plain).rstrip()
-    return ArchivedText(path, markdown, text, tuple(origins[: len(text)]))
+    visible = "".join(text for _, text in text_segments(parser().parse(markdown)))
+    return ArchivedText(path, markdown, fold(visible), visible)
+
+
+@lru_cache(maxsize=16)
+def _word_starts(text: ArchivedText) -> tuple[list[int], list[int]]:
+    """Where each word starts in `plain` and in `visible` (folding changes no length; spaces become one)."""
+    plain_starts: list[int] = []
+    visible_starts: list[int] = []
+    position = 0
+    for word in _WORD.finditer(text.visible):
+        plain_starts.append(position)
+        visible_starts.append(word.start())
+        position += len(word[0]) + 1
+    return plain_starts, visible_starts
 
 
 @dataclass(frozen=True)

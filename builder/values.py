@@ -151,6 +151,8 @@ def _finite(value: Any, what: str) -> float:
 
 def _precise(number: str, what: str) -> None:
     """Refuse a number written with more significant digits than a float holds for certain."""
+    if len(number) <= MAX_DIGITS:
+        return  # too short to hold too many digits (the common case, and Decimal is slow)
     if len(Decimal(number).normalize().as_tuple().digits) > MAX_DIGITS:
         raise FigureError(f"{what} has more than {MAX_DIGITS} significant digits, too many to compare; round it")
 
