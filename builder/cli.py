@@ -86,6 +86,13 @@ def build_command(root: Path, out: Path | None) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     report(root, result)
+    if result.current is not None:
+        took = sum(result.timings.stages.values())
+        click.echo(
+            f"Nothing changed since the last build ({took:.0f} ms): "
+            f"0 written, {result.current} unchanged, 0 removed in {out}."
+        )
+        return
     if not result.ok or result.report is None:
         sys.exit(1)
     written = result.report

@@ -1,0 +1,149 @@
+"""Whether the last build is still current, so that a build with nothing to do does nothing.
+
+A desk of 10,000 claims takes many seconds to read, check and render; a build
+whose inputs (every YAML file, page, archived text and template of the site,
+the git commit its history comes from, the factsheet package itself and the
+`SOURCE_DATE_EPOCH` it dates by) are byte for byte those of the last build,
+and whose output folder still holds exactly the files that build wrote,
+unmodified, would write the same bytes again. The last build leaves a
+manifest of both in `.factsheet-cache/build.json`; checking it costs a read
+and a hash of the inputs and a `stat` of each output file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder import __version__, git
+from builder.problems import Location, Problem, Severity
+from builder.writer import MARKER
+
+CACHE_DIR = ".factsheet-cache"
+MANIFEST = f"{CACHE_DIR}/build.json"
+_SKIPPED_FOLDERS = frozenset({".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", "venv"})
+_PACKAGE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Current:
+    """The last build, still current: how many files it wrote, and the warnings it gave."""
+
+    files: int
+    warnings: tuple[Problem, ...]
+
+
+def inputs_digest(root: Path, out: Path) -> str:
+    """A digest of everything a build reads, and of where it writes."""
+    digest = hashlib.sha256()
+    digest.update(repr((__version__, os.environ.get("SOURCE_DATE_EPOCH"), str(out.resolve()))).encode())
+    digest.update(_git_state(root).encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        # The package's own code and templates: an edited checkout of factsheet builds anew.
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".xml", ".txt"):
+            digest.update(f"{path.relative_to(_PACKAGE)}\0".encode() + path.read_bytes())
+    for relative in _site_files(root, out):
+        digest.update(f"\0{relative}\0".encode())
+        try:
+            digest.update((root / relative).read_bytes())
+        except OSError:
+            digest.update(b"\0unreadable")
+    return digest.hexdigest()
+
+
+def _git_state(root: Path) -> str:
+    try:
+        repo = git.repository(root)
+    except git.GitError:
+        return "no git"
+    return f"{repo.head} {repo.shallow} {repo.prefix}"
+
+
+def _site_files(root: Path, out: Path) -> list[str]:
+    """Every file a build may read: YAML anywhere in the site (included files), content/, templates/."""
+    skipped = {out.resolve()}
+    found: list[str] = []
+    for folder, folders, files in os.walk(root):
+        here = Path(folder)
+        folders[:] = sorted(name for name in folders if _walked(here / name, skipped))
+        relative = here.relative_to(root).as_posix()
+        inside_content = relative.split("/")[0] in ("content", "templates")
+        for name in sorted(files):
+            if inside_content or name.endswith((".yaml", ".yml")):
+                found.append(name if relative == "." else f"{relative}/{name}")
+    return found
+
+
+def _walked(folder: Path, skipped: set[Path]) -> bool:
+    name = folder.name
+    return name not in _SKIPPED_FOLDERS and "factsheet-staging" not in name and folder.resolve() not in skipped
+
+
+def _output_state(out: Path) -> dict[str, list[int]]:
+    """Each file of the output folder with its size, modification time and inode."""
+    state: dict[str, list[int]] = {}
+    stack = [(out, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), name + "/"))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    state[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return state
+
+
+def current(root: Path, out: Path, digest: str) -> Current | None:
+    """The last build, when its inputs had this digest and its output is untouched; else None."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("inputs") != digest or manifest.get("out") != str(out.resolve()):
+            return None
+        if _output_state(out) != manifest["files"]:
+            return None
+        warnings = tuple(
+            Problem(Location(w["path"], w["line"], w["col"]), Severity.WARNING, w["message"])
+            for w in manifest["warnings"]
+        )
+        return Current(sum(1 for name in manifest["files"] if name != MARKER), warnings)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def record(root: Path, out: Path, digest: str, problems: list[Problem]) -> None:
+    """Remember the build just written (best effort: a site folder we cannot write to is just not cached)."""
+    warnings: list[dict[str, Any]] = [
+        {"path": p.location.path, "line": p.location.line, "col": p.location.col, "message": p.message}
+        for p in problems
+        if p.severity is Severity.WARNING
+    ]
+    try:
+        data = {"inputs": digest, "out": str(out.resolve()), "files": _output_state(out), "warnings": warnings}
+        folder = root / CACHE_DIR
+        folder.mkdir(exist_ok=True)
+        if not (folder / ".gitignore").exists():
+            (folder / ".gitignore").write_text("# written by factsheet; safe to delete\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".build.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, separators=(",", ":"))
+        os.replace(temporary, root / MANIFEST)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def forget(root: Path) -> None:
+    """The output is about to change: the manifest no longer describes it."""
+    with contextlib.suppress(OSError):
+        (root / MANIFEST).unlink(missing_ok=True)

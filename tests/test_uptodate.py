@@ -1,0 +1,152 @@
+"""A build with nothing to do does nothing, and anything a build reads makes it build again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder import uptodate
+from builder.build import build
+from tests.sitefactory import CLAIMS, edit, write_site
+
+
+def _stamps(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Path:
+    root = write_site(tmp_path / "desk")
+    first = build(root, root / "site")
+    assert first.ok and first.current is None and first.report is not None and first.report.written
+    return root
+
+
+def test_a_second_build_with_nothing_changed_does_nothing(desk: Path) -> None:
+    before = _stamps(desk / "site")
+    again = build(desk, desk / "site")
+    assert again.ok and again.current == len(before) - 1  # every file but the marker
+    assert again.outputs is None, "the site was rendered again"
+    assert _stamps(desk / "site") == before
+
+
+def test_the_warnings_of_the_last_build_are_told_again(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "desk", edit(CLAIMS, "  base_url: https://example.org/desk/\n", ""))
+    first = build(root, root / "site")
+    warnings = [str(p) for p in first.problems.sorted()]
+    assert any("base_url" in w for w in warnings)
+    again = build(root, root / "site")
+    assert again.current is not None and [str(p) for p in again.problems.sorted()] == warnings
+
+
+def _retitle(root: Path) -> None:
+    path = root / "claims.yaml"
+    path.write_text(edit(path.read_text(), "title: North Korean soldiers sent to Russia", "title: Soldiers sent"))
+
+
+def _setting(root: Path) -> None:
+    path = root / "claims.yaml"
+    path.write_text(edit(path.read_text(), "  base_url: https://example.org/desk/\n", "  base_url: https://example.org/other/\n"))
+
+
+def _template(root: Path) -> None:
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "footer.html").write_text("<p>Our own footer.</p>\n")
+
+
+def _included(root: Path) -> None:
+    (root / "more").mkdir()
+    (root / "more" / "extra.yaml").write_text("claims: []\n")
+    path = root / "claims.yaml"
+    path.write_text(edit(path.read_text(), "sources:\n", "include:\n  - more/*.yaml\nsources:\n"))
+    assert build(root, root / "site").current is None
+    (root / "more" / "extra.yaml").write_text(
+        "claims:\n  - id: extra-claim\n    title: An extra claim\n    canonical:\n      value: 5\n"
+    )
+
+
+def _archived_text(root: Path) -> None:
+    for path in (root / "content" / "sources").glob("*.md"):
+        path.write_text(path.read_text() + "\nOne more paragraph.\n")
+
+
+def _page(root: Path) -> None:
+    path = root / "content" / "about.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+
+
+def _output_edited(root: Path) -> None:
+    (root / "site" / "index.html").write_text("edited by hand")
+
+
+def _output_removed(root: Path) -> None:
+    (root / "site" / "index.html").unlink()
+
+
+def _output_added(root: Path) -> None:
+    (root / "site" / "stray.html").write_text("<p>stray</p>")
+
+
+def _version(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uptodate, "__version__", "99.0")
+
+
+def _source_date(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+CHANGES: dict[str, Callable[..., None]] = {
+    "a claim": _retitle,
+    "a setting": _setting,
+    "a template": _template,
+    "an included file": _included,
+    "an archived text": _archived_text,
+    "a page": _page,
+    "an output file edited": _output_edited,
+    "an output file removed": _output_removed,
+    "a file added to the output": _output_added,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_any_change_builds_again(desk: Path, change: Callable[[Path], None]) -> None:
+    change(desk)
+    again = build(desk, desk / "site")
+    assert again.ok, [str(p) for p in again.problems.sorted()]
+    assert again.current is None and again.report is not None
+    assert again.report.written or again.report.removed
+    assert build(desk, desk / "site").current is not None, "the build after it was not current"
+
+
+@pytest.mark.parametrize("change", [_version, _source_date], ids=["the package version", "SOURCE_DATE_EPOCH"])
+def test_the_package_and_the_environment_count(
+    desk: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path, pytest.MonkeyPatch], None]
+) -> None:
+    change(desk, monkeypatch)
+    assert build(desk, desk / "site").current is None
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
+def test_a_new_commit_builds_again(desk: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",
+           "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.org"}
+    for args in (["init", "-q"], ["add", "claims.yaml"], ["commit", "-q", "-m", "first"]):
+        subprocess.run(["git", *args], cwd=desk, check=True, env=env)
+    assert build(desk, desk / "site").current is None  # the history section appears
+    assert build(desk, desk / "site").current is not None
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "second"], cwd=desk, check=True, env=env)
+    assert build(desk, desk / "site").current is None
+
+
+def test_a_failed_build_leaves_no_stale_record(desk: Path) -> None:
+    path = desk / "claims.yaml"
+    good = path.read_text()
+    path.write_text(edit(good, "value: 12,000", "value: more than about 5"))
+    assert not build(desk, desk / "site").ok
+    path.write_text(good)
+    assert build(desk, desk / "site").current is not None  # the output is still that of the good build
