@@ -19,7 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from builder import __version__, formatting, publish, urls
+from builder import __version__, formatting, parallel, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
 from builder.exports import claim_json, claims_csv, claims_json
@@ -291,15 +291,18 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
         previous, changed = None, set()
     outputs: dict[str, bytes] = {}
     depends: dict[str, frozenset[str] | None] = {}
+    todo: list[PageSpec] = []
     for spec in page_specs(analysis):
         path = urls.file_of(spec.url)
         depends[path] = spec.depends
         if previous is not None and path in previous.outputs and not _touched(spec, previous, changed):
             outputs[path] = previous.outputs[path]
-            continue
-        template = env.get_template(spec.template)
-        html = template.render({**common, **spec.values(), "page_url": spec.url})
-        outputs[path] = html.encode("utf-8")
+        else:
+            outputs[path] = b""  # keeps the site map's order; filled below
+            todo.append(spec)
+    render_one = partial(_render_page, env, common)
+    for spec, page in zip(todo, parallel.map_pages(render_one, todo), strict=True):
+        outputs[urls.file_of(spec.url)] = page
     outputs.update(_data_files(analysis, previous, changed))
     outputs[urls.STYLESHEET] = _static("style.css")
     outputs[urls.SEARCH_START] = _static("search.js")
@@ -311,6 +314,11 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
     if settings.base_url:
         outputs[urls.SITEMAP] = publish.sitemap(settings, outputs)
     return Rendered(mark, parts, depends, outputs)
+
+
+def _render_page(env: Environment, common: dict[str, Any], spec: PageSpec) -> bytes:
+    html = env.get_template(spec.template).render({**common, **spec.values(), "page_url": spec.url})
+    return html.encode("utf-8")
 
 
 def _data_files(analysis: Analysis, previous: Rendered | None, changed: set[str]) -> dict[str, bytes]:
