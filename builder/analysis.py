@@ -211,6 +211,11 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
     )
 
 
+def reanalysed(analysis: Analysis, claim: Claim) -> ClaimAnalysis:
+    """The analysis of an edited claim within an otherwise unchanged analysis (its related claims as before)."""
+    return _analyse_claim(claim, analysis.site, analysis.by_id[claim.id].related)
+
+
 def _related(claims: tuple[Claim, ...]) -> dict[str, tuple[str, ...]]:
     links: dict[str, list[str]] = {c.id: list(c.related) for c in claims}
     for claim in claims:

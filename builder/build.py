@@ -142,7 +142,18 @@ class Session:
         self.out = out
         self.protected = (root, root / "content", root / "templates")
         self.last: Rendered | None = None
+        self.analysis: Analysis | None = None
         self.bundle: dict[str, bytes] | None = None
+
+    def edited_page(self) -> str | None:
+        """After a save of one claim in `claims.yaml`, that claim's page written at once (see `quick`);
+        the output path, or None when the next `build` must do all. Call `build` after it either way."""
+        if self.analysis is None:
+            return None
+        from builder.quick import edited_claim_page
+
+        with without_cycle_collection():
+            return edited_claim_page(self.root, self.out, self.analysis)
 
     def build(self, search: bool = True, reuse: bool = False) -> BuildResult:
         """Build once. Without `search`, the search index of the last build is kept as it was.
@@ -172,6 +183,7 @@ class Session:
             known = self.last.outputs if self.last else None
             result.report = write_site(result.outputs, self.out, self.protected, known)
         self.last = rendered
+        self.analysis = result.analysis
         self._schema_beside_claims()
         if digest is not None:
             uptodate.record(self.root, self.out, digest, result.problems.sorted())

@@ -232,6 +232,15 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
         )
 
 
+def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]:
+    """The page of one claim, by its output path: the same bytes as `render_site` gives it."""
+    env = environment(analysis.site.template_dir)
+    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
+    url = urls.claim(analysed.claim.id)
+    spec = PageSpec(url, "claim.html", partial(_claim_values, analysis, analysed), None)
+    return urls.file_of(url), _render_page(env, common, spec)
+
+
 def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
     return {
         "analysed": analysed,

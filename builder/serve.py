@@ -36,6 +36,7 @@ import click
 from tornado import httpserver, httputil, netutil, web, websocket
 
 from builder.build import BuildResult, Session
+from builder.load import CLAIMS_FILE
 from builder.problems import Problem
 from builder.writer import OutputError
 
@@ -299,6 +300,17 @@ class Server:
         click.echo(f"{what}: {len(report.written)} written, {len(report.removed)} removed, in {took:.0f} ms")
         return result
 
+    def edited_page(self, what: str) -> str | None:
+        """The page of the one claim a save changed, written before the whole rebuild (see `quick`)."""
+        start = time.perf_counter()
+        try:
+            path = self.preview.session.edited_page()
+        except Exception:  # the rebuild that follows does it all, and reports any problem
+            return None
+        if path is not None:
+            click.echo(f"changed {what}: {path} first, in {(time.perf_counter() - start) * 1000:.0f} ms")
+        return path
+
     def after(self, result: BuildResult | None) -> None:
         """Show the outcome in the open tabs: the error page, or the pages that changed."""
         if result is None:
@@ -323,6 +335,10 @@ class Server:
         # rename-save or a `git checkout` of many files is one rebuild.
         async for changes in awatch(self.root, watch_filter=accept, debounce=1000, step=60, stop_event=stop):
             what = describe((path for _, path in changes), self.root)
+            if what == CLAIMS_FILE and self.preview.problems is None:
+                first = await loop.run_in_executor(self.executor, self.edited_page, what)
+                if first is not None:
+                    self.preview.reload("/" + first)
             result = await loop.run_in_executor(self.executor, self.rebuild, f"changed {what}")
             self.after(result)
 

@@ -584,3 +584,24 @@ class _IncludedTop(BaseModel):
 def validate(loaded: LoadedSite, problems: Problems) -> Site | None:
     """The typed site, or None when any error was recorded."""
     return _Validator(loaded, problems).run()
+
+
+def revalidate_claim(doc: YamlDocument, index: int, data: Any, site: Site, problems: Problems) -> Claim | None:
+    """One edited claim checked against the rest of a valid site, as `validate` would check it there.
+
+    Only what the claim itself holds is checked (its shape, figures, dates, units, sources,
+    quotes, related ids and references); what it shares with other claims (its id, topic
+    and originators, each a URL) must be what it was, which the caller makes sure of.
+    """
+    checker = _Validator(LoadedSite(root=site.root, claims=None), problems)
+    checker.tolerance = site.settings.tolerance
+    checker.sources = dict(site.sources)
+    spec = check_shape(schema.ClaimSpec, data, doc, ("claims", index), "claim", problems)
+    if spec is None:
+        return None
+    checker.claim_at = {claim.id: claim.location for claim in site.claims if claim.id != spec.id}
+    claim = checker.claim(doc, index, spec)
+    for position, other in enumerate(spec.related):
+        if other == spec.id or other not in checker.claim_at:
+            problems.error(Place(doc, ("claims", index, "related", position)), f"unknown or own claim '{other}'")
+    return None if problems.has_errors else claim

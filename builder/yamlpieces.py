@@ -40,6 +40,8 @@ class Piece:
     """The top-level key it belongs to."""
     indent: int
     """The column (0-based) at which an item's `-` or an entry's key stands."""
+    start: int = 0
+    """Its offset in the file's text."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def cut(text: str) -> Cut | None:
         found = _elements(text, begin, end, key, lines) if key in SPLIT_KEYS else None
         if found is None:
             start = 0 if index == 0 else begin  # comments before the first key travel with it
-            pieces.append(Piece(text[start:end], lines.of(start), "top", key, 0))
+            pieces.append(Piece(text[start:end], lines.of(start), "top", key, 0, start))
             continue
         section, elements = found
         sections.append(section)
@@ -140,6 +142,17 @@ def _elements(
     offsets = [m.start() for m in element.finditer(text, body_start, end)]
     section = Section(key, lines.of(begin), (lines.of(offsets[0]), indent))
     pieces = [
-        Piece(text[a:b], lines.of(a), kind, key, indent) for a, b in zip(offsets, [*offsets[1:], end], strict=True)
+        Piece(text[a:b], lines.of(a), kind, key, indent, a)
+        for a, b in zip(offsets, [*offsets[1:], end], strict=True)
     ]
     return section, pieces
+
+
+def lone_item(text: str, indent: int) -> bool:
+    """Whether `text` is exactly one item of a list whose items stand at `indent`, as `cut` would make it."""
+    if not re.match(rf" {{{indent}}}-(?: |\n|$)", text):
+        return False
+    if len(re.findall(rf"^ {{{indent}}}-(?: |$)", text, re.M)) != 1:
+        return False
+    stray = rf"^(?! {{{indent}}}(?:- |-$| )|[ \t]*(?:#|$))" if indent else r"^(?!- |-$| |[ \t]*(?:#|$))"
+    return re.search(stray, text, re.M) is None

@@ -274,6 +274,36 @@ _NESTED_FLOW = re.compile(r"[\[{][^\n\]}]*[\[{]")
 
 _cache: dict[tuple[str, str], Any] = {}
 """Pieces read by the fast reader, by (file, text), from the last read of each file."""
+_cuts: dict[str, tuple[str, yamlpieces.Cut]] = {}
+"""The text and the cut of the last read of each file, for telling which piece an edit changed."""
+
+
+def last_cut(path: str) -> tuple[str, yamlpieces.Cut] | None:
+    """The text of `path` as last read in pieces, and its pieces."""
+    return _cuts.get(path)
+
+
+def read_piece(path: str, text: str) -> Any:
+    """The data of one piece of `path` (from the cache when read before), or None when it must be read whole."""
+    value = _cache.get((path, text), _MISSING)
+    if value is _MISSING:
+        value = _read_piece(text, _yaml_rs())
+    return None if value is _MISSING else value
+
+
+def piece_document(
+    path: str, piece: yamlpieces.Piece, index: int, data: Any, section: yamlpieces.Section
+) -> YamlDocument:
+    """A document of one item of `claims:` (the `index`-th), located like the file it stands in."""
+    located = _Unlocated(yamlpieces.Cut((piece,), (section,)), piece.text, 0)
+    located.items.setdefault(piece.key, {})[index] = piece
+    return YamlDocument(path=path, data={piece.key: {index: data}}, unlocated=located)
+
+
+def _yaml_rs() -> Any:
+    import yaml_rs
+
+    return yaml_rs
 
 
 def _read_in_pieces(text: str, path: str, line_offset: int) -> YamlDocument | None:
@@ -281,7 +311,7 @@ def _read_in_pieces(text: str, path: str, line_offset: int) -> YamlDocument | No
     if text.count("\n") + text.count(",") >= MAX_EVENTS // 2:
         return None  # perhaps too many values: the reference reader counts them
     try:
-        import yaml_rs
+        yaml_rs = _yaml_rs()
     except ImportError:  # pragma: no cover - a platform without its wheel
         return None
     cut = yamlpieces.cut(text)
@@ -303,6 +333,8 @@ def _read_in_pieces(text: str, path: str, line_offset: int) -> YamlDocument | No
     for (file, piece_text) in [k for k in _cache if k[0] == path]:
         del _cache[(file, piece_text)]
     _cache.update(seen)
+    if not line_offset:
+        _cuts[path] = (text, cut)
     return YamlDocument(path=path, data=data, unlocated=located)
 
 
@@ -393,7 +425,7 @@ class _Unlocated:
     def __init__(self, cut: yamlpieces.Cut, text: str, line_offset: int) -> None:
         self.line_offset = line_offset
         self.text = text
-        self.items: dict[str, list[yamlpieces.Piece]] = {}
+        self.items: dict[str, dict[int, yamlpieces.Piece]] = {}
         self.entries: dict[str, dict[str, yamlpieces.Piece]] = {}
         self.tops: dict[str, yamlpieces.Piece] = {}
         self.done: set[int] = set()
@@ -402,7 +434,8 @@ class _Unlocated:
     def add(self, piece: yamlpieces.Piece, value: Any) -> None:
         """A piece read, with its value (an entry's value names it)."""
         if piece.kind == "item":
-            self.items.setdefault(piece.key, []).append(piece)
+            items = self.items.setdefault(piece.key, {})
+            items[len(items)] = piece
         elif piece.kind == "entry":
             self.entries.setdefault(piece.key, {})[next(iter(value))] = piece
         else:
@@ -421,7 +454,7 @@ class _Unlocated:
         self._section(doc, section)
         if len(key) < 2:
             return
-        if top in self.items and isinstance(key[1], int) and 0 <= key[1] < len(self.items[top]):
+        if top in self.items and isinstance(key[1], int) and key[1] in self.items[top]:
             self._compose(doc, self.items[top][key[1]], (top, key[1]))
         elif top in self.entries and key[1] in self.entries[top]:
             self._compose(doc, self.entries[top][str(key[1])], (top,))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from builder.build import Session, build
+from builder.build import Session, build, render
+from tests.benchmarks.generate import generate
 from tests.conftest import copy_example
 
 
@@ -43,17 +46,89 @@ EDITS = {
 }
 
 
+# Edits of one claim that leave it where it was (the same id, topic, sources, originators and
+# related claims): `serve` writes that claim's page first, before the whole rebuild.
+FIRST_PAGE = {
+    "canonical figure": "claims/dprk-killed/index.html",
+    "claim title": "claims/dprk-killed/index.html",
+    "variant verdict by editor": "claims/dprk-killed/index.html",
+}
+
+
 @pytest.mark.parametrize("name", list(EDITS))
 def test_rebuild_after_an_edit_equals_a_full_build(desk: Path, tmp_path: Path, name: str) -> None:
     session = Session(desk, desk / "site")
     assert session.build().ok
     EDITS[name](desk)
+    first = session.edited_page()
+    assert first == FIRST_PAGE.get(name)
+    page = (desk / "site" / first).read_bytes() if first else None
     again = session.build()
     assert again.ok and again.report is not None
     assert build(desk, tmp_path / "full").ok
     incremental = {p.relative_to(desk / "site"): p.read_bytes() for p in (desk / "site").rglob("*") if p.is_file()}
     full = {p.relative_to(tmp_path / "full"): p.read_bytes() for p in (tmp_path / "full").rglob("*") if p.is_file()}
     assert incremental == full
+    if first is not None:
+        assert page == full[Path(first)], "the page written first is not the page of the full build"
+        assert first not in again.report.written, "the rebuild wrote the first page again"
+
+
+def _random_edit(text: str, rng: random.Random, claims: int) -> tuple[str, str]:
+    """One claim's canonical or variant figure, note or quote-free text changed at random; (new text, claim id)."""
+    number = rng.randrange(claims)
+    start = text.index(f"  - id: claim-{number}\n")
+    end = text.find("\n  - id: ", start + 1)
+    item = text[start : end if end > 0 else len(text)]
+    values = [m.start() for m in re.finditer(r"(?m)^ +value: ", item)]
+    at = rng.choice(values)
+    line_end = item.index("\n", at)
+    prefix = item[:at] + item[at : item.index("value: ", at) + len("value: ")]
+    figure = rng.choice(["about {n:,}", "{n:,}", "up to {n:,}", "between {m:,} and {n:,}", "more than {n:,}"])
+    n = rng.randrange(10, 200_000)
+    new_item = prefix + figure.format(n=n, m=n // 2) + item[line_end:]
+    if rng.random() < 0.3:
+        new_item = new_item.replace("\n    canonical:\n", "\n    note: Edited *by hand*.\n    canonical:\n", 1)
+    return text[:start] + new_item + text[start + len(item) :], f"claim-{number}"
+
+
+def test_random_edits_of_one_claim_give_the_bytes_of_a_full_build(tmp_path: Path) -> None:
+    """A property over random edits: the page written first, then the whole rebuild, are a full build's bytes."""
+    root = tmp_path / "desk"
+    generate(root, 60, seed=7)
+    session = Session(root, root / "site")
+    assert session.build(search=False).ok
+    rng = random.Random(11)
+    for _ in range(12):
+        text, claim_id = _random_edit((root / "claims.yaml").read_text(), rng, 60)
+        (root / "claims.yaml").write_text(text)
+        first = session.edited_page()
+        assert first == f"claims/{claim_id}/index.html"
+        page = (root / "site" / first).read_bytes()
+        again = session.build(search=False)
+        assert again.ok and again.outputs is not None
+        full, rendered = render(root)
+        assert rendered is not None and full.outputs is not None
+        assert page == full.outputs[first]
+        site = root / "site"
+        on_disk = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        for path, data in full.outputs.items():
+            assert on_disk[path] == data, path
+
+
+def test_an_edit_that_changes_how_a_claim_stands_waits_for_the_whole_rebuild(desk: Path) -> None:
+    session = Session(desk, desk / "site")
+    assert session.build().ok
+    for old, new in [
+        ("id: dprk-killed\n", "id: dprk-dead\n"),  # its URL
+        ("topic: Casualties\n    unit: killed", "topic: Deaths\n    unit: killed"),  # a list
+        ("value: about 400\n", "value: lots\n"),  # a mistake: the rebuild reports it
+    ]:
+        text = (desk / "claims.yaml").read_text()
+        assert old in text, old
+        (desk / "claims.yaml").write_text(text.replace(old, new, 1))
+        assert session.edited_page() is None, new
+        (desk / "claims.yaml").write_text(text)
 
 
 def test_an_edit_to_one_claim_rewrites_only_the_pages_that_show_it(desk: Path) -> None:
