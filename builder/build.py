@@ -205,7 +205,8 @@ class Session:
             return self.bundle
         assert result.analysis is not None
         try:
-            self.bundle = search_bundle(rendered.outputs, result.analysis.site.settings.language)
+            language = result.analysis.site.settings.language
+            self.bundle = search_bundle(rendered.outputs, language, cache_dir=self.root / uptodate.CACHE_DIR)
         except SearchUnavailable as error:
             result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
             self.bundle = {}

@@ -1,0 +1,304 @@
+"""The search index: what Pagefind is fed, that it gives the bundle the whole pages give, and its cache.
+
+Pagefind itself runs in these tests, never a stand-in: a cache hit is shown by a wrapper
+script around the real binary that logs each run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from builder import search
+
+SKIPPED = ["svg", "script", "style", "nav"]
+
+
+def parse(html: bytes) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def body_of(soup: BeautifulSoup) -> Tag:
+    body = soup.find(attrs={"data-pagefind-body": True})
+    assert isinstance(body, Tag)
+    return body
+
+
+def words(element: Tag) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+def indexed_words(html: bytes) -> str:
+    """The text of the page's body that Pagefind indexes: without the parts it skips."""
+    body = body_of(parse(html))
+    for skipped in body.find_all([*SKIPPED, lambda tag: tag.has_attr("data-pagefind-ignore")]):
+        skipped.decompose()
+    return words(body)
+
+
+@pytest.fixture(scope="module")
+def outputs(example_site: Path) -> dict[str, bytes]:
+    """The example's HTML pages, as the build hands them to `search_bundle`."""
+    return {
+        file.relative_to(example_site).as_posix(): file.read_bytes()
+        for file in sorted(example_site.rglob("*.html"))
+        if "pagefind" not in file.relative_to(example_site).parts
+    }
+
+
+@pytest.fixture(scope="module")
+def language(outputs: dict[str, bytes]) -> str:
+    html = parse(outputs["index.html"]).html
+    assert html is not None
+    return str(html["lang"])
+
+
+def fragments(bundle: dict[str, bytes]) -> dict[str, dict]:
+    """Each page's record in the bundle, by its URL: what a search shows of it (title, excerpt)."""
+    records = [
+        json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
+        for path, data in bundle.items()
+        if path.startswith(search.BUNDLE + "fragment/")
+    ]
+    return {record["url"]: record for record in records}
+
+
+# --- What Pagefind is fed ---------------------------------------------------------------------
+
+PAGE = b"""<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<title>Des lance-roquettes &amp; obusiers \xc2\xb7 Le desk</title>
+<link rel="stylesheet" href="../../static/style.css">
+<script src="../../pagefind/pagefind-ui.js" defer></script>
+</head>
+<body>
+<header class="masthead"><a href="../../">Le desk</a>
+  <nav aria-label="Site"><ul><li><a href="../../">Claims</a></li></ul></nav>
+  <div class="search" data-pagefind-ignore><noscript>Search needs JavaScript.</noscript></div>
+</header>
+<main id="main" class="wrap" data-pagefind-body>
+<h1>Type of the weapon systems</h1>
+<p class="figure">about 220 <strong>howitzers</strong></p>
+<figure><svg viewBox="0 0 10 10"><title>chart title</title><text>chart label</text><svg><text>inner</text></svg></svg>
+<figcaption>Each bar is a source.</figcaption></figure>
+<!-- a <div> in a comment -->
+<div class="tools" data-pagefind-ignore="all"><div><p>ignored words</p></div><div>more ignored</div></div>
+<nav aria-label="Pages"><a href="?page=2">next page</a></nav>
+<style>.x { color: red }</style>
+<p>Text between the skipped parts, data-pagefind-ignore as words.</p>
+<script type="application/ld+json">{"@type": "ClaimReview", "claimReviewed": "script words"}</script>
+<table><tr><td>last cell</td></tr></table>
+</main>
+<footer class="site-footer"><p>Built with factsheet.</p></footer>
+</body>
+</html>
+"""
+
+
+def test_document_holds_the_title_language_and_body_without_the_skipped_parts() -> None:
+    document = parse(search._document(PAGE))
+    original = parse(PAGE)
+    assert document.title is not None and original.title is not None
+    assert document.title.get_text() == original.title.get_text() == "Des lance-roquettes & obusiers · Le desk"
+    assert document.html is not None and document.html["lang"] == "fr"
+    body = body_of(document)
+    assert body.name == "main" and body["id"] == "main"
+    assert words(body) == indexed_words(PAGE)
+    assert words(body).startswith("Type of the weapon systems about 220 howitzers")
+    assert words(body).endswith("last cell")
+    assert not body.find_all([*SKIPPED, lambda tag: tag.has_attr("data-pagefind-ignore")])
+    for gone in ("chart label", "inner", "ignored words", "next page", "color: red", "script words", "a <div>"):
+        assert gone not in str(document), gone
+    assert document.body is not None and document.body.find_all(recursive=False) == [body]
+    assert "Built with factsheet" not in str(document) and "Claims" not in str(document)
+
+
+def test_documents_of_the_example_keep_what_pagefind_indexes(outputs: dict[str, bytes]) -> None:
+    searched = [path for path in outputs if search._searched(path)]
+    assert any(path.startswith("claims/") for path in searched) and any(p.startswith("sources/") for p in searched)
+    for path in searched:
+        page, document = outputs[path], search._document(outputs[path])
+        assert len(document) < len(page), path
+        original, cut = parse(page), parse(document)
+        assert cut.title is not None and original.title is not None
+        assert cut.title.get_text() == original.title.get_text(), path
+        assert cut.html is not None and original.html is not None
+        assert cut.html["lang"] == original.html["lang"], path
+        assert words(body_of(cut)) == indexed_words(page), path
+        assert not body_of(cut).find_all([*SKIPPED, lambda tag: tag.has_attr("data-pagefind-ignore")]), path
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        pytest.param((b"<main id", b"<div id"), "the body is not a <main>", id="body-not-main"),
+        pytest.param((b"<p>Built with", b"<p data-pagefind-body>Built with"), "two bodies", id="two-bodies"),
+        pytest.param((b'<a href="../../">Le', b'<h1>Le</h1><a href="../../">Le'), "an h1 before the body", id="h1"),
+        pytest.param((b"<p>Built", b'<img src="logo.png" alt="">Built'), "an image after the body", id="img"),
+        pytest.param((b"<header", b'<header data-pagefind-meta="kind:claim"'), "meta outside", id="meta"),
+        pytest.param((b"<figure><svg", b"<figure><svg><svg>"), "an <svg> that does not end", id="unclosed"),
+        pytest.param((b"<!-- a", b"<!-- unclosed"), "a comment that does not end", id="comment"),
+    ],
+)
+def test_pages_the_scanner_cannot_cut_safely_are_sent_whole(change: tuple[bytes, bytes], why: str) -> None:
+    page = PAGE.replace(*change, 1)
+    assert page != PAGE
+    if why == "a comment that does not end":
+        page = page.replace(b"-->", b"")
+    assert search._document(page) is page, why
+
+
+def test_a_page_without_a_body_element_is_sent_whole() -> None:
+    page = PAGE.replace(b" data-pagefind-body", b"")
+    assert search._document(page) is page
+
+
+def test_skipped_parts_that_pagefind_still_reads_are_left_in() -> None:
+    """The first <h1> is the result's title even inside a skipped part; an <img> after it its image."""
+    page = PAGE.replace(b"<h1>Type", b"<div data-pagefind-ignore><h1>Hidden title</h1></div><h1>Type", 1)
+    page = page.replace(b'<nav aria-label="Pages">', b'<nav aria-label="Pages"><img src="x.png" alt="">', 1)
+    document = search._document(page)
+    assert b"Hidden title" in document and b"x.png" in document
+    assert indexed_words(document) == indexed_words(page)
+    assert b"chart label" not in document
+
+
+def test_mixed_case_tags_and_lookalike_names() -> None:
+    page = PAGE.replace(b"<figure><svg", b"<figure><SVG", 1).replace(b"</svg></svg>", b"</svg></SVG>", 1)
+    page = page.replace(b"<p>Text between", b"<navigation-bar>custom element</navigation-bar><p>Text between", 1)
+    cut = parse(search._document(page))
+    assert words(body_of(cut)) == indexed_words(page)
+    assert "custom element" in words(body_of(cut))
+
+
+# --- The bundle ---------------------------------------------------------------------------
+
+
+def test_the_bundle_is_the_one_the_whole_pages_give(outputs: dict[str, bytes], language: str) -> None:
+    """Fed the cut documents, Pagefind writes byte for byte the bundle it writes from the whole pages."""
+    bundle = search.search_bundle(outputs, language)
+    whole = {path: page for path, page in sorted(outputs.items()) if search._searched(path)}
+    assert bundle == search._index(search._binary(), whole, language)
+    records = fragments(bundle)
+    expected = {"/" + path.removesuffix("index.html") for path in whole if b"data-pagefind-body" in whole[path]}
+    assert set(records) == expected
+    claim = records["/claims/dprk-rocket-launchers-type/"]
+    assert claim["meta"]["title"] == "Type of the about 220 weapon systems sent to Russia"
+    assert "howitzers" in claim["content"]
+    assert all(path.startswith(search.BUNDLE) for path in bundle)
+    assert {search.BUNDLE + "pagefind.js", search.BUNDLE + "pagefind-ui.js"} <= bundle.keys()
+
+
+# --- The cache ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The real Pagefind behind a script that logs every run of it; the log's path."""
+    real = search._binary()
+    log = tmp_path / "pagefind.log"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    log.write_text("")
+    monkeypatch.setattr(search, "_binary", lambda: str(wrapper))
+    return log
+
+
+def runs(log: Path) -> list[str]:
+    """The indexing runs in the log (not the `--version` that keys the cache)."""
+    return [line for line in log.read_text().splitlines() if "--site" in line]
+
+
+def test_an_unchanged_site_reuses_the_cached_bundle(
+    outputs: dict[str, bytes], language: str, logged: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / ".factsheet-cache"
+    first = search.search_bundle(outputs, language, cache)
+    assert len(runs(logged)) == 1
+    assert [p.name for p in cache.iterdir()] == [search.CACHE_FILE]
+    again = search.search_bundle(dict(outputs), language, cache)
+    assert again == first
+    assert len(runs(logged)) == 1, "the second call ran Pagefind"
+    # Outside the body (the site's menu, the list pages): not what Pagefind is fed.
+    elsewhere = {path: page.replace(b"Discrepancies</a>", b"Differences</a>") for path, page in outputs.items()}
+    assert elsewhere != outputs
+    assert search.search_bundle(elsewhere, language, cache) == first
+    assert len(runs(logged)) == 1
+
+
+def test_a_changed_page_or_language_invalidates_the_cache(
+    outputs: dict[str, bytes], language: str, logged: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / ".factsheet-cache"
+    first = search.search_bundle(outputs, language, cache)
+    page = "claims/dprk-rocket-launchers-type/index.html"
+    edited = {**outputs, page: outputs[page].replace(b"</h1>", b" zeppelins</h1>", 1)}
+    second = search.search_bundle(edited, language, cache)
+    assert len(runs(logged)) == 2
+    assert second != first
+    assert "zeppelins" in fragments(second)["/claims/dprk-rocket-launchers-type/"]["content"]
+    assert [p.name for p in cache.iterdir()] == [search.CACHE_FILE], "only the latest bundle is kept"
+    assert search.search_bundle(edited, language, cache) == second
+    assert len(runs(logged)) == 2
+    search.search_bundle(edited, "de", cache)
+    assert runs(logged)[-1].endswith("--force-language de")
+    assert search.search_bundle(outputs, language, cache) == first
+    assert len(runs(logged)) == 4
+
+
+def test_a_damaged_or_foreign_cache_is_built_again(
+    outputs: dict[str, bytes], language: str, logged: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / ".factsheet-cache"
+    first = search.search_bundle(outputs, language, cache)
+    made = (cache / search.CACHE_FILE).read_bytes()
+    (cache / search.CACHE_FILE).write_bytes(made[: len(made) // 2])
+    assert search.search_bundle(outputs, language, cache) == first
+    assert len(runs(logged)) == 2
+    assert search.search_bundle(outputs, language, cache) == first
+    assert len(runs(logged)) == 2
+    # The right key, but a name that would write outside the bundle's folder: not ours.
+    with zipfile.ZipFile(cache / search.CACHE_FILE, "a") as archive:
+        archive.writestr("../index.html", b"<script>alert(1)</script>")
+    assert search.search_bundle(outputs, language, cache) == first
+    assert len(runs(logged)) == 3
+
+
+def test_without_a_scratch_folder_in_memory_the_system_temporary_folder_serves(
+    outputs: dict[str, bytes], language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_memory = search.search_bundle(outputs, language)
+    monkeypatch.setattr(search, "SCRATCH", tmp_path / "no-such-folder")
+    on_disk = search.search_bundle(outputs, language)
+    # The same pages, titles and excerpts; the numbering of pages may follow another folder order.
+    assert fragments(on_disk) == fragments(in_memory)
+    assert on_disk[search.BUNDLE + "pagefind.js"] == in_memory[search.BUNDLE + "pagefind.js"]
+
+
+# --- Without Pagefind ---------------------------------------------------------------------
+
+
+def test_a_missing_or_failing_binary_is_one_line_of_reason(
+    outputs: dict[str, bytes], language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "_binary", lambda: str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(search.SearchUnavailable) as missing:
+        search.search_bundle(outputs, language, tmp_path / "cache")
+    assert "\n" not in str(missing.value) and "did not run" in str(missing.value)
+    failing = tmp_path / "failing-pagefind"
+    failing.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "pagefind 0.0.0" && exit 0\n'
+                       'echo "first line" >&2\necho "Error: the last line" >&2\nexit 3\n')  # fmt: skip
+    failing.chmod(failing.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(search, "_binary", lambda: str(failing))
+    with pytest.raises(search.SearchUnavailable, match=r"^pagefind failed: Error: the last line$"):
+        search.search_bundle(outputs, language, tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
