@@ -6,6 +6,7 @@ import gc
 import time
 import traceback
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,11 +178,13 @@ class Session:
         if rendered is None or result.outputs is None:
             return result
         uptodate.forget(self.root)
-        with result.timings.stage("search"):
-            result.outputs.update(self._search(result, rendered, search))
-        with result.timings.stage("write"):
-            known = self.last.outputs if self.last else None
-            result.report = write_site(result.outputs, self.out, self.protected, known)
+        # Pagefind indexes (in its own process) while the pages are written; its files come last.
+        pages = dict(result.outputs)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
+            bundle = searching.submit(self._timed_search, result, search, pages)
+            with result.timings.stage("write"):
+                known = self.last.outputs if self.last else None
+                result.report = write_site(result.outputs, self.out, self.protected, known, later=bundle.result)
         self.last = rendered
         self.analysis = result.analysis
         self._schema_beside_claims()
@@ -200,13 +203,21 @@ class Session:
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror}") from error
 
-    def _search(self, result: BuildResult, rendered: Rendered, search: bool) -> dict[str, bytes]:
+    def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, bytes]) -> dict[str, bytes]:
+        start = time.perf_counter()
+        try:
+            return self._search(result, pages, search)
+        finally:
+            # Beside the write, not within it: the two stages overlap.
+            result.timings.stages["search"] = (time.perf_counter() - start) * 1000
+
+    def _search(self, result: BuildResult, pages: dict[str, bytes], search: bool) -> dict[str, bytes]:
         if not search and self.bundle is not None:
             return self.bundle
         assert result.analysis is not None
         try:
             language = result.analysis.site.settings.language
-            self.bundle = search_bundle(rendered.outputs, language, cache_dir=self.root / uptodate.CACHE_DIR)
+            self.bundle = search_bundle(pages, language, cache_dir=self.root / uptodate.CACHE_DIR)
         except SearchUnavailable as error:
             result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
             self.bundle = {}

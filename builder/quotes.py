@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -37,8 +37,11 @@ class ArchivedText:
     path: str
     markdown: str
     plain: str
-    visible: str = field(repr=False)
-    """The concatenated visible text of the Markdown, before folding."""
+
+    @property
+    def visible(self) -> str:
+        """The concatenated visible text of the Markdown, before folding."""
+        return _visible(self.markdown)
 
     def origin(self, offset: int) -> int:
         """The offset in `visible` of the character at `offset` in `plain`.
@@ -52,8 +55,31 @@ class ArchivedText:
 
 
 def archive(path: str, markdown: str) -> ArchivedText:
-    visible = "".join(text for _, text in text_segments(parser().parse(markdown)))
-    return ArchivedText(path, markdown, fold(visible), visible)
+    plain = _plain_paragraphs(markdown)
+    return ArchivedText(path, markdown, fold(plain if plain is not None else _visible(markdown)))
+
+
+@lru_cache(maxsize=16)
+def _visible(markdown: str) -> str:
+    return "".join(text for _, text in text_segments(parser().parse(markdown)))
+
+
+# Most archived texts are headings and paragraphs of plain words. Parsing their Markdown is
+# most of the time it takes to check a large desk, and it would give, once white space is
+# folded, their own words: for such a text (no character that marks anything inline, no
+# line that may start another kind of block), the headings' words and the lines are taken
+# as they stand. Anything else is parsed.
+_INLINE_MARKS = re.compile(r"[\\`*_\[\]<>&!~|]")
+_HEADING = re.compile(r"^#{1,6}[ \t]+([^#\n]*)$", re.M)
+_OTHER_BLOCK = re.compile(r"^(?:[ \t]|[>+\-=*#|]|[0-9]{1,9}[.)])", re.M)
+
+
+def _plain_paragraphs(markdown: str) -> str | None:
+    """The words of a text of plain paragraphs and headings, or None when its Markdown must be parsed."""
+    if _INLINE_MARKS.search(markdown):
+        return None
+    words = _HEADING.sub(r"\1", markdown)
+    return None if _OTHER_BLOCK.search(words) else words
 
 
 @lru_cache(maxsize=16)

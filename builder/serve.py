@@ -308,7 +308,7 @@ class Server:
         except Exception:  # the rebuild that follows does it all, and reports any problem
             return None
         if path is not None:
-            click.echo(f"changed {what}: {path} first, in {(time.perf_counter() - start) * 1000:.0f} ms")
+            click.echo(f"wrote {path} first ({what} changed), in {(time.perf_counter() - start) * 1000:.0f} ms")
         return path
 
     def after(self, result: BuildResult | None) -> None:

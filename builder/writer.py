@@ -20,6 +20,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,23 +69,30 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+Later = Callable[[], dict[str, bytes]]
+"""Files that are still being made while the others are written (the search index), asked for last."""
+
+
 def write_site(
     outputs: dict[str, bytes],
     out: Path,
     protected: tuple[Path, ...] = (),
     known: dict[str, bytes] | None = None,
+    later: Later | None = None,
 ) -> WriteReport:
-    """Make `out` hold exactly `outputs` (plus the marker).
+    """Make `out` hold exactly `outputs` and what `later` gives (plus the marker).
 
     Without `known`, the whole site is staged and swapped in; with `known`,
     what this process wrote last time, the changed files are replaced one by
     one, and files it already holds with the same bytes are not read back.
+    `later` is called once `outputs` are written, and its files written then,
+    so that they can be made meanwhile; `outputs` gets them too.
     """
     check_output(out, protected)
     try:
         if known is None:
-            return _swap(outputs, out.resolve() if out.is_symlink() else out)
-        return _in_place(outputs, out, known)
+            return _swap(outputs, out.resolve() if out.is_symlink() else out, later)
+        return _in_place(outputs, out, known, later)
     except OSError as error:
         where = error.filename or out
         raise OutputError(f"cannot write the site into '{out}' ({where}: {error.strerror or error})") from error
@@ -103,21 +111,27 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _swap(outputs: dict[str, bytes], out: Path) -> WriteReport:
+def _swap(outputs: dict[str, bytes], out: Path, later: Later | None = None) -> WriteReport:
     _remove_leftovers(out)
     ours = (out / MARKER).is_file()
     unchanged = {relative for relative, data in outputs.items() if ours and _same(out / relative, data)}
-    stale = _stale(out, outputs) if ours else []
-    written = tuple(sorted(set(outputs) - unchanged))
-    if ours and not written and not stale:
-        return WriteReport((), len(unchanged), ())
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{STAGING}-"))
     except PermissionError:  # a folder we may write into, in a parent we may not
-        return _in_place(outputs, out, None)
+        return _in_place(outputs, out, None, later)
     try:
         _stage(outputs, out, staging, unchanged)
+        if later is not None:
+            more = later()
+            more_unchanged = {path for path, data in more.items() if ours and _same(out / path, data)}
+            _stage(more, out, staging, more_unchanged, marker=False)
+            outputs.update(more)
+            unchanged |= more_unchanged
+        stale = _stale(out, outputs) if ours else []
+        written = tuple(sorted(set(outputs) - unchanged))
+        if ours and not written and not stale:
+            return WriteReport((), len(unchanged), ())
         os.chmod(staging, _folder_mode(out))
         if not out.exists():
             os.rename(staging, out)
@@ -131,10 +145,14 @@ def _swap(outputs: dict[str, bytes], out: Path) -> WriteReport:
     return WriteReport(written, len(unchanged), tuple(stale))
 
 
-def _stage(outputs: dict[str, bytes], out: Path, staging: Path, unchanged: set[str]) -> None:
+def _stage(outputs: dict[str, bytes], out: Path, staging: Path, unchanged: set[str], marker: bool = True) -> None:
     """Every output file in `staging`: unchanged ones linked to the current file, so their dates stay."""
-    (staging / MARKER).write_bytes(MARKER_TEXT)
+    if marker:
+        (staging / MARKER).write_bytes(MARKER_TEXT)
     made: set[Path] = set()
+    # Files are made readable by all (0644) whatever the umask: a web server reads them as another user.
+    exact = os.umask(0o022)
+    os.umask(exact)
     for relative, data in sorted(outputs.items()):
         path = staging / relative
         if path.parent not in made:
@@ -146,8 +164,19 @@ def _stage(outputs: dict[str, bytes], out: Path, staging: Path, unchanged: set[s
                 continue
             except OSError:
                 pass  # a file system without hard links: write the bytes again
-        path.write_bytes(data)
-        os.chmod(path, 0o644)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            _write_all(handle, data)
+            if exact & 0o644:
+                os.fchmod(handle, 0o644)
+        finally:
+            os.close(handle)
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view) :]
 
 
 def _folder_mode(out: Path) -> int:
@@ -225,10 +254,28 @@ def _remove_leftovers(out: Path) -> None:
 # -- a rebuild of serve: replace changed files one by one ----------------------------
 
 
-def _in_place(outputs: dict[str, bytes], out: Path, known: dict[str, bytes] | None) -> WriteReport:
+def _in_place(
+    outputs: dict[str, bytes], out: Path, known: dict[str, bytes] | None, later: Later | None = None
+) -> WriteReport:
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).exists():
         atomic_write(out / MARKER, MARKER_TEXT)
+    written, unchanged = _write_changed(outputs, out, known)
+    if later is not None:
+        more = later()
+        outputs.update(more)
+        more_written, more_unchanged = _write_changed(more, out, known)
+        written, unchanged = sorted(written + more_written), unchanged + more_unchanged
+    stale = sorted(set(known) - set(outputs)) if known is not None else _stale(out, outputs)
+    for relative in stale:
+        (out / relative).unlink(missing_ok=True)
+    if stale:
+        _remove_empty_folders(out)
+    return WriteReport(tuple(written), unchanged, tuple(stale))
+
+
+def _write_changed(outputs: dict[str, bytes], out: Path, known: dict[str, bytes] | None) -> tuple[list[str], int]:
+    """Each file whose bytes changed replaced atomically; (the files written, how many were unchanged)."""
     written, unchanged = [], 0
     for relative, data in sorted(outputs.items()):
         path = out / relative
@@ -240,12 +287,7 @@ def _in_place(outputs: dict[str, bytes], out: Path, known: dict[str, bytes] | No
             continue
         atomic_write(path, data)
         written.append(relative)
-    stale = sorted(set(known) - set(outputs)) if known is not None else _stale(out, outputs)
-    for relative in stale:
-        (out / relative).unlink(missing_ok=True)
-    if stale:
-        _remove_empty_folders(out)
-    return WriteReport(tuple(written), unchanged, tuple(stale))
+    return written, unchanged
 
 
 def _stale(out: Path, outputs: dict[str, bytes]) -> list[str]:

@@ -27,11 +27,15 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     for mode in ("cold", "warm", "incremental"):
         measured = row[mode]
         assert measured["wall_s"] > 0 and measured["cpu_s"] > 0 and measured["peak_mb"] > 0
-        assert {"load", "validate", "analyse", "render", "write"} <= measured["stages_ms"].keys()
         assert measured["min"]["wall_s"] <= measured["wall_s"] <= measured["max"]["wall_s"]
+    for mode in ("cold", "incremental"):
+        assert {"load", "validate", "analyse", "render", "write", "search"} <= row[mode]["stages_ms"].keys()
+    assert row["cold"]["process_s"] > row["cold"]["wall_s"]
     assert row["cold"]["written"] == row["cold"]["files"] > 3000
-    assert row["warm"]["written"] == 0, "a build with nothing changed rewrote files"
+    # Nothing changed: the warm build finds the last one current, and neither renders nor writes.
+    assert row["warm"]["stages_ms"].keys() == {"up-to-date check"} and row["warm"]["written"] == 0
     assert 0 < row["incremental"]["written"] < row["cold"]["written"] / 10
+    assert 0 < row["incremental"]["first_page_s"] < row["incremental"]["wall_s"]
     if "hugo_cold" in row:  # the same pages: 1,000 claims, 100 sources, the index
         assert row["hugo_cold"]["pages"] == 1101 and row["ratio_to_hugo"] > 0
     assert "| claims | cold build (CPU) |" in done.stdout

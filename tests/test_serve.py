@@ -160,6 +160,8 @@ def test_every_kind_of_save_updates_the_page_once(served: Served, how: str) -> N
     assert len(served.rebuilds()) == 1, served.output()
     assert "claims.yaml" in served.rebuilds()[0]
     assert untouched.stat().st_mtime_ns == before, "a page that shows nothing of the edit was rewritten"
+    # One claim's figure changed: its page was written before the whole rebuild.
+    assert any(line.startswith(f"wrote {CLAIM}index.html first") for line in served.lines), served.output()
 
 
 def test_many_files_at_once_is_one_rebuild(served: Served) -> None:
