@@ -13,17 +13,18 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from builder import uptodate
+from builder import uptodate, yamlsource
 from builder.analysis import Analysis, analyse
 from builder.history import with_history
 from builder.load import CLAIMS_FILE, load_site
 from builder.model import Site
 from builder.problems import Location, Problems
-from builder.render import Rendered, render_site
+from builder.render import Rendered, render_site, stream_pages, stream_site_files
 from builder.schema import json_schema_bytes
-from builder.search import SearchUnavailable, search_bundle
+from builder.search import SearchUnavailable, index_documents, search_bundle
+from builder.search import document as search_document
 from builder.validate import validate
-from builder.writer import OutputError, WriteReport, atomic_write, check_output, write_site
+from builder.writer import OutputError, Staging, WriteReport, atomic_write, check_output, write_site
 
 
 @dataclass
@@ -51,6 +52,15 @@ class BuildResult:
     timings: Timings = field(default_factory=Timings)
     current: int | None = None
     """When the last build was still current and nothing was done: how many files it holds."""
+
+    @property
+    def files(self) -> int:
+        """How many files the site has (a streamed build keeps none of them in `outputs`)."""
+        if self.outputs is not None:
+            return len(self.outputs)
+        if self.report is not None:
+            return len(self.report.written) + self.report.unchanged
+        return self.current or 0
 
     @property
     def ok(self) -> bool:
@@ -105,14 +115,22 @@ def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, R
         return _render(root, previous)
 
 
-def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
+def _analysed(root: Path) -> BuildResult:
+    """Load, validate, the history from git, analyse; `analysis` is None when the data has errors."""
     result = check(root)
     if result.site is None:
-        return result, None
+        return result
     with result.timings.stage("history"):
         result.site = with_history(result.site, result.problems)
     with result.timings.stage("analyse"):
         result.analysis = analyse(result.site)
+    return result
+
+
+def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
+    result = _analysed(root)
+    if result.analysis is None:
+        return result, None
     with result.timings.stage("render"):
         try:
             rendered = render_site(result.analysis, previous)
@@ -129,7 +147,7 @@ def build(root: Path, out: Path) -> BuildResult:
     When nothing it reads has changed since the last build and the output is as that
     build left it, nothing is done (see `uptodate`).
     """
-    return Session(root, out).build(reuse=True)
+    return Session(root, out).build(reuse=True, stream=True)
 
 
 SCHEMA_FILE = "claims.schema.json"
@@ -156,11 +174,12 @@ class Session:
         with without_cycle_collection():
             return edited_claim_page(self.root, self.out, self.analysis)
 
-    def build(self, search: bool = True, reuse: bool = False) -> BuildResult:
+    def build(self, search: bool = True, reuse: bool = False, stream: bool = False) -> BuildResult:
         """Build once. Without `search`, the search index of the last build is kept as it was.
 
         With `reuse`, a first build whose inputs and output are those of the last build
-        (of any process) does nothing.
+        (of any process) does nothing. With `stream`, a first build writes each file as it
+        is made and keeps none (a one-off build: nothing for a next build to start from).
         """
         check_output(self.out, self.protected)
         digest = None
@@ -173,6 +192,15 @@ class Session:
                 result = BuildResult(Problems(), timings=timings, current=found.files)
                 for warning in found.warnings:
                     result.problems.add(warning)
+                return result
+        if stream and self.last is None:
+            staging = Staging.make(self.out, self.protected)
+            if staging is not None:
+                result = self._streamed(staging, search)
+                if result.ok:
+                    self._schema_beside_claims()
+                    if digest is not None:
+                        uptodate.record(self.root, self.out, digest, result.problems.sorted())
                 return result
         result, rendered = render(self.root, self.last)
         if rendered is None or result.outputs is None:
@@ -202,6 +230,53 @@ class Session:
             atomic_write(path, data)
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror}") from error
+
+    def _streamed(self, staging: Staging, search: bool) -> BuildResult:
+        """A full build written into `staging` as each file is made, then swapped in (see `stream_pages`)."""
+        try:
+            with without_cycle_collection():
+                result = _analysed(self.root)
+                analysis = result.analysis
+                if analysis is None:
+                    return result
+                yamlsource.forget()  # a one-off build reads no file again: the parsed pieces can go
+
+                def sink(path: str, data: bytes) -> tuple[bool, bytes | None]:
+                    return staging.put(path, data), (search_document(path, data) if search else None)
+
+                with result.timings.stage("render"):
+                    try:
+                        made = stream_pages(analysis, sink)
+                    except TemplateError as error:
+                        where = template_location(error, self.root)
+                        result.problems.error(where, f"template: {error.message or error}")
+                        return result
+                documents = {path: document for path, (_, document) in made.items() if document is not None}
+                # Pagefind indexes (in its own process) while the files made from the whole site are.
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
+                    bundle = searching.submit(self._timed_index, result, documents) if search else None
+                    with result.timings.stage("write"):
+                        made.update(stream_site_files(analysis, made, sink))
+                        for path, data in (bundle.result() if bundle is not None else {}).items():
+                            made[path] = (staging.put(path, data), None)
+                        uptodate.forget(self.root)
+                        result.report = staging.finish([path for path, (new, _) in made.items() if new], made)
+            self.analysis = analysis
+            return result
+        finally:
+            staging.abandon()
+
+    def _timed_index(self, result: BuildResult, documents: dict[str, bytes]) -> dict[str, bytes]:
+        start = time.perf_counter()
+        assert result.analysis is not None
+        try:
+            language = result.analysis.site.settings.language
+            return index_documents(documents, language, cache_dir=self.root / uptodate.CACHE_DIR)
+        except SearchUnavailable as error:
+            result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
+            return {}
+        finally:
+            result.timings.stages["search"] = (time.perf_counter() - start) * 1000
 
     def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, bytes]) -> dict[str, bytes]:
         start = time.perf_counter()

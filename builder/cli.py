@@ -96,10 +96,10 @@ def build_command(root: Path, out: Path | None) -> None:
     if not result.ok or result.report is None:
         sys.exit(1)
     written = result.report
-    assert result.outputs is not None and result.analysis is not None
+    assert result.analysis is not None
     stages = ", ".join(f"{name} {ms:.0f} ms" for name, ms in result.timings.stages.items())
     click.echo(
-        f"Built {len(result.analysis.claims)} claims into {len(result.outputs)} files in {out} "
+        f"Built {len(result.analysis.claims)} claims into {result.files} files in {out} "
         f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
@@ -57,7 +58,7 @@ def _fallback_time() -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def page_urls(outputs: dict[str, bytes]) -> list[str]:
+def page_urls(outputs: Collection[str]) -> list[str]:
     """The URL of every page written, for the sitemap."""
     pages = []
     for path in sorted(outputs):
@@ -67,7 +68,7 @@ def page_urls(outputs: dict[str, bytes]) -> list[str]:
     return pages
 
 
-def sitemap(settings: Settings, outputs: dict[str, bytes]) -> bytes:
+def sitemap(settings: Settings, outputs: Collection[str]) -> bytes:
     """sitemaps.org protocol: every page, absolute."""
     root = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     for url in page_urls(outputs):

@@ -8,18 +8,18 @@ package's defaults.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from builder import __version__, formatting, parallel, publish, urls
+from builder import __version__, formatting, pagehelpers, parallel, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
 from builder.exports import claim_json, claims_csv, claims_json
@@ -87,6 +87,7 @@ def environment(template_dir: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.context_class = pagehelpers.PageContext
     env.filters.update(
         number=formatting.number,
         interval=formatting.interval,
@@ -109,9 +110,7 @@ def environment(template_dir: Path | None) -> Environment:
     return env
 
 
-@pass_context
-def _link(context: Context, target: str) -> str:
-    return urls.relative(context["page_url"], target)
+_link = pagehelpers.context_link
 
 
 @pass_context
@@ -313,16 +312,55 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
     for spec, page in zip(todo, parallel.map_pages(render_one, todo), strict=True):
         outputs[urls.file_of(spec.url)] = page
     outputs.update(_data_files(analysis, previous, changed))
-    outputs[urls.STYLESHEET] = _static("style.css")
-    outputs[urls.SEARCH_START] = _static("search.js")
-    outputs[urls.FAVICON] = _static("favicon.svg")
-    outputs[urls.DISCREPANCY_TOOLS] = _static("discrepancies.js")
-    outputs[urls.SCHEMA] = json_schema_bytes()
-    settings = analysis.site.settings
-    outputs[urls.ROBOTS] = publish.robots(settings)
-    if settings.base_url:
-        outputs[urls.SITEMAP] = publish.sitemap(settings, outputs)
+    outputs.update(_site_files(analysis, outputs))
     return Rendered(mark, parts, depends, outputs)
+
+
+def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
+    """The static files, the schema, robots.txt and the sitemap of every page in `files`."""
+    settings = analysis.site.settings
+    made = {
+        urls.STYLESHEET: _static("style.css"),
+        urls.SEARCH_START: _static("search.js"),
+        urls.FAVICON: _static("favicon.svg"),
+        urls.DISCREPANCY_TOOLS: _static("discrepancies.js"),
+        urls.SCHEMA: json_schema_bytes(),
+        urls.ROBOTS: publish.robots(settings),
+    }
+    if settings.base_url:
+        made[urls.SITEMAP] = publish.sitemap(settings, [*files, *made])
+    return made
+
+
+T = TypeVar("T")
+
+
+def stream_pages(analysis: Analysis, sink: Callable[[str, bytes], T]) -> dict[str, T]:
+    """Every page and each claim's JSON handed to `sink` as soon as it is made, none kept.
+
+    For a full build of a large desk: made on every core (each worker calls `sink` itself),
+    so that no process holds more than the page it is making. The sink's results, by path.
+    """
+    env = environment(analysis.site.template_dir)
+    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
+    jobs: list[tuple[str, Callable[[], bytes]]] = [
+        (urls.file_of(spec.url), partial(_render_page, env, common, spec)) for spec in page_specs(analysis)
+    ]
+    jobs += [(urls.claim_data(a.claim.id), partial(claim_json, a)) for a in analysis.claims]
+
+    def make(job: tuple[str, Callable[[], bytes]]) -> T:
+        return sink(job[0], job[1]())
+
+    return dict(zip((path for path, _ in jobs), parallel.map_pages(make, jobs), strict=True))
+
+
+def stream_site_files(analysis: Analysis, made: Collection[str], sink: Callable[[str, bytes], T]) -> dict[str, T]:
+    """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...) to `sink`."""
+    files = {urls.CLAIMS_JSON: claims_json(analysis), urls.CLAIMS_CSV: claims_csv(analysis)}
+    if analysis.site.settings.base_url:
+        files[urls.FEED] = publish.feed(analysis)
+    files.update(_site_files(analysis, [*made, *files]))
+    return {path: sink(path, data) for path, data in files.items()}
 
 
 def _render_page(env: Environment, common: dict[str, Any], spec: PageSpec) -> bytes:

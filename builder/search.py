@@ -78,6 +78,17 @@ def search_bundle(outputs: dict[str, bytes], language: str, cache_dir: Path | No
     without running Pagefind while what Pagefind would be fed is the same.
     """
     documents = {path: _document(outputs[path]) for path in sorted(outputs) if _searched(path)}
+    return index_documents(documents, language, cache_dir)
+
+
+def document(path: str, page: bytes) -> bytes | None:
+    """What Pagefind is fed of one output file, or None when it is not searched."""
+    return _document(page) if _searched(path) else None
+
+
+def index_documents(documents: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
+    """The bundle for documents made by `document`, by the path of their pages (see `search_bundle`)."""
+    documents = dict(sorted(documents.items()))
     binary = _binary()
     key = _cache_key(documents, language, _version(binary))
     cache = cache_dir / CACHE_FILE if cache_dir is not None else None

@@ -13,6 +13,7 @@ leaves, so `--out` can never wipe a folder the user cares about.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -20,7 +21,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,8 +95,12 @@ def write_site(
             return _swap(outputs, out.resolve() if out.is_symlink() else out, later)
         return _in_place(outputs, out, known, later)
     except OSError as error:
-        where = error.filename or out
-        raise OutputError(f"cannot write the site into '{out}' ({where}: {error.strerror or error})") from error
+        raise _output_error(out, error) from error
+
+
+def _output_error(out: Path, error: OSError) -> OutputError:
+    where = error.filename or out
+    return OutputError(f"cannot write the site into '{out}' ({where}: {error.strerror or error})")
 
 
 # -- a full build: stage, then swap ---------------------------------------------------
@@ -251,6 +256,102 @@ def _remove_leftovers(out: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+# -- a full build written as it is made --------------------------------------------------
+
+
+class Staging:
+    """A full build's new tree, filled file by file as the pages are made (by any process), then swapped in.
+
+    The same guarantees as `write_site`'s full build (the previous site stays whole until the
+    swap; unchanged files are hard links to the current ones, so they keep their dates), without
+    holding the whole site in memory. `put` may be called from forked workers: it only writes
+    files into the staging folder.
+    """
+
+    def __init__(self, out: Path, folder: Path) -> None:
+        self.out = out
+        self.folder = folder
+        self.ours = (out / MARKER).is_file()
+        self.made: set[Path] = set()
+        mask = os.umask(0o022)
+        os.umask(mask)
+        self.exact = not mask & 0o644
+
+    @classmethod
+    def make(cls, out: Path, protected: tuple[Path, ...] = ()) -> Staging | None:
+        """A staging folder beside `out`; None where one cannot be made (then write the site in memory)."""
+        check_output(out, protected)
+        out = out.resolve() if out.is_symlink() else out
+        _remove_leftovers(out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{STAGING}-"))
+            (folder / MARKER).write_bytes(MARKER_TEXT)
+        except OSError:
+            return None
+        return cls(out, folder)
+
+    def put(self, relative: str, data: bytes) -> bool:
+        """Stage one file; True when its bytes differ from the file the output holds now."""
+        path = self.folder / relative
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
+        if self.ours and _same(self.out / relative, data):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()  # staged before, by a worker that failed
+            try:
+                os.link(self.out / relative, path)
+                return False
+            except OSError:
+                pass  # a file system without hard links: write the bytes again
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            _write_all(handle, data)
+            if not self.exact:
+                os.fchmod(handle, 0o644)
+        finally:
+            os.close(handle)
+        return True
+
+    def finish(self, written: Iterable[str], files: Collection[str]) -> WriteReport:
+        """Swap the staged tree in (unless nothing changed); `files` is every file staged."""
+        try:
+            changed = tuple(sorted(written))
+            stale = _stale(self.out, files) if self.ours else []
+            report = WriteReport(changed, len(files) - len(changed), tuple(stale))
+            if self.ours and not changed and not stale:
+                return report
+            os.chmod(self.folder, _folder_mode(self.out))
+            if not self.out.exists():
+                os.rename(self.folder, self.out)
+            elif not _exchange(self.folder, self.out):
+                _move_in(self.folder, self.out, files, stale)
+            return report
+        except OSError as error:
+            raise _output_error(self.out, error) from error
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Remove the staging folder (after a swap, it holds the previous site)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _move_in(folder: Path, out: Path, files: Collection[str], stale: list[str]) -> None:
+    """Where the folders cannot be swapped (a mount point): each file moved in, atomically, then the stale removed."""
+    if not (out / MARKER).exists():
+        atomic_write(out / MARKER, MARKER_TEXT)
+    for relative in sorted(files):
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder / relative, target)
+    for relative in stale:
+        (out / relative).unlink(missing_ok=True)
+    if stale:
+        _remove_empty_folders(out)
+
+
 # -- a rebuild of serve: replace changed files one by one ----------------------------
 
 
@@ -290,7 +391,7 @@ def _write_changed(outputs: dict[str, bytes], out: Path, known: dict[str, bytes]
     return written, unchanged
 
 
-def _stale(out: Path, outputs: dict[str, bytes]) -> list[str]:
+def _stale(out: Path, outputs: Collection[str]) -> list[str]:
     if not out.is_dir():
         return []
     found = (path.relative_to(out).as_posix() for path in out.rglob("*") if not path.is_dir())

@@ -278,6 +278,12 @@ _cuts: dict[str, tuple[str, yamlpieces.Cut]] = {}
 """The text and the cut of the last read of each file, for telling which piece an edit changed."""
 
 
+def forget() -> None:
+    """Drop the pieces kept for the next read."""
+    _cache.clear()
+    _cuts.clear()
+
+
 def last_cut(path: str) -> tuple[str, yamlpieces.Cut] | None:
     """The text of `path` as last read in pieces, and its pieces."""
     return _cuts.get(path)

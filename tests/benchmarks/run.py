@@ -127,7 +127,7 @@ def _measured(result: BuildResult, wall: float, usage: resource.struct_rusage) -
         "peak_mb": round(after.ru_maxrss / 1024, 1),
         "stages_ms": {k: round(v) for k, v in result.timings.stages.items()},
         "written": len(result.report.written) if result.report else 0,
-        "files": len(result.outputs or {}),
+        "files": result.files,
     }
 
 
