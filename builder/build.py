@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from builder import uptodate, yamlsource
+from builder import cache, uptodate, yamlsource
 from builder.analysis import Analysis, analyse
 from builder.history import with_history
 from builder.load import CLAIMS_FILE, load_site
@@ -271,7 +271,7 @@ class Session:
         assert result.analysis is not None
         try:
             language = result.analysis.site.settings.language
-            return index_documents(documents, language, cache_dir=self.root / uptodate.CACHE_DIR)
+            return index_documents(documents, language, cache_dir=cache.folder(self.root))
         except SearchUnavailable as error:
             result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
             return {}
@@ -292,7 +292,7 @@ class Session:
         assert result.analysis is not None
         try:
             language = result.analysis.site.settings.language
-            self.bundle = search_bundle(pages, language, cache_dir=self.root / uptodate.CACHE_DIR)
+            self.bundle = search_bundle(pages, language, cache_dir=cache.folder(self.root))
         except SearchUnavailable as error:
             result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
             self.bundle = {}

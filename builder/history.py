@@ -15,9 +15,7 @@ new commit costs two `git rev-parse` calls.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -25,15 +23,14 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from builder import __version__, git
+from builder import __version__, cache, git
 from builder.load import CLAIMS_FILE
 from builder.model import ClaimHistory, FigureChange, Site
 from builder.problems import Location, Problems
 from builder.values import written
 from builder.yamlsource import parse_yaml
 
-CACHE_DIR = ".factsheet-cache"
-CACHE_FILE = f"{CACHE_DIR}/history.json"
+CACHE_FILE = f"{cache.CACHE_DIR}/history.json"
 YAML_FILES = ("**/*.yaml", "**/*.yml")
 
 
@@ -342,17 +339,4 @@ def _write_cache(root: Path, key: dict[str, Any], history: dict[str, ClaimHistor
             for claim_id, entry in history.items()
         },
     }
-    folder = root / CACHE_DIR
-    try:
-        folder.mkdir(exist_ok=True)
-        if not (folder / ".gitignore").exists():
-            (folder / ".gitignore").write_text("# written by factsheet; safe to delete\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".history.", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, sort_keys=True)
-        os.replace(temporary, root / CACHE_FILE)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+    cache.keep(root, "history.json", json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))

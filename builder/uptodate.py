@@ -12,22 +12,19 @@ and a hash of the inputs and a `stat` of each output file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder import __version__, git
+from builder import __version__, cache, git
 from builder.problems import Location, Problem, Severity
 from builder.writer import MARKER
 
-CACHE_DIR = ".factsheet-cache"
-MANIFEST = f"{CACHE_DIR}/build.json"
-_SKIPPED_FOLDERS = frozenset({".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", "venv"})
+MANIFEST = "build.json"
+_SKIPPED_FOLDERS = frozenset({".git", cache.CACHE_DIR, "node_modules", "__pycache__", ".venv", "venv"})
 _PACKAGE = Path(__file__).parent
 
 
@@ -105,7 +102,7 @@ def _output_state(out: Path) -> dict[str, list[int]]:
 def current(root: Path, out: Path, digest: str) -> Current | None:
     """The last build, when its inputs had this digest and its output is untouched; else None."""
     try:
-        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((cache.folder(root) / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("inputs") != digest or manifest.get("out") != str(out.resolve()):
             return None
         if _output_state(out) != manifest["files"]:
@@ -128,22 +125,11 @@ def record(root: Path, out: Path, digest: str, problems: list[Problem]) -> None:
     ]
     try:
         data = {"inputs": digest, "out": str(out.resolve()), "files": _output_state(out), "warnings": warnings}
-        folder = root / CACHE_DIR
-        folder.mkdir(exist_ok=True)
-        if not (folder / ".gitignore").exists():
-            (folder / ".gitignore").write_text("# written by factsheet; safe to delete\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".build.", suffix=".tmp")
     except OSError:
         return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, separators=(",", ":"))
-        os.replace(temporary, root / MANIFEST)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+    cache.keep(root, MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
 def forget(root: Path) -> None:
     """The output is about to change: the manifest no longer describes it."""
-    with contextlib.suppress(OSError):
-        (root / MANIFEST).unlink(missing_ok=True)
+    cache.forget(root, MANIFEST)

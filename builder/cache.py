@@ -1,0 +1,42 @@
+"""`.factsheet-cache/` at the site root: what a build keeps to spare the next one work.
+
+Everything in it can be made again from the site's files (and git), so it is
+git-ignored (by a `.gitignore` of its own too) and safe to delete; a cache that
+cannot be written is simply not kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+CACHE_DIR = ".factsheet-cache"
+
+
+def folder(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def keep(root: Path, name: str, data: bytes) -> None:
+    """`data` as the cache file `name`, replaced atomically; best effort."""
+    place = folder(root)
+    try:
+        place.mkdir(exist_ok=True)
+        if not (place / ".gitignore").exists():
+            (place / ".gitignore").write_text("# written by factsheet; safe to delete\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=place, prefix=f".{name}.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, place / name)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def forget(root: Path, name: str) -> None:
+    with contextlib.suppress(OSError):
+        (folder(root) / name).unlink(missing_ok=True)
