@@ -24,7 +24,15 @@ from builder.schema import json_schema_bytes
 from builder.search import SearchUnavailable, index_documents, search_bundle
 from builder.search import document as search_document
 from builder.validate import validate
-from builder.writer import OutputError, Staging, WriteReport, atomic_write, check_output, write_site
+from builder.writer import (
+    OutputError,
+    Staging,
+    WriteReport,
+    atomic_write,
+    check_output,
+    protected_folders,
+    write_site,
+)
 
 
 @dataclass
@@ -141,13 +149,14 @@ def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendere
     return result, rendered
 
 
-def build(root: Path, out: Path) -> BuildResult:
+def build(root: Path, out: Path, digest: str | None = None) -> BuildResult:
     """Build the site at `root` into `out`; on any problem, `out` is left as it was.
 
     When nothing it reads has changed since the last build and the output is as that
-    build left it, nothing is done (see `uptodate`).
+    build left it, nothing is done (see `uptodate`). `digest` is that of the inputs when
+    the caller found the last build no longer current.
     """
-    return Session(root, out).build(reuse=True, stream=True)
+    return Session(root, out).build(reuse=True, stream=True, digest=digest)
 
 
 SCHEMA_FILE = "claims.schema.json"
@@ -159,7 +168,7 @@ class Session:
     def __init__(self, root: Path, out: Path) -> None:
         self.root = root
         self.out = out
-        self.protected = (root, root / "content", root / "templates")
+        self.protected = protected_folders(root)
         self.last: Rendered | None = None
         self.analysis: Analysis | None = None
         self.bundle: dict[str, bytes] | None = None
@@ -174,7 +183,9 @@ class Session:
         with without_cycle_collection():
             return edited_claim_page(self.root, self.out, self.analysis)
 
-    def build(self, search: bool = True, reuse: bool = False, stream: bool = False) -> BuildResult:
+    def build(
+        self, search: bool = True, reuse: bool = False, stream: bool = False, digest: str | None = None
+    ) -> BuildResult:
         """Build once. Without `search`, the search index of the last build is kept as it was.
 
         With `reuse`, a first build whose inputs and output are those of the last build
@@ -182,8 +193,9 @@ class Session:
         is made and keeps none (a one-off build: nothing for a next build to start from).
         """
         check_output(self.out, self.protected)
-        digest = None
-        if reuse and self.last is None:
+        if not reuse or self.last is not None:
+            digest = None
+        elif digest is None:
             timings = Timings()
             with timings.stage("up-to-date check"):
                 digest = uptodate.inputs_digest(self.root, self.out)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
-from builder import __version__
-from builder.build import BuildResult, build, check
-from builder.problems import Problem
-from builder.writer import OutputError
+from builder import __version__, uptodate
+from builder.problems import Problem, Problems
+from builder.writer import OutputError, check_output, protected_folders
+
+# `builder.build` (pydantic, jinja2, pint...) is imported by the commands that build or check, and
+# only then: a build whose last one is still current is done before it would have loaded.
 
 ROOT_OPTION = click.option(
     "--root",
@@ -45,8 +47,8 @@ def _github(root: Path, problem: Problem) -> str:
     )
 
 
-def report(root: Path, result: BuildResult, form: str = "text", consequence: str = "nothing was written") -> None:
-    problems = result.problems.sorted()
+def report(root: Path, found: Problems, form: str = "text", consequence: str = "nothing was written") -> None:
+    problems = found.sorted()
     if form == "json":
         data = [
             {
@@ -63,7 +65,7 @@ def report(root: Path, result: BuildResult, form: str = "text", consequence: str
     show = _github if form == "github" else _text
     for problem in problems:
         click.echo(show(root, problem), err=form == "text")
-    errors = result.problems.error_count
+    errors = found.error_count
     if errors and form == "text":
         click.echo(f"{errors} {'error' if errors == 1 else 'errors'}; {consequence}.", err=True)
 
@@ -81,18 +83,19 @@ def build_command(root: Path, out: Path | None) -> None:
     """Validate, analyse and write the site."""
     out = out.expanduser() if out is not None else root / "site"  # a quoted '~' is the home folder too
     try:
-        result = build(root, out)
+        check_output(out, protected_folders(root))
+        digest = uptodate.inputs_digest(root, out)
+        current = uptodate.current(root, out, digest)
+        if current is not None:
+            _report_current(root, out, current)
+            return
+        from builder.build import build
+
+        result = build(root, out, digest)
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    report(root, result)
-    if result.current is not None:
-        took = sum(result.timings.stages.values())
-        click.echo(
-            f"Nothing changed since the last build ({took:.0f} ms): "
-            f"0 written, {result.current} unchanged, 0 removed in {out}."
-        )
-        return
+    report(root, result.problems)
     if not result.ok or result.report is None:
         sys.exit(1)
     written = result.report
@@ -102,6 +105,15 @@ def build_command(root: Path, out: Path | None) -> None:
         f"Built {len(result.analysis.claims)} claims into {result.files} files in {out} "
         f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
     )
+
+
+def _report_current(root: Path, out: Path, current: uptodate.Current) -> None:
+    """The last build is still current: its warnings again, and that nothing was done."""
+    warnings = Problems()
+    for warning in current.warnings:
+        warnings.add(warning)
+    report(root, warnings)
+    click.echo(f"Nothing changed since the last build: 0 written, {current.files} unchanged, 0 removed in {out}.")
 
 
 @main.command("serve")
@@ -131,8 +143,10 @@ def serve_command(root: Path, host: str, port: int, out: Path | None, open_brows
 )
 def check_command(root: Path, form: str) -> None:
     """Validate the site's data; writes nothing."""
+    from builder.build import check
+
     result = check(root)
-    report(root, result, form, consequence="fix them and check again")
+    report(root, result.problems, form, consequence="fix them and check again")
     if not result.ok:
         sys.exit(1)
     if form == "text":

@@ -7,7 +7,8 @@ the git commit its history comes from, the factsheet package itself and the
 and whose output folder still holds exactly the files that build wrote,
 unmodified, would write the same bytes again. The last build leaves a
 manifest of both in `.factsheet-cache/build.json`; checking it costs a read
-and a hash of the inputs and a `stat` of each output file.
+and a hash of the inputs and a `stat` of each output file and folder (a
+folder's time moves when a file is added to it).
 """
 
 from __future__ import annotations
@@ -82,21 +83,43 @@ def _walked(folder: Path, skipped: set[Path]) -> bool:
     return name not in _SKIPPED_FOLDERS and "factsheet-staging" not in name and folder.resolve() not in skipped
 
 
-def _output_state(out: Path) -> dict[str, list[int]]:
-    """Each file of the output folder with its size, modification time and inode."""
-    state: dict[str, list[int]] = {}
+def _output_state(out: Path) -> dict[str, dict[str, list[int]]]:
+    """Each file of the output folder with its size, modification time and inode, and each folder's
+    modification time (which moves when a file is added to it or removed)."""
+    files: dict[str, list[int]] = {}
+    folders: dict[str, list[int]] = {"": _stamp(os.lstat(out))}
     stack = [(out, "")]
     while stack:
         folder, prefix = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 name = prefix + entry.name
+                stat = entry.stat(follow_symlinks=False)
                 if entry.is_dir(follow_symlinks=False):
+                    folders[name] = _stamp(stat)
                     stack.append((Path(entry.path), name + "/"))
                 else:
-                    stat = entry.stat(follow_symlinks=False)
-                    state[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-    return state
+                    files[name] = _stamp(stat)
+    return {"files": files, "folders": folders}
+
+
+def _stamp(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _unchanged(out: Path, state: dict[str, dict[str, list[int]]]) -> bool:
+    """Whether the output is as `state` describes it: one `lstat` a file and a folder, no walk."""
+    base = os.path.join(os.fspath(out), "")  # str paths: pathlib would take longer than the stat calls
+    lstat = os.lstat
+    try:
+        for group in ("folders", "files"):
+            for name, (size, mtime, inode) in state[group].items():
+                stat = lstat(base + name)
+                if stat.st_mtime_ns != mtime or stat.st_size != size or stat.st_ino != inode:
+                    return False
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def current(root: Path, out: Path, digest: str) -> Current | None:
@@ -105,13 +128,13 @@ def current(root: Path, out: Path, digest: str) -> Current | None:
         manifest = json.loads((cache.folder(root) / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("inputs") != digest or manifest.get("out") != str(out.resolve()):
             return None
-        if _output_state(out) != manifest["files"]:
+        if not _unchanged(out, manifest["output"]):
             return None
         warnings = tuple(
             Problem(Location(w["path"], w["line"], w["col"]), Severity.WARNING, w["message"])
             for w in manifest["warnings"]
         )
-        return Current(sum(1 for name in manifest["files"] if name != MARKER), warnings)
+        return Current(sum(1 for name in manifest["output"]["files"] if name != MARKER), warnings)
     except (OSError, ValueError, TypeError, KeyError):
         return None
 
@@ -124,7 +147,7 @@ def record(root: Path, out: Path, digest: str, problems: list[Problem]) -> None:
         if p.severity is Severity.WARNING
     ]
     try:
-        data = {"inputs": digest, "out": str(out.resolve()), "files": _output_state(out), "warnings": warnings}
+        data = {"inputs": digest, "out": str(out.resolve()), "output": _output_state(out), "warnings": warnings}
     except OSError:
         return
     cache.keep(root, MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))

@@ -42,6 +42,11 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
+def protected_folders(root: Path) -> tuple[Path, ...]:
+    """The folders of a site that hold the editors' own files: never an output folder."""
+    return (root, root / "content", root / "templates")
+
+
 def check_output(out: Path, protected: tuple[Path, ...] = ()) -> None:
     """Refuse a folder that is not ours before anything is touched."""
     resolved = out.resolve()
