@@ -27,15 +27,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from builder.parallel import workers
 from builder.writer import atomic_write
 
 BUNDLE = "pagefind/"
@@ -87,17 +90,72 @@ def document(path: str, page: bytes) -> bytes | None:
 
 
 def index_documents(documents: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
-    """The bundle for documents made by `document`, by the path of their pages (see `search_bundle`)."""
-    documents = dict(sorted(documents.items()))
+    """The bundle for documents made by `document`, by the path of their pages (see `search_bundle`).
+
+    More than `SHARD_SIZE` documents are split into shards, each indexed by a Pagefind of its own,
+    side by side, and cached on its own: `pagefind/` holds the first, `pagefind/shards/<n>/` the
+    others, and `pagefind/shards.json` lists them for the search box to merge.
+    """
     binary = _binary()
-    key = _cache_key(documents, language, _version(binary))
-    cache = cache_dir / CACHE_FILE if cache_dir is not None else None
-    if cache is not None and (bundle := _read_cache(cache, key)) is not None:
+    version = _version(binary)
+    shards = _shards(dict(sorted(documents.items())))
+
+    def indexed(number: int) -> dict[str, bytes]:
+        key = _cache_key(shards[number], language, version)
+        cache = cache_dir / _cache_name(number) if cache_dir is not None else None
+        if cache is not None and (bundle := _read_cache(cache, key)) is not None:
+            return bundle
+        bundle = _index(binary, shards[number], language)
+        if cache is not None:
+            _write_cache(cache, key, bundle)
         return bundle
-    bundle = _index(binary, documents, language)
-    if cache is not None:
-        _write_cache(cache, key, bundle)
-    return bundle
+
+    with ThreadPoolExecutor(max_workers=min(len(shards), workers())) as pool:
+        bundles = list(pool.map(indexed, range(len(shards))))
+    if cache_dir is not None:
+        _forget_shards(cache_dir, len(shards))
+    merged = dict(bundles[0])
+    for number, bundle in enumerate(bundles[1:], 1):
+        shard = f"{BUNDLE}shards/{number}/"
+        merged.update((shard + path.removeprefix(BUNDLE), data) for path, data in bundle.items() if not _ui(path))
+    merged[SHARDS_FILE] = (json.dumps([f"shards/{n}/" for n in range(1, len(shards))]) + "\n").encode()
+    return merged
+
+
+SHARD_SIZE = 1500
+"""Pagefind indexes on about one core, some 2 ms of CPU a page: a large desk's pages are indexed in
+shards of about this many, one Pagefind per core, and an edit indexes again only its page's shard."""
+SHARDS_FILE = BUNDLE + "shards.json"
+_UI_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+
+
+def _shards(documents: dict[str, bytes]) -> list[dict[str, bytes]]:
+    """The documents in shards; a page's shard depends on its path alone (and on how many shards there are)."""
+    count = max(1, -(-len(documents) // SHARD_SIZE))
+    if count == 1:
+        return [documents]
+    shards: list[dict[str, bytes]] = [{} for _ in range(count)]
+    for path, document in documents.items():
+        shards[int(hashlib.sha256(path.encode()).hexdigest()[:8], 16) % count][path] = document
+    return shards
+
+
+def _cache_name(number: int) -> str:
+    return CACHE_FILE if number == 0 else f"search-{number}.zip"
+
+
+def _forget_shards(cache_dir: Path, count: int) -> None:
+    """The cached shards beyond `count`, from a desk that had more."""
+    with contextlib.suppress(OSError):
+        for path in cache_dir.glob("search-*.zip"):
+            number = path.stem.removeprefix("search-")
+            if not number.isdigit() or int(number) >= count:
+                path.unlink(missing_ok=True)
+
+
+def _ui(path: str) -> bool:
+    """The search box's own files, which only the first shard needs."""
+    return path.removeprefix(BUNDLE).startswith(_UI_FILES)
 
 
 # --- What Pagefind is fed --------------------------------------------------------------------

@@ -193,17 +193,23 @@ def test_without_pagefind_the_site_is_still_written(tmp_path: Path, monkeypatch:
 
 NODE = shutil.which("node")
 SEARCH = """
-const pagefind = await import(process.argv[2]);
-await pagefind.options({ basePath: process.argv[3] });
-const found = await pagefind.search(process.argv[4]);
-const results = await Promise.all(found.results.map((r) => r.data()));
-console.log(JSON.stringify(results.map((r) => [new URL(r.url).pathname, r.meta.title])));
+const [module, bundle, shards, ...words] = process.argv.slice(2);
+const pagefind = await import(module);
+await pagefind.options({ basePath: bundle });
+for (const shard of JSON.parse(shards)) await pagefind.mergeIndex(bundle + shard);
+const answers = {};
+for (const word of words) {
+  const found = await pagefind.search(word);
+  const results = await Promise.all(found.results.map((r) => r.data()));
+  answers[word] = results.map((r) => [new URL(r.url).pathname, r.meta.title]);
+}
+console.log(JSON.stringify(answers));
 """
 
 
-@pytest.mark.skipif(NODE is None, reason="no Node.js on this machine to run Pagefind's search script")
-def test_search_index_finds_a_claim_by_a_word_of_its_title(site: Path, tmp_path: Path) -> None:
-    """Pagefind's own browser search script, run by Node against the index served on loopback."""
+def node_search(site: Path, tmp_path: Path, *words: str) -> dict[str, dict[str, str]]:
+    """Pagefind's own browser search script, run by Node against the index served on loopback, shards merged
+    as the search box merges them; for each word, the pages found (path: title)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     script = tmp_path / "search.mjs"
@@ -211,14 +217,35 @@ def test_search_index_finds_a_claim_by_a_word_of_its_title(site: Path, tmp_path:
     module = tmp_path / "pagefind.mjs"
     shutil.copy(site / "pagefind" / "pagefind.js", module)
     bundle = f"http://127.0.0.1:{server.server_address[1]}/pagefind/"
+    shards = (site / "pagefind" / "shards.json").read_text()
     try:
         done = subprocess.run(
-            [NODE, str(script), module.as_uri(), bundle, "howitzers"],
+            [NODE, str(script), module.as_uri(), bundle, shards, *words],
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
     finally:
         server.shutdown()
     assert done.returncode == 0, done.stderr
-    results = dict(json.loads(done.stdout))
+    return {word: dict(found) for word, found in json.loads(done.stdout).items()}
+
+
+@pytest.mark.skipif(NODE is None, reason="no Node.js on this machine to run Pagefind's search script")
+def test_search_index_finds_a_claim_by_a_word_of_its_title(site: Path, tmp_path: Path) -> None:
+    results = node_search(site, tmp_path, "howitzers")["howitzers"]
     assert results["/claims/dprk-rocket-launchers-type/"] == "Type of the about 220 weapon systems sent to Russia"
     print(f"Pagefind found {len(results)} pages for 'howitzers'", file=sys.stderr)
+
+
+@pytest.mark.skipif(NODE is None, reason="no Node.js on this machine to run Pagefind's search script")
+def test_an_index_in_shards_finds_what_one_index_finds(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large desk's index is in shards: searched together, they find every page one index finds."""
+    monkeypatch.setattr(search, "SHARD_SIZE", 8)
+    sharded = tmp_path / "sharded"
+    assert build(REPO, sharded).ok
+    assert len(json.loads((sharded / "pagefind" / "shards.json").read_text())) >= 3
+    words = ("howitzers", "soldiers", "Kursk", "wounded")
+    whole = node_search(site, tmp_path, *words)
+    assert node_search(sharded, tmp_path, *words) == whole
+    assert all(whole[word] for word in words)

@@ -186,7 +186,8 @@ def test_the_bundle_is_the_one_the_whole_pages_give(outputs: dict[str, bytes], l
     """Fed the cut documents, Pagefind writes byte for byte the bundle it writes from the whole pages."""
     bundle = search.search_bundle(outputs, language)
     whole = {path: page for path, page in sorted(outputs.items()) if search._searched(path)}
-    assert bundle == search._index(search._binary(), whole, language)
+    # One shard: the bundle as Pagefind writes it, and the (empty) list of further shards.
+    assert bundle == {**search._index(search._binary(), whole, language), search.SHARDS_FILE: b"[]\n"}
     records = fragments(bundle)
     expected = {"/" + path.removesuffix("index.html") for path in whole if b"data-pagefind-body" in whole[path]}
     assert set(records) == expected
@@ -302,3 +303,40 @@ def test_a_missing_or_failing_binary_is_one_line_of_reason(
     with pytest.raises(search.SearchUnavailable, match=r"^pagefind failed: Error: the last line$"):
         search.search_bundle(outputs, language, tmp_path / "cache")
     assert not (tmp_path / "cache").exists()
+
+
+# --- Shards ------------------------------------------------------------------------------
+
+
+def test_a_large_desk_is_indexed_in_shards_each_cached_alone(
+    outputs: dict[str, bytes], language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, logged: Path
+) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", 10)
+    cache = tmp_path / "cache"
+    bundle = search.search_bundle(outputs, language, cache_dir=cache)
+    shards = json.loads(bundle[search.SHARDS_FILE])
+    searched = [path for path in outputs if search._searched(path)]
+    assert len(shards) + 1 == -(-len(searched) // 10) and len(runs(logged)) == len(shards) + 1
+    # Every page is in exactly one shard, and only the first shard carries the search box's files.
+    pages = {**fragments(bundle)}
+    for shard in shards:
+        part = {path.replace(f"shards/{shard.split('/')[1]}/", "", 1): data
+                for path, data in bundle.items() if path.startswith(search.BUNDLE + shard)}
+        assert search.BUNDLE + "pagefind-entry.json" in part and search.BUNDLE + "pagefind-ui.js" not in part
+        found = fragments(part)
+        assert not found.keys() & pages.keys()
+        pages.update(found)
+    assert set(pages) == {"/" + path.removesuffix("index.html") for path in searched}
+    cached = sorted(p.name for p in cache.iterdir())
+    assert cached == sorted(["search.zip", *(f"search-{n}.zip" for n in range(1, len(shards) + 1))])
+    # An edit of one page indexes its shard again, and no other.
+    edited = dict(outputs)
+    page = "claims/dprk-killed/index.html"
+    edited[page] = edited[page].replace(b"North Korean soldiers killed", b"North Korean soldiers dead")
+    logged.write_text("")
+    again = search.search_bundle(edited, language, cache_dir=cache)
+    assert len(runs(logged)) == 1 and again != bundle
+    # Fewer shards: the cached ones beyond them are removed.
+    monkeypatch.setattr(search, "SHARD_SIZE", 10_000)
+    search.search_bundle(outputs, language, cache_dir=cache)
+    assert [p.name for p in cache.iterdir()] == ["search.zip"]

@@ -7,14 +7,24 @@
     if (typeof PagefindUI === "undefined" || !here) return;
     var root = new URL("../", here);
     var box = document.getElementById("search");
-    new PagefindUI({
-      element: "#search",
-      baseUrl: root.pathname,
-      bundlePath: new URL("pagefind/", root).pathname,
-      showSubResults: false,
-      showImages: false,
-      resetStyles: false
-    });
+    // A large desk's index is in shards (pagefind/shards.json lists them), merged by the search box.
+    fetch(new URL("pagefind/shards.json", root))
+      .then(function (answer) { return answer.ok ? answer.json() : []; })
+      .catch(function () { return []; })
+      .then(function (shards) {
+        new PagefindUI({
+          element: "#search",
+          baseUrl: root.pathname,
+          bundlePath: new URL("pagefind/", root).pathname,
+          mergeIndex: shards.map(function (shard) {
+            return { bundlePath: new URL("pagefind/" + shard, root).pathname };
+          }),
+          showSubResults: false,
+          showImages: false,
+          resetStyles: false
+        });
+        label();
+      });
     // Pagefind's input is labelled only by its placeholder; name it for screen readers.
     function label() {
       var input = box && box.querySelector("input");
