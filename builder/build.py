@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from builder import cache, uptodate, yamlsource
+from builder import cache, uptodate, yamlpieces, yamlsource
 from builder.analysis import Analysis, analyse
 from builder.history import with_history
 from builder.load import CLAIMS_FILE, load_site
@@ -171,17 +171,19 @@ class Session:
         self.protected = protected_folders(root)
         self.last: Rendered | None = None
         self.analysis: Analysis | None = None
+        self.read: tuple[str, yamlpieces.Cut] | None = None
+        """The text and pieces of `claims.yaml` that the last good build read."""
         self.bundle: dict[str, bytes] | None = None
 
     def edited_page(self) -> str | None:
         """After a save of one claim in `claims.yaml`, that claim's page written at once (see `quick`);
         the output path, or None when the next `build` must do all. Call `build` after it either way."""
-        if self.analysis is None:
+        if self.analysis is None or self.read is None:
             return None
         from builder.quick import edited_claim_page
 
         with without_cycle_collection():
-            return edited_claim_page(self.root, self.out, self.analysis)
+            return edited_claim_page(self.root, self.out, self.analysis, self.read)
 
     def build(
         self, search: bool = True, reuse: bool = False, stream: bool = False, digest: str | None = None
@@ -227,6 +229,7 @@ class Session:
                 result.report = write_site(result.outputs, self.out, self.protected, known, later=bundle.result)
         self.last = rendered
         self.analysis = result.analysis
+        self.read = yamlsource.last_cut(CLAIMS_FILE)
         self._schema_beside_claims()
         if digest is not None:
             uptodate.record(self.root, self.out, digest, result.problems.sorted())

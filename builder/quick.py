@@ -27,11 +27,11 @@ from builder.validate import revalidate_claim
 from builder.writer import atomic_write
 
 
-def edited_claim_page(root: Path, out: Path, analysis: Analysis) -> str | None:
-    """Write the page of the one claim a save of `claims.yaml` changed; its output path, or None."""
-    before = yamlsource.last_cut(CLAIMS_FILE)
-    if before is None:
-        return None
+def edited_claim_page(root: Path, out: Path, analysis: Analysis, before: tuple[str, yamlpieces.Cut]) -> str | None:
+    """Write the page of the one claim a save of `claims.yaml` changed; its output path, or None.
+
+    `analysis` is the last good build's, and `before` the text and pieces of `claims.yaml` it read.
+    """
     old, cut = before
     new = read_text(root, CLAIMS_FILE, Problems(), Location(CLAIMS_FILE))
     if new is None or new == old:

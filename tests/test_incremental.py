@@ -167,3 +167,18 @@ def test_a_failed_rebuild_keeps_the_last_good_state(desk: Path) -> None:
     again = session.build()
     assert again.ok and again.report is not None
     assert "about 480 killed" in (desk / "site" / "claims/dprk-killed/index.html").read_text()
+
+
+def test_after_a_failed_rebuild_the_first_page_starts_from_the_last_good_build(desk: Path, tmp_path: Path) -> None:
+    session = Session(desk, desk / "site")
+    assert session.build().ok
+    replace("claims.yaml", "value: about 400\n", "value: lots\n")(desk)
+    assert session.edited_page() is None  # a mistake: the rebuild reports it
+    assert not session.build().ok
+    replace("claims.yaml", "value: lots\n", "value: about 480\n")(desk)
+    first = session.edited_page()
+    assert first == "claims/dprk-killed/index.html"
+    page = (desk / "site" / first).read_bytes()
+    assert session.build().ok
+    assert build(desk, tmp_path / "full").ok
+    assert page == (tmp_path / "full" / first).read_bytes()
