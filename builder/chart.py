@@ -55,25 +55,27 @@ def _domain(intervals: list[Interval]) -> tuple[float, float]:
 
 def _bar(interval: Interval, y: float, scale: tuple[float, float], css: str) -> str:
     low, high = scale
+    span = high - low
 
     def x(value: float) -> float:
         if math.isinf(value):
             return LEFT if value < 0 else RIGHT
-        return LEFT + (value - low) / (high - low) * (RIGHT - LEFT)
+        return LEFT + (value - low) / span * (RIGHT - LEFT)
 
     x1, x2 = x(interval.low), x(interval.high)
-    parts = []
     if interval.is_point:
-        parts.append(f'<path class="mark {css}" d="M{x1:.1f} {y - 6:.1f}l6 6-6 6-6-6z"/>')
-        return "".join(parts)
-    parts.append(f'<line class="bar {css}" x1="{x1:.1f}" x2="{x2:.1f}" y1="{y:.1f}" y2="{y:.1f}"/>')
-    for value, is_open, side in ((interval.low, interval.low_open, -1), (interval.high, interval.high_open, 1)):
-        at = x(value)
+        return f'<path class="mark {css}" d="M{x1:.1f} {y - 6:.1f}l6 6-6 6-6-6z"/>'
+    at_y = f"{y:.1f}"
+    parts = [f'<line class="bar {css}" x1="{x1:.1f}" x2="{x2:.1f}" y1="{at_y}" y2="{at_y}"/>']
+    for at, value, is_open, side in (
+        (x1, interval.low, interval.low_open, -1),
+        (x2, interval.high, interval.high_open, 1),
+    ):
         if math.isinf(value):
-            parts.append(f'<path class="arrow {css}" d="M{at:.1f} {y:.1f}l{-8 * side} -5v10z"/>')
+            parts.append(f'<path class="arrow {css}" d="M{at:.1f} {at_y}l{-8 * side} -5v10z"/>')
         else:
             fill = "open" if is_open else "closed"
-            parts.append(f'<circle class="end {fill} {css}" cx="{at:.1f}" cy="{y:.1f}" r="4"/>')
+            parts.append(f'<circle class="end {fill} {css}" cx="{at:.1f}" cy="{at_y}" r="4"/>')
     return "".join(parts)
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from builder.interval import Interval, tidy
 
 
+# Pages show the same numbers again and again (a claim's figures in its table and in its chart).
+@lru_cache(maxsize=1 << 16)
 def number(value: float) -> str:
     """`12100.0` as 12,100 and `0.125` as 0.125: thousands separated, no binary noise."""
     if math.isinf(value):
@@ -21,6 +24,7 @@ def number(value: float) -> str:
     return text.replace("-", "−")
 
 
+@lru_cache(maxsize=1 << 16)
 def interval(value: Interval | None) -> str:
     """Mathematical notation: [9,900, 12,100], (1,000, ∞), a single number for a point."""
     if value is None:

@@ -56,15 +56,18 @@ def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: di
     """Text, with the quoted passages of an archived source marked and anchored."""
     token = tokens[idx]
     meta = token.meta or {}
-    marks: list[tuple[int, int]] = meta.get("marks", [])
-    anchors: list[tuple[int, str]] = meta.get("anchors", [])
+    return marked_text(token.content, meta.get("marks", []), meta.get("anchors", []))
+
+
+def marked_text(content: str, marks: list[tuple[int, int]], anchors: list[tuple[int, str]]) -> str:
+    """Text as HTML with the spans `marks` in <mark> and an empty anchor at each of `anchors`."""
     if not marks and not anchors:
-        return escapeHtml(token.content)
-    cuts = sorted({0, len(token.content), *(p for m in marks for p in m), *(a for a, _ in anchors)})
+        return escapeHtml(content)
+    cuts = sorted({0, len(content), *(p for m in marks for p in m), *(a for a, _ in anchors)})
     out = []
     for start, end in itertools.pairwise(cuts):
         out.extend(f'<span id="{name}" class="passage-anchor"></span>' for at, name in anchors if at == start)
-        piece = escapeHtml(token.content[start:end])
+        piece = escapeHtml(content[start:end])
         marked = any(s <= start and end <= e for s, e in marks)
         out.append(f"<mark>{piece}</mark>" if marked else piece)
     return "".join(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 INDEX = ""
 DISCREPANCIES = "discrepancies/"
@@ -25,6 +26,7 @@ SEARCH_STYLES = "pagefind/pagefind-ui.css"
 MAX_SLUG = 80
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(name: str) -> str:
     """A URL segment for a topic, outlet or originator name ("Associated Press" -> associated-press).
 
@@ -73,6 +75,11 @@ def file_of(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
+def root(from_url: str) -> str:
+    """The way from a page up to the site's root: "" from the index, "../../" from a claim page."""
+    return "../" * file_of(from_url).count("/")
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link from one page to another that works under any sub-path: up to the site root, then down.
 
@@ -81,5 +88,5 @@ def relative(from_url: str, to_url: str) -> str:
     target, _, fragment = to_url.partition("#")
     if fragment and target == from_url:
         return "#" + fragment
-    link = "../" * file_of(from_url).count("/") + target or "./"
+    link = root(from_url) + target or "./"
     return link + "#" + fragment if fragment else link

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import quotes
+from builder import passages, quotes
 from builder.passages import archived_html
 from builder.quotes import archive, find_quote, fold
 
@@ -45,3 +45,25 @@ def test_a_passage_of_a_shortcut_text_is_highlighted_where_it_stands() -> None:
     assert passage is not None
     html = archived_html(text, [passage])
     assert '<mark' in html and "said about 3,000</mark>" in html
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(documents(), st.lists(st.tuples(st.integers(0, 200), st.integers(1, 6)), max_size=4))
+def test_plain_texts_are_highlighted_as_markdown_it_renders_them(markdown: str, spans: list[tuple[int, int]]) -> None:
+    """The direct HTML of a plain text, with its passages marked, is byte for byte markdown-it's."""
+    text = archive("t.md", markdown)
+    words = text.plain.split(" ")
+    found = []
+    for start, length in spans:
+        quote = " ".join(words[start % max(1, len(words)) :][:length])
+        passage = find_quote(quote, text) if quote else None
+        if passage is not None:
+            found.append(passage)
+    direct = archived_html(text, found)
+    original = passages._plain_blocks
+    try:
+        passages._plain_blocks = lambda _markdown: None  # type: ignore[assignment]
+        parsed = archived_html(text, found)
+    finally:
+        passages._plain_blocks = original
+    assert direct == parsed

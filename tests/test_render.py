@@ -118,3 +118,21 @@ def test_analysis_is_pure_and_repeatable() -> None:
     result, _ = render(REPO)
     assert result.site is not None and result.analysis is not None
     assert analyse(result.site) == result.analysis
+
+
+def test_output_is_escaped_as_markupsafe_escapes_it() -> None:
+    """The pages' environment escapes `{{ value }}` more cheaply (see `pagehelpers`), to the same characters."""
+    from markupsafe import Markup, escape
+
+    from builder.render import environment
+
+    class Html:
+        def __html__(self) -> str:
+            return "<i>own</i>"
+
+    class Text(str):
+        pass
+
+    template = environment(None).from_string("{{ value }}")
+    for value in ["<script>&\"'", Text("<b>"), Markup("<b>kept</b>"), Html(), 12, 1.5, None, ["<x>"]]:
+        assert template.render(value=value) == str(escape(value)), value

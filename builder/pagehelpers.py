@@ -1,0 +1,121 @@
+"""What makes the templates cheap to render: each page's links from one prefix, and a cheaper escape.
+
+Rendering is most of a large build, and most of rendering was jinja calling back into
+Python. Every `link(...)` from a template made a new context for the call; here the
+context of a page knows the page, so that `link` is a plain function bound to it and
+`root` is the page's way back to the site's root ("../../" from a claim page), which
+templates put before a path of `urls` (`{{ root }}{{ source.id|source_url }}`). And each
+`{{ value }}` was escaped by `markupsafe.escape`, which makes a `Markup` of every piece
+of every page; `PageEnvironment` compiles templates to escape output the same way, into
+a plain string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, nodes, pass_context
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.runtime import Context
+from jinja2.utils import missing
+from markupsafe import Markup, escape
+
+from builder import urls
+
+if TYPE_CHECKING:
+    from builder.analysis import VariantAnalysis
+
+
+def linker(from_url: str) -> Any:
+    """`urls.relative` from one page, its prefix computed once."""
+    prefix = urls.root(from_url)
+
+    def link(target: str) -> str:
+        if "#" in target:
+            return urls.relative(from_url, target)
+        return prefix + target or "./"
+
+    return link
+
+
+@pass_context
+def context_link(context: Context, target: str) -> str:
+    """The global `link`: from the page being rendered to `target` (a path of `urls`)."""
+    return urls.relative(context["page_url"], target)
+
+
+class PageContext(Context):
+    """A template context that gives `root` and a `link` bound to its page (its `page_url`).
+
+    `link` stays a global (a function of the context), so that a template that renders without
+    a page fails as it did; within a page it resolves to the page's own, which jinja calls
+    without making a new context for each call.
+    """
+
+    def resolve_or_missing(self, key: str) -> Any:
+        if key in self.vars:
+            return self.vars[key]
+        parent = self.parent
+        if key in parent:
+            value = parent[key]
+            if value is context_link and "page_url" in parent:
+                return self._bound("link", linker)
+            return value
+        if key == "root" and "page_url" in parent:
+            return self._bound("root", urls.root)
+        return missing
+
+    def _bound(self, name: str, make: Any) -> Any:
+        made = self.__dict__.setdefault("_made", {})
+        if name not in made:
+            made[name] = make(self.parent["page_url"])
+        return made[name]
+
+
+def with_verdict(items: Iterable[VariantAnalysis], verdicts: Collection[str]) -> list[VariantAnalysis]:
+    """The items whose verdict is one of `verdicts` (`selectattr("verdict", "in", ...)` for less)."""
+    return [item for item in items if item.verdict in verdicts]
+
+
+def escaped(value: Any) -> str:
+    """What a template outputs for `{{ value }}`: `markupsafe.escape(value)`, made a str.
+
+    The same characters for the same values: a plain string is escaped by the function that
+    `markupsafe.escape` calls for it, but not then made into a `Markup` (the page joins its
+    pieces as strings anyway); markup is output as it is; anything else goes to `escape`.
+    """
+    kind = value.__class__
+    if kind is str:
+        return _escape_str(value)
+    if kind is Markup:
+        return value
+    return escape(value)
+
+
+try:
+    from markupsafe import _escape_inner as _escape_str  # markupsafe 3 (in C when it can be)
+except ImportError:  # pragma: no cover - markupsafe 2, whose escape is all C
+
+    def _escape_str(value: str) -> str:
+        return str(escape(value))
+
+
+class _OutputCodeGenerator(CodeGenerator):
+    """Compiles each autoescaped `{{ ... }}` to `environment.escaped(...)` instead of `escape(...)`."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escaped(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+class PageEnvironment(Environment):
+    """The environment of the pages: contexts that know their page, and a cheaper escape of output."""
+
+    context_class = PageContext
+    code_generator_class = _OutputCodeGenerator
+    escaped = staticmethod(escaped)
