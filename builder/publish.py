@@ -179,7 +179,8 @@ def claim_review(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, objec
 
 def script_json(data: object) -> Markup:
     """JSON safe inside <script>: no `</script>`, `<!--` or line separators can break out or confuse."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    # Compact: no reader looks at it, and without `indent` Python's encoder runs in C.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     for raw, escaped in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
