@@ -30,10 +30,10 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
         assert measured["min"]["wall_s"] <= measured["wall_s"] <= measured["max"]["wall_s"]
     for mode in ("cold", "incremental"):
         assert {"load", "validate", "analyse", "render", "write", "search"} <= row[mode]["stages_ms"].keys()
-    assert row["cold"]["process_s"] > row["cold"]["wall_s"]
-    assert row["cold"]["written"] == row["cold"]["files"] > 3000
+    assert row["cold"]["cpu_s"] > row["incremental"]["cpu_s"] / 2  # the workers' and Pagefind's CPU counted too
+    assert row["cold"]["written"] == row["cold"]["files"] > 3000 and not row["cold"]["current"]
     # Nothing changed: the warm build finds the last one current, and neither renders nor writes.
-    assert row["warm"]["stages_ms"].keys() == {"up-to-date check"} and row["warm"]["written"] == 0
+    assert row["warm"]["current"] and row["warm"]["written"] == 0 and row["warm"]["files"] == row["cold"]["files"]
     assert 0 < row["incremental"]["written"] < row["cold"]["written"] / 10
     assert 0 < row["incremental"]["first_page_s"] < row["incremental"]["wall_s"]
     if "hugo_cold" in row:  # the same pages: 1,000 claims, 100 sources, the index

@@ -3,14 +3,16 @@
 Run:  python -m tests.benchmarks.run [--sizes 1000 10000 100000] [--repeat 3] [--json results.json]
 
 For each N it reports, each in a fresh process: a cold full build (no output
-yet, no `.factsheet-cache/`), a warm full build (nothing changed; as
-`factsheet build` does, it finds the last build current), and an incremental
-rebuild after one claim's canonical figure changes (a `Session` built once, as
-`serve` keeps it, then the edit, timed until every changed file is on disk),
-with wall time, CPU time, peak memory and the time of each stage. Cold and warm
-builds are timed as the whole process (`process_s`: what a user waits for,
-interpreter start and imports included) and as the build alone (`wall_s`).
-It is a measurement, not a test: nothing here asserts a time.
+yet, no `.factsheet-cache/`) and a warm full build (nothing changed, so it
+finds the last build current), each `factsheet build` itself, timed as the
+whole process (what a user waits for, interpreter start and imports included),
+with the CPU time and peak memory of the process and of the processes it ran
+and waited for (render workers, Pagefind: `wait4`), and the stages from its
+summary line; and an incremental rebuild after one claim's canonical figure
+changes: a `Session` built once, as `serve` keeps it, then the edit, timed
+until the edited claim's page is on disk (`first_page_s`) and until every
+changed file is (`wall_s`). It is a measurement, not a test: nothing here
+asserts a time.
 
 The machine is shared and its disk is noisy, so each measure runs `--repeat`
 times, the measures interleaved (cold, warm, incremental, Hugo, cold, ...) so
@@ -58,6 +60,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -85,16 +88,10 @@ def _measure(mode: str, root: Path) -> Measured:
     """Runs inside a fresh process: one kind of build, and what it cost."""
     if mode in OTHER_BUILDS:
         return _measure_other(mode, root)
-    from builder.build import Session, build
+    from builder.build import Session
 
     out = root / "site"
     session = Session(root, out)
-    if mode in ("cold", "warm"):
-        # As `factsheet build` does: a warm build finds the last one current and does nothing.
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        start = time.perf_counter()
-        result = build(root, out)
-        return _measured(result, time.perf_counter() - start, usage)
     if mode == "incremental":
         session.build()
         claims = root / "claims.yaml"
@@ -133,8 +130,8 @@ def _measured(result: BuildResult, wall: float, usage: resource.struct_rusage) -
 
 def measure(mode: str, root: Path) -> Measured:
     """One build in a fresh process; `process_s` is what a user waits for, interpreter start and imports included."""
-    if mode == "cold":
-        shutil.rmtree(root / ".factsheet-cache", ignore_errors=True)  # no record of a last build, no cached index
+    if mode in ("cold", "warm"):
+        return _command(mode, root)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "tests.benchmarks.run", "--measure", mode, str(root)],
@@ -147,6 +144,49 @@ def measure(mode: str, root: Path) -> Measured:
         raise SystemExit(f"{mode} build failed: {done.stderr[-2000:]}")
     measured: Measured = json.loads(done.stdout)
     measured["process_s"] = round(process, 3)
+    return measured
+
+
+_SUMMARY = re.compile(r"into (\d+) files .*?\((\d+) written, (\d+) unchanged, (\d+) removed; (.*)\)\.$")
+_CURRENT = re.compile(r"Nothing changed since the last build: 0 written, (\d+) unchanged")
+
+
+def _command(mode: str, root: Path) -> Measured:
+    """`factsheet build` itself, as a user runs it: the whole process timed, and what it and the processes it
+    ran (render workers, Pagefind) cost, from `wait4`; the stages from its summary line."""
+    if mode == "cold":
+        shutil.rmtree(root / "site", ignore_errors=True)
+        shutil.rmtree(root / ".factsheet-cache", ignore_errors=True)  # no record of a last build, no cached index
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "builder", "build", "--root", str(root)], stdout=stdout, stderr=stderr
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, for its resource usage
+        stdout.seek(0)
+        stderr.seek(0)
+        output, errors = stdout.read(), stderr.read()
+    if process.returncode != 0:
+        raise SystemExit(f"{mode} build failed: {errors[-2000:]}")
+    line = output.strip().splitlines()[-1]
+    measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
+    if (current := _CURRENT.search(line)) is not None:
+        measured.update(stages_ms={}, written=0, files=int(current[1]), current=True)
+    else:
+        summary = _SUMMARY.search(line)
+        if summary is None:
+            raise SystemExit(f"unexpected summary from factsheet build: {line}")
+        stages = (part.rsplit(" ", 2) for part in summary[5].split(", "))
+        measured.update(
+            stages_ms={name: int(ms) for name, ms, _ in stages},
+            written=int(summary[2]),
+            files=int(summary[1]),
+            current=False,
+        )
+    # A process's usage includes that of the children it waited for: its render workers and Pagefind.
+    measured.update(cpu_s=round(usage.ru_utime + usage.ru_stime, 3), peak_mb=round(usage.ru_maxrss / 1024, 1))
     return measured
 
 
