@@ -74,11 +74,20 @@ def _served(folder: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+# Run as root, LinkChecker becomes `nobody`, who may not read a checkout in a private folder (CI
+# clones into one); it then loads no plugin, and silently checks no anchor. Here it stays who it is.
+_LINKCHECKER = (
+    "import sys; import linkcheck.command.linkchecker as command; "
+    "command.drop_privileges = lambda: None; sys.argv[0] = 'linkchecker'; sys.exit(command.linkchecker())"
+)
+
+
 def _linkchecker(folder: Path, config: Path) -> subprocess.CompletedProcess[str]:
     config.write_text("[checking]\nmaxrequestspersecond=200\n[filtering]\ncheckextern=0\n[AnchorCheck]\n")
+    _tool("linkchecker")  # installed beside this interpreter
     with _served(folder) as url:
         return subprocess.run(
-            [_tool("linkchecker"), "--config", str(config), "--no-status", "--threads", "4", url],
+            [sys.executable, "-c", _LINKCHECKER, "--config", str(config), "--no-status", "--threads", "4", url],
             capture_output=True,
             text=True,
             timeout=300,
