@@ -209,7 +209,12 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     `line_offset` shifts reported lines, for YAML embedded further down a file
     (front matter).
     """
-    return _read_in_pieces(text, path, line_offset) or read_whole(text, path, problems, line_offset)
+    doc = _read_in_pieces(text, path, line_offset)
+    if doc is not None:
+        return doc
+    if not line_offset:
+        _cuts.pop(path, None)  # read whole: no cut of this text to compare the next one with
+    return read_whole(text, path, problems, line_offset)
 
 
 def read_whole(text: str, path: str, problems: Problems, line_offset: int = 0) -> YamlDocument | None:

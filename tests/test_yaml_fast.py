@@ -113,3 +113,12 @@ def test_an_edit_reads_only_the_piece_that_changed(monkeypatch: pytest.MonkeyPat
     doc = yamlsource.parse_yaml(edited, "claims.yaml", Problems())
     assert doc is not None and len(read) == 1 and "about 11,500" in read[0]
     assert_same_reading(doc, edited, "claims.yaml")
+
+
+def test_a_file_read_whole_leaves_no_stale_cut_behind() -> None:
+    text = (REPO / "claims.yaml").read_text(encoding="utf-8")
+    assert yamlsource.parse_yaml(text, "claims.yaml", Problems()) is not None
+    assert yamlsource.last_cut("claims.yaml") is not None
+    whole = text + "extra: [\n  1\n]\n"  # a flow collection across lines: not cut
+    yamlsource.parse_yaml(whole, "claims.yaml", Problems())
+    assert yamlsource.last_cut("claims.yaml") is None
