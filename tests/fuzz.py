@@ -258,7 +258,9 @@ def check_site(claims: str | bytes, about: str | bytes = ABOUT, archived: str | 
             where = problem.location
             path = root / where.path
             assert path.is_file(), f"{problem} names no file of the site"
-            lines = path.read_bytes().decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+            # Lines as an editor counts them, and as factsheet reads them: a lone CR breaks a line too.
+            text = path.read_bytes().decode("utf-8", "replace")
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             assert 1 <= where.line <= len(lines), f"{problem}: line outside the file ({len(lines)} lines)"
             assert 1 <= where.col <= len(lines[where.line - 1]) + 1, f"{problem}: column outside its line"
         if result.ok:  # what is accepted renders too
