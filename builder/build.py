@@ -21,7 +21,7 @@ from builder.model import Site
 from builder.problems import Location, Problems
 from builder.render import Rendered, render_site, stream_pages, stream_site_files
 from builder.schema import json_schema_bytes
-from builder.search import SearchUnavailable, index_documents, search_bundle
+from builder.search import SearchUnavailable, index_documents
 from builder.search import document as search_document
 from builder.validate import validate
 from builder.writer import (
@@ -282,6 +282,8 @@ class Session:
             staging.abandon()
 
     def _timed_index(self, result: BuildResult, documents: dict[str, bytes]) -> dict[str, bytes]:
+        """The search bundle of `documents` (none, with a warning, when Pagefind cannot run), timed as a
+        stage of its own: it runs beside the write, not within it."""
         start = time.perf_counter()
         assert result.analysis is not None
         try:
@@ -294,21 +296,10 @@ class Session:
             result.timings.stages["search"] = (time.perf_counter() - start) * 1000
 
     def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, bytes]) -> dict[str, bytes]:
-        start = time.perf_counter()
-        try:
-            return self._search(result, pages, search)
-        finally:
-            # Beside the write, not within it: the two stages overlap.
-            result.timings.stages["search"] = (time.perf_counter() - start) * 1000
-
-    def _search(self, result: BuildResult, pages: dict[str, bytes], search: bool) -> dict[str, bytes]:
-        if not search and self.bundle is not None:
-            return self.bundle
-        assert result.analysis is not None
-        try:
-            language = result.analysis.site.settings.language
-            self.bundle = search_bundle(pages, language, cache_dir=cache.folder(self.root))
-        except SearchUnavailable as error:
-            result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
-            self.bundle = {}
+        """The bundle for the pages of a build kept in memory; without `search`, the last one, as it was."""
+        if search or self.bundle is None:
+            documents = {p: doc for p, page in pages.items() if (doc := search_document(p, page)) is not None}
+            self.bundle = self._timed_index(result, documents)
+        else:
+            result.timings.stages["search"] = 0.0
         return self.bundle

@@ -341,8 +341,8 @@ def _read_in_pieces(text: str, path: str, line_offset: int) -> YamlDocument | No
         if not _assemble(data, piece, value):
             return None
         located.add(piece, value)
-    for (file, piece_text) in [k for k in _cache if k[0] == path]:
-        del _cache[(file, piece_text)]
+    for key in [key for key in _cache if key[0] == path]:
+        del _cache[key]  # the pieces of this file's last read; what it holds now is in `seen`
     _cache.update(seen)
     if not line_offset:
         _cuts[path] = (text, cut)
