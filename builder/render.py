@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from builder import __version__, formatting, pagehelpers, parallel, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
-from builder.exports import claim_json, claims_csv, claims_json
+from builder.exports import claim_json, claims_exports
 from builder.markdown import claim_refs
 from builder.markdown import render as render_markdown
 from builder.model import Source
@@ -370,7 +370,7 @@ def stream_pages(analysis: Analysis, sink: Callable[[str, bytes], T]) -> dict[st
 
 def stream_site_files(analysis: Analysis, made: Collection[str], sink: Callable[[str, bytes], T]) -> dict[str, T]:
     """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...) to `sink`."""
-    files = {urls.CLAIMS_JSON: claims_json(analysis), urls.CLAIMS_CSV: claims_csv(analysis)}
+    files = dict(zip((urls.CLAIMS_JSON, urls.CLAIMS_CSV), claims_exports(analysis), strict=True))
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
     files.update(_site_files(analysis, [*made, *files]))
@@ -395,8 +395,7 @@ def _data_files(analysis: Analysis, previous: Rendered | None, changed: set[str]
     if previous is not None and not changed and all(p in previous.outputs for p in whole):
         files.update({p: previous.outputs[p] for p in whole})
         return files
-    files[urls.CLAIMS_JSON] = claims_json(analysis)
-    files[urls.CLAIMS_CSV] = claims_csv(analysis)
+    files[urls.CLAIMS_JSON], files[urls.CLAIMS_CSV] = claims_exports(analysis)
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
     return files

@@ -109,9 +109,7 @@ class _Lines:
         return self.line
 
 
-def _elements(
-    text: str, begin: int, end: int, key: str, lines: _Lines
-) -> tuple[Section, list[Piece]] | None:
+def _elements(text: str, begin: int, end: int, key: str, lines: _Lines) -> tuple[Section, list[Piece]] | None:
     """The items (or entries) of the block value of `key`, or None to keep the section whole."""
     header_end = text.find("\n", begin, end)
     if header_end < 0 or not re.fullmatch(rf"{re.escape(key)}:[ \t]*(?:#.*)?", text[begin:header_end]):
@@ -142,8 +140,7 @@ def _elements(
     offsets = [m.start() for m in element.finditer(text, body_start, end)]
     section = Section(key, lines.of(begin), (lines.of(offsets[0]), indent))
     pieces = [
-        Piece(text[a:b], lines.of(a), kind, key, indent, a)
-        for a, b in zip(offsets, [*offsets[1:], end], strict=True)
+        Piece(text[a:b], lines.of(a), kind, key, indent, a) for a, b in zip(offsets, [*offsets[1:], end], strict=True)
     ]
     return section, pieces
 
