@@ -1,12 +1,26 @@
-"""The benchmark runs (at 1,000 claims) and reports every measure; no time is asserted."""
+"""The benchmark runs (at 1,000 claims) and reports every measure; no time is asserted.
+
+And the desks it generates: up to 10,000 claims the very files the README's numbers were measured on; a
+larger desk split into included files that build the same site and feed Hugo the same records.
+"""
 
 from __future__ import annotations
 
+import glob
+import hashlib
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+import yaml
+
+from tests.benchmarks import run
+from tests.benchmarks.generate import generate
+from tests.benchmarks.run import EDITED_CLAIM, Source, Stopped, available_mb, desk_records, watched
 from tests.conftest import REPO
 
 
@@ -39,3 +53,128 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     if "hugo_cold" in row:  # the same pages: 1,000 claims, 100 sources, the index
         assert row["hugo_cold"]["pages"] == 1101 and row["ratio_to_hugo"] > 0
     assert "| claims | cold build (CPU) |" in done.stdout
+
+
+def _build_in(desk: Path) -> dict[str, bytes]:
+    """`python -m builder build` run in the desk folder, as an editor runs it; every file of its site, by path."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "build"], cwd=desk, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    site = desk / "site"
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _yaml_records(desk: Path) -> list[dict[str, object]]:
+    """The sources, then the claims, of a desk as PyYAML reads its files (claims.yaml, then what it includes)."""
+    top = yaml.safe_load((desk / "claims.yaml").read_text())
+    files = [top] + [
+        yaml.safe_load((desk / match).read_text())
+        for pattern in top.get("include", [])
+        for match in sorted(glob.glob(pattern, root_dir=desk))
+    ]
+    records: list[dict[str, object]] = [
+        {"id": sid, **{k: str(v) for k, v in spec.items()}} for f in files for sid, spec in f.get("sources", {}).items()
+    ]
+    for claim in (c for f in files for c in f["claims"]):
+        records.append(
+            {
+                **{k: str(v) for k, v in claim.items() if k not in ("canonical", "related", "variants")},
+                "canonical": {k: str(v) for k, v in claim["canonical"].items()},
+                "related": claim["related"],
+                "variants": [{k: str(v) for k, v in variant.items()} for variant in claim["variants"]],
+            }
+        )
+    return records
+
+
+def _reader_records(desk: Path) -> list[dict[str, object]]:
+    """The same, as the benchmark's line reader (`desk_records`, what Hugo, MkDocs and Pelican are fed) reads it."""
+    records: list[dict[str, object]] = []
+    for record in desk_records(desk / "claims.yaml"):
+        if isinstance(record, Source):
+            records.append({"id": record.id, **record.fields})
+        else:
+            fields = {"id": record.id, **record.fields}
+            records.append(
+                {**fields, "canonical": record.canonical, "related": record.related, "variants": record.variants}
+            )
+    return records
+
+
+# Every file of the desks the README's numbers were measured on, as the generator wrote them before it could
+# split a desk: a desk of up to 10,000 claims is still one claims.yaml, to the byte.
+MEASURED_DESKS = {
+    1000: "f4ba172e1d0c520c229f111c6ee81c615ea01c4dc20e1e9c70b17e6ee2dd01c4",
+    10000: "21ff6f068fc612897df3cf067ddf2b0b67e58a0bf97a76a1cb82af1cdfefc49a",
+}
+
+
+@pytest.mark.parametrize("claims", sorted(MEASURED_DESKS))
+def test_desks_of_up_to_ten_thousand_claims_are_those_measured(tmp_path: Path, claims: int) -> None:
+    assert generate(tmp_path, claims) == ["claims.yaml"]
+    digest = hashlib.sha256()
+    for path in sorted(tmp_path.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(tmp_path)).encode() + b"\0" + path.read_bytes() + b"\0")
+    assert digest.hexdigest() == MEASURED_DESKS[claims]
+
+
+def test_a_split_desk_builds_the_same_site_and_feeds_hugo_the_same_records(tmp_path: Path) -> None:
+    # 200 claims forced into three files of at most 70 (claims.yaml and two included files) against one file.
+    one, split = tmp_path / "one", tmp_path / "split"
+    assert generate(one, 200) == ["claims.yaml"]
+    files = generate(split, 200, split_at=70)
+    assert files == ["claims.yaml", "claims/part-001.yaml", "claims/part-002.yaml"]
+    held = [yaml.safe_load((split / name).read_text()) for name in files]
+    assert [len(f["claims"]) for f in held] == [70, 70, 60]
+    assert held[0]["include"] == ["claims/*.yaml"] and all(f.keys() == {"claims"} for f in held[1:])
+    assert [c["id"] for c in held[0]["claims"]][:1] == [EDITED_CLAIM]  # the incremental measure edits claims.yaml
+    assert yaml.safe_load((one / "claims.yaml").read_text())["claims"] == [c for f in held for c in f["claims"]]
+
+    built_one, built_split = _build_in(one), _build_in(split)
+    assert built_split.keys() == built_one.keys()
+    assert [path for path in built_one if built_one[path] != built_split[path]] == []
+    exported = json.loads(built_split["claims.json"])
+    assert [c["id"] for c in exported["claims"]] == [f"claim-{n}" for n in range(200)]
+
+    # The line reader follows include: the same records from both desks, and those PyYAML reads.
+    records = _reader_records(split)
+    assert records == _reader_records(one) == _yaml_records(split) == _yaml_records(one)
+    assert sum("variants" in r for r in records) == 200 and sum("variants" not in r for r in records) == 20
+
+
+def test_a_larger_desk_generated_into_the_same_folder_leaves_no_stale_part(tmp_path: Path) -> None:
+    assert len(generate(tmp_path, 50, split_at=10)) == 5
+    assert generate(tmp_path, 30, split_at=10) == ["claims.yaml", "claims/part-001.yaml", "claims/part-002.yaml"]
+    assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == ["part-001.yaml", "part-002.yaml"]
+    assert generate(tmp_path, 30) == ["claims.yaml"] and not list((tmp_path / "claims").iterdir())
+
+
+def test_a_measure_is_killed_before_the_machine_runs_out_of_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    status, usage, _ = watched([sys.executable, "-c", "pass"], "nothing")
+    assert status == 0 and usage.ru_maxrss > 0
+    if available_mb() is None:
+        pytest.skip("no /proc/meminfo: the memory is not watched here")
+    monkeypatch.setattr(run, "MEMORY_FLOOR_MB", float("inf"))  # as if the machine had no memory left
+    start = time.perf_counter()
+    with pytest.raises(Stopped, match="sleeper stopped"):
+        watched([sys.executable, "-c", "import time; time.sleep(60)"], "sleeper")
+    assert time.perf_counter() - start < 30
+
+
+def test_the_table_tells_skipped_and_stopped_measures() -> None:
+    measured = {"wall_s": 1.0, "process_s": 1.2, "cpu_s": 1.5, "peak_mb": 300.0, "first_page_s": 0.01}
+    results = {
+        "repeat": 1,
+        "sizes": {
+            "1000": {"cold": measured, "warm": measured, "hugo_cold": measured, "ratio_to_hugo": 1.2},
+            "100000": {"cold": measured, "stopped": {"hugo_cold": "hugo stopped"}},  # --skip warm incremental
+            "200000": {"stopped": {"cold": "cold stopped"}},
+        },
+    }
+    rows = [line.split(" | ") for line in run.table(results).splitlines() if line[2:3].isdigit()]
+    assert [row[0] for row in rows] == ["| 1,000", "| 100,000", "| 200,000"]
+    assert rows[0][3] == "—" and rows[1][2:4] == ["—", "—"] and rows[1][5] == "stopped: out of memory"
+    assert rows[2][1:5] == ["stopped: out of memory"] * 4

