@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from builder import urls
-from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
+from builder.analysis import ClaimAnalysis, VariantAnalysis
 from builder.dates import Period
 from builder.interval import Interval
 
@@ -89,6 +91,16 @@ def claim_data(analysed: ClaimAnalysis) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class ClaimExport:
+    """One claim in each export: its `claims/<id>.json` and its rows of `claims.csv`."""
+
+    json: bytes
+    """The claim's JSON file, which is also its entry in `claims.json` (without the newline)."""
+    rows: bytes
+    """Its rows of `claims.csv`."""
+
+
 def claim_json(analysed: ClaimAnalysis) -> bytes:
     """`claims/<id>.json`: one claim, in the shape of its entry in `claims.json`."""
     return (json.dumps(claim_data(analysed), ensure_ascii=False) + "\n").encode("utf-8")
@@ -102,35 +114,37 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def claims_exports(analysis: Analysis) -> tuple[bytes, bytes]:
-    """`claims.json` and `claims.csv`, made in one pass over the claims, each claim's data made once
-    and let go, so that a large desk never holds the data of all its claims at once.
-
-    `claims.json` is `{"claims": [...]}` with every claim encoded alone and joined as `json.dumps`
-    would join them (without indentation json uses its C encoder: ten times faster on a large desk).
-    `claims.csv` has one row per variant with its claim's columns repeated (a claim without variants
-    gets one row of its own); UTF-8, RFC 4180 quoting, numbers as numbers, empty for none or infinite.
-    """
-    encoded: list[str] = []
+def claim_export(analysed: ClaimAnalysis) -> ClaimExport:
+    """The claim's data made once for both exports, and let go: a large desk never holds the data of
+    all its claims at once, and a rebuild redoes only the claims that changed."""
+    data = claim_data(analysed)
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for analysed in analysis.claims:
-        data = claim_data(analysed)
-        encoded.append(json.dumps(data, ensure_ascii=False))
-        canonical = data["canonical"]
-        claim_columns = [
-            data["id"], data["title"], data["topic"], data["unit"], data["kind"], data["status"], data["url"],
-            canonical["text"], canonical["low"], canonical["high"], canonical["as_of"], canonical["according_to"],
-        ]  # fmt: skip
-        variant_columns = CSV_COLUMNS[len(claim_columns) :]
-        for variant in data["variants"] or [None]:
-            row = claim_columns + (
-                [variant[key] for key in variant_columns] if variant else [None] * len(variant_columns)
-            )
-            writer.writerow(["" if cell is None else _cell(cell) for cell in row])
-    whole = ('{"claims": [' + ", ".join(encoded) + "]}\n").encode("utf-8")
-    return whole, stream.getvalue().encode("utf-8")
+    canonical = data["canonical"]
+    claim_columns = [
+        data["id"], data["title"], data["topic"], data["unit"], data["kind"], data["status"], data["url"],
+        canonical["text"], canonical["low"], canonical["high"], canonical["as_of"], canonical["according_to"],
+    ]  # fmt: skip
+    variant_columns = CSV_COLUMNS[len(claim_columns) :]
+    # A claim without variants gets one row of its own.
+    for variant in data["variants"] or [None]:
+        row = claim_columns + ([variant[key] for key in variant_columns] if variant else [None] * len(variant_columns))
+        writer.writerow(["" if cell is None else _cell(cell) for cell in row])
+    return ClaimExport((json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8"), stream.getvalue().encode("utf-8"))
+
+
+def claims_json(claims: Iterable[ClaimExport]) -> bytes:
+    """`claims.json`: `{"claims": [...]}`, each claim's JSON joined as `json.dumps` would join them
+    (without indentation json uses its C encoder: ten times faster on a large desk)."""
+    return b'{"claims": [' + b", ".join(claim.json[:-1] for claim in claims) + b"]}\n"
+
+
+def claims_csv(claims: Iterable[ClaimExport]) -> bytes:
+    """`claims.csv`: one row per variant with its claim's columns repeated; UTF-8, RFC 4180 quoting,
+    numbers as numbers, empty for none or infinite."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    return b"".join([header.getvalue().encode("utf-8"), *(claim.rows for claim in claims)])
 
 
 def _cell(value: Any) -> Any:

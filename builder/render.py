@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from builder import __version__, formatting, pagehelpers, parallel, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
-from builder.exports import claim_json, claims_exports
+from builder.exports import ClaimExport, claim_export, claim_json, claims_csv, claims_json
 from builder.markdown import claim_refs
 from builder.markdown import render as render_markdown
 from builder.model import Source
@@ -69,6 +69,8 @@ class Rendered:
     """Each claim's analysis, source and page, by the keys of `PageSpec.depends`."""
     depends: dict[str, frozenset[str] | None]
     outputs: dict[str, bytes]
+    exports: dict[str, ClaimExport]
+    """Each claim's part of the exports, by claim id."""
 
 
 @lru_cache(maxsize=8)
@@ -325,9 +327,10 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
     render_one = partial(_render_page, env, common)
     for spec, page in zip(todo, parallel.map_pages(render_one, todo), strict=True):
         outputs[urls.file_of(spec.url)] = page
-    outputs.update(_data_files(analysis, previous, changed))
+    data, exports = _data_files(analysis, previous, changed)
+    outputs.update(data)
     outputs.update(_site_files(analysis, outputs))
-    return Rendered(mark, parts, depends, outputs)
+    return Rendered(mark, parts, depends, outputs, exports)
 
 
 def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
@@ -370,7 +373,9 @@ def stream_pages(analysis: Analysis, sink: Callable[[str, bytes], T]) -> dict[st
 
 def stream_site_files(analysis: Analysis, made: Collection[str], sink: Callable[[str, bytes], T]) -> dict[str, T]:
     """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...) to `sink`."""
-    files = dict(zip((urls.CLAIMS_JSON, urls.CLAIMS_CSV), claims_exports(analysis), strict=True))
+    exports = [claim_export(analysed) for analysed in analysis.claims]
+    files = {urls.CLAIMS_JSON: claims_json(exports), urls.CLAIMS_CSV: claims_csv(exports)}
+    del exports
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
     files.update(_site_files(analysis, [*made, *files]))
@@ -382,23 +387,28 @@ def _render_page(env: Environment, common: dict[str, Any], spec: PageSpec) -> by
     return html.encode("utf-8")
 
 
-def _data_files(analysis: Analysis, previous: Rendered | None, changed: set[str]) -> dict[str, bytes]:
-    """The exports; those of all claims only when a claim changed, each claim's only when it did."""
+def _data_files(
+    analysis: Analysis, previous: Rendered | None, changed: set[str]
+) -> tuple[dict[str, bytes], dict[str, ClaimExport]]:
+    """The exports, and each claim's part of them; a claim's part is made again only when it changed."""
     files: dict[str, bytes] = {}
+    exports: dict[str, ClaimExport] = {}
     for analysed in analysis.claims:
-        path = urls.claim_data(analysed.claim.id)
-        if previous is not None and path in previous.outputs and f"claim:{analysed.claim.id}" not in changed:
-            files[path] = previous.outputs[path]
-        else:
-            files[path] = claim_json(analysed)
+        claim_id = analysed.claim.id
+        known = previous.exports.get(claim_id) if previous is not None else None
+        exports[claim_id] = (
+            known if known is not None and f"claim:{claim_id}" not in changed else claim_export(analysed)
+        )
+        files[urls.claim_data(claim_id)] = exports[claim_id].json
     whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV] + ([urls.FEED] if analysis.site.settings.base_url else [])
     if previous is not None and not changed and all(p in previous.outputs for p in whole):
         files.update({p: previous.outputs[p] for p in whole})
-        return files
-    files[urls.CLAIMS_JSON], files[urls.CLAIMS_CSV] = claims_exports(analysis)
+        return files, exports
+    parts = list(exports.values())
+    files[urls.CLAIMS_JSON], files[urls.CLAIMS_CSV] = claims_json(parts), claims_csv(parts)
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
-    return files
+    return files, exports
 
 
 def _touched(spec: PageSpec, previous: Rendered, changed: set[str]) -> bool:
