@@ -5,10 +5,11 @@ from __future__ import annotations
 import gc
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -21,7 +22,7 @@ from builder.model import Site
 from builder.problems import Location, Problems
 from builder.render import Rendered, render_site, stream_pages, stream_site_files
 from builder.schema import json_schema_bytes
-from builder.search import SearchUnavailable, index_documents
+from builder.search import Fed, Scratch, SearchUnavailable, index_documents, index_fed
 from builder.search import document as search_document
 from builder.validate import validate
 from builder.writer import (
@@ -254,6 +255,7 @@ class Session:
 
     def _streamed(self, staging: Staging, search: bool) -> BuildResult:
         """A full build written into `staging` as each file is made, then swapped in (see `stream_pages`)."""
+        scratch: Scratch | None = None
         try:
             with without_cycle_collection():
                 result = _analysed(self.root)
@@ -261,9 +263,14 @@ class Session:
                 if analysis is None:
                     return result
                 yamlsource.forget()  # a one-off build reads no file again: the parsed pieces can go
+                if search:
+                    try:
+                        scratch = Scratch()
+                    except SearchUnavailable as error:
+                        self._no_search(result, error)
 
-                def sink(path: str, data: bytes) -> tuple[bool, bytes | None]:
-                    return staging.put(path, data), (search_document(path, data) if search else None)
+                def sink(path: str, data: bytes) -> tuple[bool, Fed | None]:
+                    return staging.put(path, data), (scratch.put(path, data) if scratch is not None else None)
 
                 with result.timings.stage("render"):
                     try:
@@ -272,10 +279,12 @@ class Session:
                         where = template_location(error, self.root)
                         result.problems.error(where, f"template: {error.message or error}")
                         return result
-                documents = {path: document for path, (_, document) in made.items() if document is not None}
+                fed = {path: document for path, (_, document) in made.items() if document is not None}
                 # Pagefind indexes (in its own process) while the files made from the whole site are.
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
-                    bundle = searching.submit(self._timed_index, result, documents) if search else None
+                    bundle = None
+                    if scratch is not None:
+                        bundle = searching.submit(self._timed_index, result, partial(index_fed, scratch, fed))
                     with result.timings.stage("write"):
                         made.update(stream_site_files(analysis, made, sink))
                         for path, data in (bundle.result() if bundle is not None else {}).items():
@@ -286,26 +295,31 @@ class Session:
             return result
         finally:
             staging.abandon()
+            if scratch is not None:
+                scratch.close()
 
-    def _timed_index(self, result: BuildResult, documents: dict[str, bytes]) -> dict[str, bytes]:
-        """The search bundle of `documents` (none, with a warning, when Pagefind cannot run), timed as a
-        stage of its own: it runs beside the write, not within it."""
+    def _timed_index(self, result: BuildResult, index: Callable[[str, Path], dict[str, bytes]]) -> dict[str, bytes]:
+        """The search bundle made by `index(language, cache folder)` (none, with a warning, when Pagefind
+        cannot run), timed as a stage of its own: it runs beside the write, not within it."""
         start = time.perf_counter()
         assert result.analysis is not None
         try:
-            language = result.analysis.site.settings.language
-            return index_documents(documents, language, cache_dir=cache.folder(self.root))
+            return index(result.analysis.site.settings.language, cache.folder(self.root))
         except SearchUnavailable as error:
-            result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
+            self._no_search(result, error)
             return {}
         finally:
             result.timings.stages["search"] = (time.perf_counter() - start) * 1000
+
+    @staticmethod
+    def _no_search(result: BuildResult, error: SearchUnavailable) -> None:
+        result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
 
     def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, bytes]) -> dict[str, bytes]:
         """The bundle for the pages of a build kept in memory; without `search`, the last one, as it was."""
         if search or self.bundle is None:
             documents = {p: doc for p, page in pages.items() if (doc := search_document(p, page)) is not None}
-            self.bundle = self._timed_index(result, documents)
+            self.bundle = self._timed_index(result, partial(index_documents, documents))
         else:
             result.timings.stages["search"] = 0.0
         return self.bundle

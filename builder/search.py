@@ -16,7 +16,8 @@ Pagefind's own indexing is most of the cost (about 2 ms of CPU a page), so:
   bundle is byte for byte the one the whole pages give;
 - those documents are indexed by Pagefind's command line in a scratch folder
   in memory (`/dev/shm`) when there is one, as creating thousands of files
-  on a slow disk costs more than indexing them. Pagefind's service mode
+  on a slow disk costs more than indexing them; each is written there by the
+  process that made its page, so that none holds them all (`Scratch`). Pagefind's service mode
   (`pagefind --service`, JSON over a pipe, no files) was measured too, with
   every request pipelined: it indexes on one thread, and took 2.5 times as
   long and 50% more CPU on 10,000 claims.
@@ -35,6 +36,7 @@ import subprocess
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -43,10 +45,12 @@ from builder.writer import atomic_write
 
 BUNDLE = "pagefind/"
 CACHE_FILE = "search.zip"
-CACHE_FORMAT = b"factsheet search cache 1"
+CACHE_FORMAT = b"factsheet search cache 2"
 """Part of the cache key, to change when the way the bundle is stored changes (a change in how
 pages are cut changes the documents, and so the key, by itself)."""
 SCRATCH = Path("/dev/shm")
+SCRATCH_ROOM = 2 * 2**30
+"""The free space the scratch folder in memory must have: the documents of 100,000 claims take a third of it."""
 TIMEOUT = 600
 
 
@@ -90,22 +94,101 @@ def document(path: str, page: bytes) -> bytes | None:
 
 
 def index_documents(documents: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
-    """The bundle for documents made by `document`, by the path of their pages (see `search_bundle`).
+    """The bundle for documents made by `document`, by the path of their pages (see `search_bundle`)."""
+    with Scratch() as scratch:
+        fed = {path: scratch.add(path, document) for path, document in documents.items()}
+        return index_fed(scratch, fed, language, cache_dir)
+
+
+@dataclass(frozen=True)
+class Fed:
+    """A document waiting in the scratch folder for Pagefind: what the cache key needs of it."""
+
+    size: int
+    digest: bytes
+
+
+class Scratch:
+    """The folder in which the documents wait for Pagefind, each written by the process that made its
+    page (a forked render worker too), so that no process holds them all: on a large desk they are a
+    quarter of the build's memory. In memory (`/dev/shm`) when there is one with room: creating
+    thousands of files on a slow disk costs more than indexing them.
+
+    A document that cannot be written is remembered, and the index is then not built (see `index_fed`).
+    """
+
+    def __init__(self) -> None:
+        try:
+            self._folder = tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=_scratch(SCRATCH_ROOM))
+        except OSError as error:
+            raise SearchUnavailable(f"cannot make a scratch folder for pagefind: {error.strerror}") from error
+        self.folder = Path(self._folder.name)
+        self.waiting = self.folder / "documents"
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> Scratch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+    def put(self, path: str, page: bytes) -> Fed | None:
+        """What Pagefind is fed of one output file, written to wait; None when the file is not searched."""
+        document = _document(page) if _searched(path) else None
+        return None if document is None else self.add(path, document)
+
+    def add(self, path: str, document: bytes) -> Fed:
+        file = self.waiting / path
+        try:
+            if file.parent not in self._made:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(file.parent)
+            file.write_bytes(document)
+        except OSError as error:
+            return Fed(-1, (error.strerror or str(error)).encode())
+        return Fed(len(document), hashlib.sha256(document).digest())
+
+    def shard_folder(self, number: int, paths: list[str]) -> Path:
+        """A site folder for Pagefind holding the documents of `paths`, moved there in sorted order:
+        Pagefind numbers pages in the order the folder lists them, which in memory (tmpfs) is the
+        order they were added, so the bundle is the same on any machine."""
+        site = self.folder / f"shard-{number}" / "site"
+        made: set[Path] = set()
+        try:
+            for path in sorted(paths):
+                file = site / path
+                if file.parent not in made:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(file.parent)
+                os.rename(self.waiting / path, file)
+        except OSError as error:
+            raise SearchUnavailable(f"cannot write pagefind's scratch files: {error.strerror}") from error
+        return site
+
+
+def index_fed(scratch: Scratch, fed: dict[str, Fed], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
+    """The bundle for the documents waiting in `scratch`, by the path of their pages.
 
     More than `SHARD_SIZE` documents are split into shards, each indexed by a Pagefind of its own,
     side by side, and cached on its own: `pagefind/` holds the first, `pagefind/shards/<n>/` the
     others, and `pagefind/shards.json` lists them for the search box to merge.
     """
+    for item in fed.values():
+        if item.size < 0:
+            raise SearchUnavailable(f"cannot write pagefind's scratch files: {item.digest.decode()}")
     binary = _binary()
     version = _version(binary)
-    shards = _shards(dict(sorted(documents.items())))
+    shards = _shards(dict(sorted(fed.items())))
 
     def indexed(number: int) -> dict[str, bytes]:
         key = _cache_key(shards[number], language, version)
         cache = cache_dir / _cache_name(number) if cache_dir is not None else None
         if cache is not None and (bundle := _read_cache(cache, key)) is not None:
             return bundle
-        bundle = _index(binary, shards[number], language)
+        bundle = _index_folder(binary, scratch.shard_folder(number, list(shards[number])), language)
         if cache is not None:
             _write_cache(cache, key, bundle)
         return bundle
@@ -129,12 +212,12 @@ SHARDS_FILE = BUNDLE + "shards.json"
 _UI_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
-def _shards(documents: dict[str, bytes]) -> list[dict[str, bytes]]:
+def _shards(documents: dict[str, Fed]) -> list[dict[str, Fed]]:
     """The documents in shards; a page's shard depends on its path alone (and on how many shards there are)."""
     count = max(1, -(-len(documents) // SHARD_SIZE))
     if count == 1:
         return [documents]
-    shards: list[dict[str, bytes]] = [{} for _ in range(count)]
+    shards: list[dict[str, Fed]] = [{} for _ in range(count)]
     for path, document in documents.items():
         shards[int(hashlib.sha256(path.encode()).hexdigest()[:8], 16) % count][path] = document
     return shards
@@ -357,7 +440,7 @@ def _version(binary: str) -> str:
 def _scratch(needed: int) -> Path | None:
     """A folder in memory for the scratch files, if there is one with room; else the system's temporary folder."""
     try:
-        if SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) and shutil.disk_usage(SCRATCH).free > 2 * needed:
+        if SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) and shutil.disk_usage(SCRATCH).free > needed:
             return SCRATCH
     except OSError:
         pass
@@ -365,40 +448,30 @@ def _scratch(needed: int) -> Path | None:
 
 
 def _index(binary: str, documents: dict[str, bytes], language: str) -> dict[str, bytes]:
-    """Pagefind's command line run on `documents` written as a site folder."""
+    """Pagefind's command line run on `documents` alone, in one shard, uncached."""
+    with Scratch() as scratch:
+        for path, document in documents.items():
+            if (fed := scratch.add(path, document)).size < 0:
+                raise SearchUnavailable(f"cannot write pagefind's scratch files: {fed.digest.decode()}")
+        return _index_folder(binary, scratch.shard_folder(0, list(documents)), language)
+
+
+def _index_folder(binary: str, pages: Path, language: str) -> dict[str, bytes]:
+    """Pagefind's command line run on the site folder `pages`; its bundle, by output path."""
+    bundle = pages.parent / "bundle"
+    command = [binary, "--site", str(pages), "--output-path", str(bundle), "--force-language", language]
     try:
-        scratch = tempfile.TemporaryDirectory(
-            prefix="factsheet-search-", dir=_scratch(sum(map(len, documents.values())))
-        )
-    except OSError as error:
-        raise SearchUnavailable(f"cannot make a scratch folder for pagefind: {error.strerror}") from error
-    with scratch as folder:
-        pages, bundle = Path(folder) / "site", Path(folder) / "bundle"
-        try:
-            made: set[Path] = set()
-            # In sorted order: Pagefind numbers pages in the order the folder lists them, which in
-            # memory (tmpfs) is the order they were created, so the bundle is the same on any machine.
-            for path in sorted(documents):
-                file = pages / path
-                if file.parent not in made:
-                    file.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(file.parent)
-                file.write_bytes(documents[path])
-        except OSError as error:
-            raise SearchUnavailable(f"cannot write pagefind's scratch files: {error.strerror}") from error
-        command = [binary, "--site", str(pages), "--output-path", str(bundle), "--force-language", language]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise SearchUnavailable(f"pagefind did not run: {error}") from error
-        if done.returncode != 0:
-            last = (done.stderr or done.stdout).strip().splitlines()
-            raise SearchUnavailable(f"pagefind failed: {last[-1] if last else done.returncode}")
-        return {
-            BUNDLE + file.relative_to(bundle).as_posix(): file.read_bytes()
-            for file in sorted(bundle.rglob("*"))
-            if file.is_file()
-        }
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchUnavailable(f"pagefind did not run: {error}") from error
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchUnavailable(f"pagefind failed: {last[-1] if last else done.returncode}")
+    return {
+        BUNDLE + file.relative_to(bundle).as_posix(): file.read_bytes()
+        for file in sorted(bundle.rglob("*"))
+        if file.is_file()
+    }
 
 
 # --- The cache ---------------------------------------------------------------------------------
@@ -409,11 +482,10 @@ def _index(binary: str, documents: dict[str, bytes], language: str) -> dict[str,
 # compressed already.
 
 
-def _cache_key(documents: dict[str, bytes], language: str, version: str) -> str:
+def _cache_key(documents: dict[str, Fed], language: str, version: str) -> str:
     digest = hashlib.sha256(b"%s\0%s\0%s\0" % (CACHE_FORMAT, version.encode(), language.encode()))
-    for path, document in documents.items():
-        digest.update(b"%s\0%d\0" % (path.encode(), len(document)))
-        digest.update(document)
+    for path, fed in documents.items():
+        digest.update(b"%s\0%d\0%s" % (path.encode(), fed.size, fed.digest))
     return digest.hexdigest()
 
 

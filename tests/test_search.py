@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
 import stat
 import zipfile
 from pathlib import Path
@@ -320,8 +322,11 @@ def test_a_large_desk_is_indexed_in_shards_each_cached_alone(
     # Every page is in exactly one shard, and only the first shard carries the search box's files.
     pages = {**fragments(bundle)}
     for shard in shards:
-        part = {path.replace(f"shards/{shard.split('/')[1]}/", "", 1): data
-                for path, data in bundle.items() if path.startswith(search.BUNDLE + shard)}
+        part = {
+            path.replace(f"shards/{shard.split('/')[1]}/", "", 1): data
+            for path, data in bundle.items()
+            if path.startswith(search.BUNDLE + shard)
+        }
         assert search.BUNDLE + "pagefind-entry.json" in part and search.BUNDLE + "pagefind-ui.js" not in part
         found = fragments(part)
         assert not found.keys() & pages.keys()
@@ -340,3 +345,76 @@ def test_a_large_desk_is_indexed_in_shards_each_cached_alone(
     monkeypatch.setattr(search, "SHARD_SIZE", 10_000)
     search.search_bundle(outputs, language, cache_dir=cache)
     assert [p.name for p in cache.iterdir()] == ["search.zip"]
+
+
+# --- Within a build ------------------------------------------------------------------------------
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {file.relative_to(site).as_posix(): file.read_bytes() for file in sorted(site.rglob("*")) if file.is_file()}
+
+
+def test_a_build_carries_the_bundle_its_pages_give(
+    example_site: Path, outputs: dict[str, bytes], language: str
+) -> None:
+    # `factsheet build` feeds Pagefind from its scratch folder as the pages are made; the bundle
+    # must be the one its finished pages give.
+    built = {path: data for path, data in site_files(example_site).items() if path.startswith(search.BUNDLE)}
+    assert built == search.search_bundle(outputs, language)
+
+
+def test_pages_made_on_two_cores_give_the_site_and_index_of_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 400 claims: enough pages to render on two forked workers, each writing the documents of its
+    # pages for Pagefind; in shards of 100, so that each shard gathers documents of both.
+    from builder.build import build
+    from builder.parallel import MIN_PER_WORKER
+    from tests.benchmarks.generate import generate
+
+    generate(tmp_path / "desk", 400)
+    monkeypatch.setattr(search, "SHARD_SIZE", 100)
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    sites, workers = {}, {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("FACTSHEET_JOBS", jobs)
+        out = tmp_path / f"site-{jobs}"
+        forks.clear()
+        result = build(tmp_path / "desk", out)
+        assert result.ok and not result.problems.sorted()
+        sites[jobs], workers[jobs] = site_files(out), len(forks)
+        shutil.rmtree(tmp_path / "desk" / ".factsheet-cache")
+    assert workers == {"1": 0, "2": 1}  # the build process renders too
+    assert len(sites["1"]) > 2 * MIN_PER_WORKER and len(json.loads(sites["1"][search.SHARDS_FILE])) > 2
+    assert sites["1"] == sites["2"]
+
+
+def test_a_document_that_cannot_be_written_for_pagefind_leaves_the_site_without_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder.build import build
+    from tests.conftest import copy_example
+
+    made = search.Scratch.__init__
+
+    def blocked(self: search.Scratch) -> None:
+        made(self)
+        self.waiting.write_text("a file where the documents' folder goes")  # a real ENOTDIR for every page
+
+    monkeypatch.setattr(search.Scratch, "__init__", blocked)
+    root = copy_example(tmp_path / "desk")
+    result = build(root, tmp_path / "site")
+    assert result.ok
+    warnings = [str(p) for p in result.problems.sorted() if "search:" in str(p)]
+    assert len(warnings) == 1 and "cannot write pagefind's scratch files" in warnings[0]
+    assert warnings[0].endswith("the site is written without search")
+    assert (tmp_path / "site" / "index.html").is_file() and not (tmp_path / "site" / search.BUNDLE).exists()
