@@ -22,7 +22,7 @@ from builder.model import Site
 from builder.problems import Location, Problems
 from builder.render import Rendered, render_site, stream_pages, stream_site_files
 from builder.schema import json_schema_bytes
-from builder.search import Fed, Scratch, SearchUnavailable, index_documents, index_fed
+from builder.search import BUNDLE, Fed, Scratch, SearchUnavailable, index_documents, index_fed
 from builder.search import document as search_document
 from builder.validate import validate
 from builder.writer import (
@@ -280,15 +280,24 @@ class Session:
                         result.problems.error(where, f"template: {error.message or error}")
                         return result
                 fed = {path: document for path, (_, document) in made.items() if document is not None}
-                # Pagefind indexes (in its own process) while the files made from the whole site are.
+                # Pagefind indexes (in its own process) while the files made from the whole site are;
+                # each shard's files are staged as it is done, by the thread that waited for it.
+                indexed: dict[str, tuple[bool, None]] = {}
+
+                def put(path: str, data: bytes) -> None:
+                    indexed[path] = (staging.put(path, data), None)
+
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
                     bundle = None
                     if scratch is not None:
-                        bundle = searching.submit(self._timed_index, result, partial(index_fed, scratch, fed))
+                        index = partial(index_fed, scratch, fed, put=put)
+                        bundle = searching.submit(self._timed_index, result, index)
                     with result.timings.stage("write"):
                         made.update(stream_site_files(analysis, made, sink))
-                        for path, data in (bundle.result() if bundle is not None else {}).items():
-                            made[path] = (staging.put(path, data), None)
+                        if bundle is not None and not bundle.result():  # Pagefind could not run: no search
+                            staging.discard(BUNDLE)
+                            indexed.clear()
+                        made.update(indexed)
                         uptodate.forget(self.root)
                         result.report = staging.finish([path for path, (new, _) in made.items() if new], made)
             self.analysis = analysis
@@ -298,16 +307,17 @@ class Session:
             if scratch is not None:
                 scratch.close()
 
-    def _timed_index(self, result: BuildResult, index: Callable[[str, Path], dict[str, bytes]]) -> dict[str, bytes]:
-        """The search bundle made by `index(language, cache folder)` (none, with a warning, when Pagefind
-        cannot run), timed as a stage of its own: it runs beside the write, not within it."""
+    def _timed_index(self, result: BuildResult, index: Callable[..., object]) -> bool:
+        """Whether `index(language, cache_dir=...)` made the search bundle (if not, with a warning, when
+        Pagefind cannot run), timed as a stage of its own: it runs beside the write, not within it."""
         start = time.perf_counter()
         assert result.analysis is not None
         try:
-            return index(result.analysis.site.settings.language, cache.folder(self.root))
+            index(result.analysis.site.settings.language, cache_dir=cache.folder(self.root))
+            return True
         except SearchUnavailable as error:
             self._no_search(result, error)
-            return {}
+            return False
         finally:
             result.timings.stages["search"] = (time.perf_counter() - start) * 1000
 
@@ -319,7 +329,12 @@ class Session:
         """The bundle for the pages of a build kept in memory; without `search`, the last one, as it was."""
         if search or self.bundle is None:
             documents = {p: doc for p, page in pages.items() if (doc := search_document(p, page)) is not None}
-            self.bundle = self._timed_index(result, partial(index_documents, documents))
+            bundle: dict[str, bytes] = {}
+
+            def index(language: str, cache_dir: Path) -> None:
+                bundle.update(index_documents(documents, language, cache_dir))
+
+            self.bundle = bundle if self._timed_index(result, index) else {}
         else:
             result.timings.stages["search"] = 0.0
         return self.bundle

@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,9 +96,11 @@ def document(path: str, page: bytes) -> bytes | None:
 
 def index_documents(documents: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
     """The bundle for documents made by `document`, by the path of their pages (see `search_bundle`)."""
+    bundle: dict[str, bytes] = {}
     with Scratch() as scratch:
         fed = {path: scratch.add(path, document) for path, document in documents.items()}
-        return index_fed(scratch, fed, language, cache_dir)
+        index_fed(scratch, fed, language, bundle.__setitem__, cache_dir)
+    return dict(sorted(bundle.items()))
 
 
 @dataclass(frozen=True)
@@ -169,8 +172,11 @@ class Scratch:
         return site
 
 
-def index_fed(scratch: Scratch, fed: dict[str, Fed], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
-    """The bundle for the documents waiting in `scratch`, by the path of their pages.
+def index_fed(
+    scratch: Scratch, fed: dict[str, Fed], language: str, put: Callable[[str, bytes], object], cache_dir: Path | None
+) -> None:
+    """The bundle for the documents waiting in `scratch`, each file handed to `put` with its output path
+    as soon as its shard is indexed (from one of several threads), so that the bundle is never held whole.
 
     More than `SHARD_SIZE` documents are split into shards, each indexed by a Pagefind of its own,
     side by side, and cached on its own: `pagefind/` holds the first, `pagefind/shards/<n>/` the
@@ -183,26 +189,24 @@ def index_fed(scratch: Scratch, fed: dict[str, Fed], language: str, cache_dir: P
     version = _version(binary)
     shards = _shards(dict(sorted(fed.items())))
 
-    def indexed(number: int) -> dict[str, bytes]:
+    def indexed(number: int) -> None:
         key = _cache_key(shards[number], language, version)
         cache = cache_dir / _cache_name(number) if cache_dir is not None else None
-        if cache is not None and (bundle := _read_cache(cache, key)) is not None:
-            return bundle
-        bundle = _index_folder(binary, scratch.shard_folder(number, list(shards[number])), language)
-        if cache is not None:
-            _write_cache(cache, key, bundle)
-        return bundle
+        bundle = _read_cache(cache, key) if cache is not None else None
+        if bundle is None:
+            bundle = _index_folder(binary, scratch.shard_folder(number, list(shards[number])), language)
+            if cache is not None:
+                _write_cache(cache, key, bundle)
+        folder = BUNDLE if number == 0 else f"{BUNDLE}shards/{number}/"
+        for path, data in bundle.items():
+            if number == 0 or not _ui(path):  # the search box's own files: only the first shard's
+                put(folder + path.removeprefix(BUNDLE), data)
 
     with ThreadPoolExecutor(max_workers=min(len(shards), workers())) as pool:
-        bundles = list(pool.map(indexed, range(len(shards))))
+        list(pool.map(indexed, range(len(shards))))
     if cache_dir is not None:
         _forget_shards(cache_dir, len(shards))
-    merged = dict(bundles[0])
-    for number, bundle in enumerate(bundles[1:], 1):
-        shard = f"{BUNDLE}shards/{number}/"
-        merged.update((shard + path.removeprefix(BUNDLE), data) for path, data in bundle.items() if not _ui(path))
-    merged[SHARDS_FILE] = (json.dumps([f"shards/{n}/" for n in range(1, len(shards))]) + "\n").encode()
-    return merged
+    put(SHARDS_FILE, (json.dumps([f"shards/{n}/" for n in range(1, len(shards))]) + "\n").encode())
 
 
 SHARD_SIZE = 1500

@@ -319,6 +319,10 @@ class Staging:
             os.close(handle)
         return True
 
+    def discard(self, folder: str) -> None:
+        """Unstage everything staged under `folder` (a relative path ending in "/")."""
+        shutil.rmtree(self.folder / folder, ignore_errors=True)
+
     def finish(self, written: Iterable[str], files: Collection[str]) -> WriteReport:
         """Swap the staged tree in (unless nothing changed); `files` is every file staged."""
         try:

@@ -418,3 +418,29 @@ def test_a_document_that_cannot_be_written_for_pagefind_leaves_the_site_without_
     assert len(warnings) == 1 and "cannot write pagefind's scratch files" in warnings[0]
     assert warnings[0].endswith("the site is written without search")
     assert (tmp_path / "site" / "index.html").is_file() and not (tmp_path / "site" / search.BUNDLE).exists()
+
+
+def test_a_shard_that_pagefind_fails_on_leaves_the_site_without_any_of_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first shard's files are staged as soon as it is indexed; when another shard fails, none
+    # of the index may reach the site, which would then search half of it.
+    from builder.build import build
+    from tests.conftest import copy_example
+
+    real = search._binary()
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(
+        f'#!/bin/sh\ncase "$*" in *shard-1/*) echo "Error: shard one" >&2; exit 3;; esac\nexec "{real}" "$@"\n'
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(search, "_binary", lambda: str(wrapper))
+    monkeypatch.setattr(search, "SHARD_SIZE", 10)
+    root = copy_example(tmp_path / "desk")
+    result = build(root, tmp_path / "site")
+    assert result.ok
+    warnings = [str(p) for p in result.problems.sorted() if "search:" in str(p)]
+    assert len(warnings) == 1 and "pagefind failed: Error: shard one" in warnings[0]
+    assert (tmp_path / "site" / "index.html").is_file() and not (tmp_path / "site" / search.BUNDLE).exists()
+    # Pagefind did index the first shard (and cached it): the index was made, then left out.
+    assert (root / ".factsheet-cache" / "search.zip").is_file()
