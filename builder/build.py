@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -269,8 +269,9 @@ class Session:
                     except SearchUnavailable as error:
                         self._no_search(result, error)
 
-                def sink(path: str, data: bytes) -> tuple[bool, Fed | None]:
-                    return staging.put(path, data), (scratch.put(path, data) if scratch is not None else None)
+                def sink(path: str, data: bytes | Iterable[bytes]) -> tuple[bool, Fed | None]:
+                    fed = scratch.put(path, data) if scratch is not None and isinstance(data, bytes) else None
+                    return staging.put(path, data), fed
 
                 with result.timings.stage("render"):
                     try:

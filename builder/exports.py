@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,9 +115,18 @@ CSV_COLUMNS = (
 
 
 def claim_export(analysed: ClaimAnalysis) -> ClaimExport:
-    """The claim's data made once for both exports, and let go: a large desk never holds the data of
-    all its claims at once, and a rebuild redoes only the claims that changed."""
+    """The claim's part of both exports, its data made once (serve keeps the parts, and a rebuild
+    redoes only the claims that changed)."""
     data = claim_data(analysed)
+    return ClaimExport((json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8"), _rows(data))
+
+
+def claim_rows(analysed: ClaimAnalysis) -> bytes:
+    """The claim's rows of `claims.csv`."""
+    return _rows(claim_data(analysed))
+
+
+def _rows(data: dict[str, Any]) -> bytes:
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
     canonical = data["canonical"]
@@ -130,21 +139,28 @@ def claim_export(analysed: ClaimAnalysis) -> ClaimExport:
     for variant in data["variants"] or [None]:
         row = claim_columns + ([variant[key] for key in variant_columns] if variant else [None] * len(variant_columns))
         writer.writerow(["" if cell is None else _cell(cell) for cell in row])
-    return ClaimExport((json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8"), stream.getvalue().encode("utf-8"))
+    return stream.getvalue().encode("utf-8")
 
 
-def claims_json(claims: Iterable[ClaimExport]) -> bytes:
-    """`claims.json`: `{"claims": [...]}`, each claim's JSON joined as `json.dumps` would join them
-    (without indentation json uses its C encoder: ten times faster on a large desk)."""
-    return b'{"claims": [' + b", ".join(claim.json[:-1] for claim in claims) + b"]}\n"
+def claims_json(claim_files: Iterable[bytes]) -> Iterator[bytes]:
+    """`claims.json` in parts, from each claim's JSON file in order: `{"claims": [...]}`, joined as
+    `json.dumps` would join them (without indentation json uses its C encoder: ten times faster on a
+    large desk). In parts, so that a large desk's file is written without being held whole."""
+    yield b'{"claims": ['
+    for number, data in enumerate(claim_files):
+        if number:
+            yield b", "
+        yield data[:-1]  # without its newline
+    yield b"]}\n"
 
 
-def claims_csv(claims: Iterable[ClaimExport]) -> bytes:
-    """`claims.csv`: one row per variant with its claim's columns repeated; UTF-8, RFC 4180 quoting,
-    numbers as numbers, empty for none or infinite."""
+def claims_csv(claim_rows: Iterable[bytes]) -> Iterator[bytes]:
+    """`claims.csv` in parts: one row per variant with its claim's columns repeated; UTF-8, RFC 4180
+    quoting, numbers as numbers, empty for none or infinite."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
-    return b"".join([header.getvalue().encode("utf-8"), *(claim.rows for claim in claims)])
+    yield header.getvalue().encode("utf-8")
+    yield from claim_rows
 
 
 def _cell(value: Any) -> Any:

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from builder import __version__, formatting, pagehelpers, parallel, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
-from builder.exports import ClaimExport, claim_export, claim_json, claims_csv, claims_json
+from builder.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
 from builder.markdown import claim_refs
 from builder.markdown import render as render_markdown
 from builder.model import Source
@@ -371,11 +371,15 @@ def stream_pages(analysis: Analysis, sink: Callable[[str, bytes], T]) -> dict[st
     return dict(zip((path for path, _ in jobs), parallel.map_pages(make, jobs), strict=True))
 
 
-def stream_site_files(analysis: Analysis, made: Collection[str], sink: Callable[[str, bytes], T]) -> dict[str, T]:
-    """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...) to `sink`."""
-    exports = [claim_export(analysed) for analysed in analysis.claims]
-    files = {urls.CLAIMS_JSON: claims_json(exports), urls.CLAIMS_CSV: claims_csv(exports)}
-    del exports
+def stream_site_files(
+    analysis: Analysis, made: Collection[str], sink: Callable[[str, bytes | Iterable[bytes]], T]
+) -> dict[str, T]:
+    """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...)
+    to `sink`; the exports in parts, each claim's made as it is written (see `exports`)."""
+    files: dict[str, bytes | Iterable[bytes]] = {
+        urls.CLAIMS_JSON: claims_json(claim_json(analysed) for analysed in analysis.claims),
+        urls.CLAIMS_CSV: claims_csv(claim_rows(analysed) for analysed in analysis.claims),
+    }
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
     files.update(_site_files(analysis, [*made, *files]))
@@ -404,8 +408,8 @@ def _data_files(
     if previous is not None and not changed and all(p in previous.outputs for p in whole):
         files.update({p: previous.outputs[p] for p in whole})
         return files, exports
-    parts = list(exports.values())
-    files[urls.CLAIMS_JSON], files[urls.CLAIMS_CSV] = claims_json(parts), claims_csv(parts)
+    files[urls.CLAIMS_JSON] = b"".join(claims_json(export.json for export in exports.values()))
+    files[urls.CLAIMS_CSV] = b"".join(claims_csv(export.rows for export in exports.values()))
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
     return files, exports

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import filecmp
 import os
 import re
 import shutil
@@ -117,6 +118,16 @@ def _same(path: Path, data: bytes) -> bool:
         if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
             return False
         return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(path: Path, staged: Path) -> bool:
+    """Whether `path` is a plain file holding exactly the bytes of the file `staged`."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != staged.stat().st_size:
+            return False
+        return filecmp.cmp(path, staged, shallow=False)
     except OSError:
         return False
 
@@ -296,28 +307,42 @@ class Staging:
             return None
         return cls(out, folder)
 
-    def put(self, relative: str, data: bytes) -> bool:
-        """Stage one file; True when its bytes differ from the file the output holds now."""
+    def put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
+        """Stage one file, its bytes or its parts in order (a large file is never held whole);
+        True when its bytes differ from the file the output holds now."""
         path = self.folder / relative
         if path.parent not in self.made:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.made.add(path.parent)
-        if self.ours and _same(self.out / relative, data):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()  # staged before, by a worker that failed
-            try:
-                os.link(self.out / relative, path)
-                return False
-            except OSError:
-                pass  # a file system without hard links: write the bytes again
+        current = self.out / relative
+        if isinstance(data, bytes) and self.ours and _same(current, data) and self._link(current, path):
+            return False
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
-            _write_all(handle, data)
+            for part in [data] if isinstance(data, bytes) else data:
+                _write_all(handle, part)
             if not self.exact:
                 os.fchmod(handle, 0o644)
         finally:
             os.close(handle)
-        return True
+        if isinstance(data, bytes):
+            return True
+        # Parts are compared once written: an unchanged file is linked, as one given whole is.
+        return not (self.ours and _same_file(current, path) and self._link(current, path))
+
+    @staticmethod
+    def _link(current: Path, path: Path) -> bool:
+        """The staged file replaced by a hard link to the current one, so that it keeps its date; False
+        where the file system has no hard links (then whatever was staged stays)."""
+        link = path.with_name(f".{path.name}.factsheet-link")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
+            os.link(current, link)
+            os.replace(link, path)
+            return True
+        except OSError:
+            return False
 
     def discard(self, folder: str) -> None:
         """Unstage everything staged under `folder` (a relative path ending in "/")."""

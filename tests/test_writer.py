@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.writer import MARKER, STAGING, OutputError, write_site
+from builder.writer import MARKER, STAGING, OutputError, Staging, write_site
 from tests.sitefactory import CLAIMS, edit, tree
 from tests.sitefactory import write_site as write_desk
 from tests.test_cli import invoke, run
@@ -136,6 +136,24 @@ def test_unchanged_files_are_linked_into_the_new_site_not_rewritten(tmp_path: Pa
     after = kept.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert (out / "index.html").read_bytes() == b"<p>changed</p>"
+
+
+def test_a_file_staged_in_parts_is_linked_when_unchanged_and_written_when_not(tmp_path: Path) -> None:
+    # claims.json and claims.csv are staged in parts (never held whole): unchanged, they must keep
+    # their file and date as any unchanged file does.
+    out = tmp_path / "site"
+    write_site({"claims.json": b'{"claims": [1, 2]}\n', "claims.csv": b"a\r\n1\r\n"}, out)
+    before = {name: (out / name).stat() for name in ("claims.json", "claims.csv")}
+    staging = Staging.make(out)
+    assert staging is not None
+    assert staging.put("claims.json", iter([b'{"claims": [', b"1", b", ", b"2", b"]}\n"])) is False
+    assert staging.put("claims.csv", iter([b"a\r\n", b"2\r\n"])) is True
+    report = staging.finish(["claims.csv"], ["claims.json", "claims.csv"])
+    assert report.written == ("claims.csv",) and report.unchanged == 1
+    kept, changed = (out / "claims.json").stat(), (out / "claims.csv").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (before["claims.json"].st_ino, before["claims.json"].st_mtime_ns)
+    assert changed.st_ino != before["claims.csv"].st_ino and (out / "claims.csv").read_bytes() == b"a\r\n2\r\n"
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "claims.csv", "claims.json"])
 
 
 def test_the_new_site_has_ordinary_permissions_and_a_symlinked_output_stays_a_link(tmp_path: Path) -> None:
