@@ -160,6 +160,15 @@ def build(root: Path, out: Path, digest: str | None = None) -> BuildResult:
     return Session(root, out).build(reuse=True, stream=True, digest=digest)
 
 
+def _documents(site: Site) -> list[yamlsource.YamlDocument]:
+    """The YAML documents the site's claims and sources were read from."""
+    found: dict[int, yamlsource.YamlDocument] = {}
+    for item in [*site.claims, *site.sources.values()]:
+        if isinstance(item.location, yamlsource.Place):
+            found.setdefault(id(item.location.doc), item.location.doc)
+    return list(found.values())
+
+
 SCHEMA_FILE = "claims.schema.json"
 
 
@@ -262,7 +271,9 @@ class Session:
                 analysis = result.analysis
                 if analysis is None:
                     return result
-                yamlsource.forget()  # a one-off build reads no file again: the parsed pieces can go
+                # A one-off build reads no file again, and reports nothing more at a position.
+                yamlsource.forget()
+                yamlsource.release(_documents(analysis.site))
                 if search:
                     try:
                         scratch = Scratch()

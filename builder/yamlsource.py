@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -287,6 +288,18 @@ def forget() -> None:
     """Drop the pieces kept for the next read."""
     _cache.clear()
     _cuts.clear()
+
+
+def release(documents: Iterable[YamlDocument]) -> None:
+    """Let go of what `documents` were read into (their data, pieces and positions): for a one-off
+    build past its analysis, which reports nothing more at a position, as every problem's place is
+    located when it is reported. At 100,000 claims that is a fifth of the build's memory. A place
+    asked for afterwards gives its file alone."""
+    for document in documents:
+        document.data = None
+        document.unlocated = None
+        document.values.clear()
+        document.keys.clear()
 
 
 def last_cut(path: str) -> tuple[str, yamlpieces.Cut] | None:
