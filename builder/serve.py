@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 import click
 from tornado import httpserver, httputil, netutil, web, websocket
 
+from builder import uptodate
 from builder.build import BuildResult, Session
 from builder.load import CLAIMS_FILE
 from builder.problems import Problem
@@ -347,12 +348,18 @@ class Server:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        # Watch before the first build, so that no save from then on is missed;
-        # awatch sets up its watches on its first step.
+        # The first build runs before the watcher and the build thread start, in this thread alone,
+        # so that it renders on every core (a process with threads renders on one, see `parallel`).
+        # A save while it runs is not missed: the inputs are compared with what it started from once
+        # the watcher is watching (awatch sets up its watches on its first step).
+        started_from = uptodate.inputs_digest(self.root, self.out)
+        self.after(self.rebuild("initial build"))
         watcher = asyncio.create_task(self.watch(stop))
         for _ in range(3):
             await asyncio.sleep(0)
-        self.after(await loop.run_in_executor(self.executor, self.rebuild, "initial build"))
+        if uptodate.inputs_digest(self.root, self.out) != started_from:
+            what = "changed during the initial build"
+            self.after(await loop.run_in_executor(self.executor, self.rebuild, what))
         app = web.Application(
             [
                 (SOCKET_PATH, ReloadSocket, {"preview": self.preview}),

@@ -342,3 +342,43 @@ def test_other_hosts_only_when_asked_and_with_a_warning(desk: Path) -> None:
         assert server.get("/")[0] == 200
     finally:
         stop(server)
+
+
+def test_a_save_during_the_initial_build_is_shown(tmp_path: Path) -> None:
+    # The first build runs before the watcher starts (so that it renders on both cores): a save while
+    # it runs must still reach the page, from the build itself or from one right after it.
+    from tests.benchmarks.generate import generate
+
+    root = tmp_path / "desk"
+    generate(root, 1000)  # a few seconds of initial build
+    claims = root / "claims.yaml"
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    import threading
+
+    lines: list[str] = []
+    threading.Thread(target=_read, args=(process, lines), daemon=True).start()
+    served = Served(root, port, process, lines)
+    try:
+        # Past the reading of claims.yaml (the imports and reading take well under a second here),
+        # before the pages are all rendered.
+        time.sleep(1.2)
+        text = claims.read_text()
+        claims.write_text(text.replace("      value: about ", "      value: about 4", 1))  # claim-0's canonical
+        served.wait_for(lambda: "Serving" in served.output(), "the server to start")
+
+        def shown() -> bool:
+            status, body = served.get("/claims/claim-0/")
+            headline = BeautifulSoup(body, "html.parser").select_one(".headline-figure")
+            return status == 200 and headline is not None and headline.get_text(strip=True).startswith("about 4")
+
+        served.wait_for(shown, "the saved figure on claim-0's page")
+        print("".join(lines), file=sys.stderr)  # which path showed it: the initial build, or the one after it
+    finally:
+        stop(served)
