@@ -224,6 +224,8 @@ class _Validator:
         self.source_at: dict[str, Where] = {}
         self.claim_at: dict[str, Where] = {}
         self.broken_ids: set[str] = set()
+        self.notes: list[tuple[str, Where]] = []
+        """Notes of claims and variants, whose [[claim]] references are checked once every claim is known."""
         self.named: dict[str, list[tuple[str, Where]]] = {"topic": [], "outlet": [], "originator": []}
         """Topic, outlet and originator names where they were written: each becomes a URL."""
 
@@ -244,12 +246,24 @@ class _Validator:
         settings = self.settings(doc)
         if settings is not None:
             self.tolerance = settings.tolerance
-        claim_specs: list[tuple[YamlDocument, int, schema.ClaimSpec]] = []
+        # Every file's sources first, as a claim may cite a source of any file; then each claim
+        # checked in turn, its checked shape let go once it is a claim (a large desk's would
+        # otherwise all be held at once, beside the data they are read from and the claims).
+        claim_data: list[tuple[YamlDocument, int, Any]] = []
         for file_doc in [doc, *self.loaded.included]:
-            claim_specs.extend(self.file(file_doc, included=file_doc is not doc))
+            claim_data.extend(self.file(file_doc, included=file_doc is not doc))
+        claims: list[Claim] = []
+        related: list[tuple[YamlDocument, int, str, list[str]]] = []
+        for claim_doc, index, data in claim_data:
+            spec = self.claim_spec(claim_doc, index, data)
+            if spec is None:
+                continue
+            related.append((claim_doc, index, spec.id, spec.related))
+            if (claim := self.claim(claim_doc, index, spec)) is not None:
+                claims.append(claim)
         self.unclaimed_texts()
-        claims = [c for c in (self.claim(d, i, spec) for d, i, spec in claim_specs) if c is not None]
-        self.related(claims, claim_specs)
+        self.check_notes()
+        self.related(related)
         pages = self.pages()
         if settings is None or top is None or site is None or self.problems.has_errors:
             return None
@@ -281,7 +295,8 @@ class _Validator:
             spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance), spec.raw_html
         )
 
-    def file(self, doc: YamlDocument, included: bool) -> list[tuple[YamlDocument, int, schema.ClaimSpec]]:
+    def file(self, doc: YamlDocument, included: bool) -> list[tuple[YamlDocument, int, Any]]:
+        """The file's sources checked; its claims' data, by their place, to check once every source is known."""
         data = doc.data
         if included:
             if not isinstance(data, dict):
@@ -299,15 +314,13 @@ class _Validator:
         if not isinstance(claims, list):
             self.problems.error(Place(doc, ("claims",)), "'claims' must be a list of claims")
             return []
-        found = []
-        for index, claim_data in enumerate(claims):
-            spec = check_shape(schema.ClaimSpec, claim_data, doc, ("claims", index), "claim", self.problems)
-            if spec is None:
-                if isinstance(claim_data, dict) and isinstance(claim_data.get("id"), str):
-                    self.broken_ids.add(claim_data["id"])
-                continue
-            found.append((doc, index, spec))
-        return found
+        return [(doc, index, claim_data) for index, claim_data in enumerate(claims)]
+
+    def claim_spec(self, doc: YamlDocument, index: int, data: Any) -> schema.ClaimSpec | None:
+        spec = check_shape(schema.ClaimSpec, data, doc, ("claims", index), "claim", self.problems)
+        if spec is None and isinstance(data, dict) and isinstance(data.get("id"), str):
+            self.broken_ids.add(data["id"])
+        return spec
 
     # -- sources -----------------------------------------------------------
 
@@ -447,7 +460,7 @@ class _Validator:
             self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind) for i, v in enumerate(spec.variants)
         ]
         if spec.note:
-            self.check_refs(spec.note, Place(doc, (*key, "note")))
+            self.notes.append((spec.note, Place(doc, (*key, "note"))))
         if figure is None or None in variants or self.problems.error_count > errors_before:
             return None
         return Claim(
@@ -477,7 +490,7 @@ class _Validator:
             )
             ok = False
         if spec.note:
-            self.check_refs(spec.note, Place(doc, (*key, "note")))
+            self.notes.append((spec.note, Place(doc, (*key, "note"))))
         passage = None
         source = self.sources.get(spec.source)
         if spec.quote and source is not None and source.text is not None:
@@ -493,12 +506,13 @@ class _Validator:
             return None
         return Variant(index, spec.source, figure, spec.quote, passage, spec.verdict, spec.note, Place(doc, key))
 
-    def related(self, claims: list[Claim], specs: list[tuple[YamlDocument, int, schema.ClaimSpec]]) -> None:
-        for doc, index, spec in specs:
-            for position, other in enumerate(spec.related):
+    def related(self, claims: list[tuple[YamlDocument, int, str, list[str]]]) -> None:
+        """Each claim's related claims (by its place, id and related ids), now that every claim is known."""
+        for doc, index, claim_id, related in claims:
+            for position, other in enumerate(related):
                 where = Place(doc, ("claims", index, "related", position))
-                if other == spec.id:
-                    self.problems.error(where, f"claim '{spec.id}' lists itself as related")
+                if other == claim_id:
+                    self.problems.error(where, f"claim '{claim_id}' lists itself as related")
                 elif other not in self.claim_at and other not in self.broken_ids:
                     self.problems.error(
                         where, f"unknown claim '{other}' in related{suggest(other, [*self.claim_at, *self.broken_ids])}"
@@ -518,6 +532,12 @@ class _Validator:
                     )
 
     # -- pages -------------------------------------------------------------
+
+    def check_notes(self) -> None:
+        """The references in the notes, now that every claim is known (a note may name a later claim)."""
+        for note, where in self.notes:
+            self.check_refs(note, where)
+        self.notes.clear()
 
     def check_refs(self, markdown: str, where: Where, line_offset: int | None = None) -> None:
         for ref in claim_refs(markdown):
@@ -601,6 +621,7 @@ def revalidate_claim(doc: YamlDocument, index: int, data: Any, site: Site, probl
         return None
     checker.claim_at = {claim.id: claim.location for claim in site.claims if claim.id != spec.id}
     claim = checker.claim(doc, index, spec)
+    checker.check_notes()
     for position, other in enumerate(spec.related):
         if other == spec.id or other not in checker.claim_at:
             problems.error(Place(doc, ("claims", index, "related", position)), f"unknown or own claim '{other}'")

@@ -319,6 +319,22 @@ def test_unknown_claim_in_related(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("where", ["claim", "variant"])
+def test_a_note_may_name_a_later_claim_and_an_unknown_one_is_reported_there(tmp_path: Path, where: str) -> None:
+    # troops-total comes first: its notes may name casualties-total, defined after it.
+    indent = "    " if where == "claim" else "        "
+    anchor = "    related: [casualties-total]\n" if where == "claim" else "        value: 12,000\n"
+    note = f"{indent}note: Compare [[casualties-total]].\n"
+    claims = edit(CLAIMS, anchor, anchor + note)
+    write_site(tmp_path, claims)
+    assert problems(tmp_path) == []
+    claims = edit(CLAIMS, anchor, anchor + note.replace("casualties-total", "casualties-totl"))
+    write_site(tmp_path, claims)
+    only_problem(
+        tmp_path, "claims.yaml", *at(claims, "Compare"), "unknown claim '[[casualties-totl]]'", "did you mean"
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "marker", "words"),
     [
