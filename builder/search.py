@@ -121,6 +121,7 @@ class Scratch:
     """
 
     def __init__(self) -> None:
+        _binary()  # no documents are written for a Pagefind that is not there
         try:
             self._folder = tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=_scratch(SCRATCH_ROOM))
         except OSError as error:

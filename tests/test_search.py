@@ -444,3 +444,28 @@ def test_a_shard_that_pagefind_fails_on_leaves_the_site_without_any_of_the_index
     assert (tmp_path / "site" / "index.html").is_file() and not (tmp_path / "site" / search.BUNDLE).exists()
     # Pagefind did index the first shard (and cached it): the index was made, then left out.
     assert (root / ".factsheet-cache" / "search.zip").is_file()
+
+
+def test_without_pagefind_the_site_is_built_without_search_and_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder.build import build
+    from tests.conftest import copy_example
+
+    written: list[str] = []  # no document may be written for a Pagefind that is not there
+    add = search.Scratch.add
+    monkeypatch.setattr(search.Scratch, "add", lambda self, path, doc: written.append(path) or add(self, path, doc))
+
+    def missing() -> str:
+        raise search.SearchUnavailable("no pagefind binary (install the pagefind[bin] package)")
+
+    monkeypatch.setattr(search, "_binary", missing)
+    result = build(copy_example(tmp_path / "desk"), tmp_path / "site")
+    assert result.ok
+    warnings = [str(p) for p in result.problems.sorted() if "search:" in str(p)]
+    assert warnings == [
+        "claims.yaml:1:1: warning: search: no pagefind binary (install the pagefind[bin] package); "
+        "the site is written without search"
+    ]
+    assert (tmp_path / "site" / "index.html").is_file() and not (tmp_path / "site" / search.BUNDLE).exists()
+    assert written == []
