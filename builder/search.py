@@ -17,10 +17,13 @@ Pagefind's own indexing is most of the cost (about 2 ms of CPU a page), so:
 - those documents are indexed by Pagefind's command line in a scratch folder
   in memory (`/dev/shm`) when there is one, as creating thousands of files
   on a slow disk costs more than indexing them; each is written there by the
-  process that made its page, so that none holds them all (`Scratch`). Pagefind's service mode
-  (`pagefind --service`, JSON over a pipe, no files) was measured too, with
-  every request pipelined: it indexes on one thread, and took 2.5 times as
-  long and 50% more CPU on 10,000 claims.
+  process that made its page, so that none holds them all (`Scratch`).
+  Pagefind's service mode (`pagefind --service`, JSON over a pipe, no
+  files) was measured too, with every request pipelined: it indexes on one
+  thread, and took 2.5 times as long and 50% more CPU on 10,000 claims;
+- what a page says that factsheet computes (tallies, verdicts, deviations) or
+  that another page carries is marked `data-pagefind-ignore` in the
+  templates: Pagefind's time grows with the words it indexes.
 """
 
 from __future__ import annotations
@@ -109,6 +112,8 @@ class Fed:
 
     size: int
     digest: bytes
+    problem: str = ""
+    """Why it could not be written, if it could not."""
 
 
 class Scratch:
@@ -152,7 +157,7 @@ class Scratch:
                 self._made.add(file.parent)
             file.write_bytes(document)
         except OSError as error:
-            return Fed(-1, (error.strerror or str(error)).encode())
+            return Fed(-1, b"", error.strerror or str(error))
         return Fed(len(document), hashlib.sha256(document).digest())
 
     def shard_folder(self, number: int, paths: list[str]) -> Path:
@@ -184,8 +189,8 @@ def index_fed(
     others, and `pagefind/shards.json` lists them for the search box to merge.
     """
     for item in fed.values():
-        if item.size < 0:
-            raise SearchUnavailable(f"cannot write pagefind's scratch files: {item.digest.decode()}")
+        if item.problem:
+            raise SearchUnavailable(f"cannot write pagefind's scratch files: {item.problem}")
     binary = _binary()
     version = _version(binary)
     shards = _shards(dict(sorted(fed.items())))
@@ -456,8 +461,8 @@ def _index(binary: str, documents: dict[str, bytes], language: str) -> dict[str,
     """Pagefind's command line run on `documents` alone, in one shard, uncached."""
     with Scratch() as scratch:
         for path, document in documents.items():
-            if (fed := scratch.add(path, document)).size < 0:
-                raise SearchUnavailable(f"cannot write pagefind's scratch files: {fed.digest.decode()}")
+            if (fed := scratch.add(path, document)).problem:
+                raise SearchUnavailable(f"cannot write pagefind's scratch files: {fed.problem}")
         return _index_folder(binary, scratch.shard_folder(0, list(documents)), language)
 
 
