@@ -275,6 +275,12 @@ _SKIPPED_TAG = re.compile(rb"<(?:!--|(svg|script|style|nav)(?=[\s/>]))")
 # holding one outside its body is sent whole.
 _READ_TAGS = (b"<h1", b"<img")
 _READ_ATTRIBUTES = (b"meta", b"default-meta", b"filter", b"sort", b"index-attrs")
+# Both in one search (a skipped part is looked through once, not once for each).
+_READ = re.compile(
+    rb"(?:%s)(?=[ \t\n\r\f/>]|\Z)|data-pagefind-(?:%s)(?=[ \t\n\r\f=/>]|\Z)"
+    % (b"|".join(map(re.escape, _READ_TAGS)), b"|".join(map(re.escape, _READ_ATTRIBUTES)))
+)
+_READ_LONGEST = max(len(b"data-pagefind-" + name) for name in _READ_ATTRIBUTES) + 1
 _VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
 _RAW_TEXT = frozenset({b"script", b"style"})  # their content is text up to the end tag, never markup
 _TAG_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
@@ -294,16 +300,11 @@ def _find(low: bytes, needle: bytes, start: int, stop: int) -> int:
 
 
 def _read_anyway(low: bytes, start: int, stop: int) -> bool:
-    """Whether `low[start:stop]` holds something that Pagefind reads even in a part it skips."""
-    if any(_find(low, tag, start, stop) != -1 for tag in _READ_TAGS):
-        return True
-    at = low.find(b"data-pagefind-", start, stop)
-    while at != -1:
-        name = at + len(b"data-pagefind-")
-        if any(low.startswith(a, name) and low[name + len(a)] in _ATTRIBUTE_ENDS for a in _READ_ATTRIBUTES):
-            return True
-        at = low.find(b"data-pagefind-", name, stop)
-    return False
+    """Whether `low[start:stop]` holds something that Pagefind reads even in a part it skips: one of
+    `_READ_TAGS` or `_READ_ATTRIBUTES`, its name whole. One found across `stop` counts too (that part
+    is then left to Pagefind to skip, which is always right)."""
+    found = _READ.search(low, start, min(len(low), stop + _READ_LONGEST))
+    return found is not None and found.start() < stop
 
 
 @lru_cache(maxsize=16)

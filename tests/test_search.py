@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder import search
 
@@ -171,6 +173,42 @@ def test_skipped_parts_that_pagefind_still_reads_are_left_in() -> None:
     assert b"Hidden title" in document and b"x.png" in document
     assert indexed_words(document) == indexed_words(page)
     assert b"chart label" not in document
+
+
+def _read_one_by_one(low: bytes, start: int, stop: int) -> bool:
+    """What Pagefind reads in a skipped part, looked for a name at a time: a tag name or attribute
+    name whole, all of it between `start` and `stop`."""
+    for tag in search._READ_TAGS:
+        at = low.find(tag, start, stop)
+        while at != -1:
+            after = at + len(tag)
+            if after == len(low) or low[after] in search._TAG_ENDS:
+                return True
+            at = low.find(tag, at + 1, stop)
+    for name in search._READ_ATTRIBUTES:
+        attribute = b"data-pagefind-" + name
+        at = low.find(attribute, start, stop)
+        while at != -1:
+            after = at + len(attribute)
+            if after == len(low) or low[after] in search._ATTRIBUTE_ENDS:
+                return True
+            at = low.find(attribute, at + 1, stop)
+    return False
+
+
+PIECES = [b"<h1", b"<img", b" ", b">", b"/", b"=", b"data-pagefind-", b"meta", b"default-meta", b"filter",
+          b"sort", b"index-attrs", b"x", b"\n", b"-", b"<h2", b"<image"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30), st.integers(0, 200), st.integers(0, 200))
+def test_what_pagefind_reads_in_a_skipped_part_is_always_found(pieces: list[bytes], one: int, two: int) -> None:
+    # One search for every name: it may find one that runs past the part's end (the part is then
+    # left whole, which is always right), never miss one within it.
+    low = b"".join(pieces)
+    start, stop = sorted((min(one, len(low)), min(two, len(low))))
+    if _read_one_by_one(low, start, stop):
+        assert search._read_anyway(low, start, stop)
 
 
 def test_mixed_case_tags_and_lookalike_names() -> None:
