@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
@@ -28,6 +28,7 @@ from builder.markdown import render as render_markdown
 from builder.model import Source
 from builder.passages import archived_html, passage_id
 from builder.schema import json_schema_bytes
+from builder.writer import Kept, Output
 
 STATUS_TEXT = {
     "agreed": "Every source's figure agrees with the canonical figure.",
@@ -68,9 +69,16 @@ class Rendered:
     parts: dict[str, object]
     """Each claim's analysis, source and page, by the keys of `PageSpec.depends`."""
     depends: dict[str, frozenset[str] | None]
-    outputs: dict[str, bytes]
+    outputs: dict[str, Output]
+    """Every file of the site: its bytes, or (once written, see `kept`) its digest."""
     exports: dict[str, ClaimExport]
     """Each claim's part of the exports, by claim id."""
+
+    def kept(self) -> Rendered:
+        """The same, its files written: each held as its digest only, which tells a next render's
+        file unchanged as well as its bytes would, in a small part of the memory."""
+        outputs = {path: data if isinstance(data, Kept) else Kept.of(data) for path, data in self.outputs.items()}
+        return replace(self, outputs=outputs)
 
 
 @lru_cache(maxsize=8)
@@ -313,7 +321,7 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
         changed = {k for k in parts.keys() | previous.parts.keys() if parts.get(k) != previous.parts.get(k)}
     else:
         previous, changed = None, set()
-    outputs: dict[str, bytes] = {}
+    outputs: dict[str, Output] = {}
     depends: dict[str, frozenset[str] | None] = {}
     todo: list[PageSpec] = []
     for spec in page_specs(analysis):
@@ -393,9 +401,9 @@ def _render_page(env: Environment, common: dict[str, Any], spec: PageSpec) -> by
 
 def _data_files(
     analysis: Analysis, previous: Rendered | None, changed: set[str]
-) -> tuple[dict[str, bytes], dict[str, ClaimExport]]:
+) -> tuple[dict[str, Output], dict[str, ClaimExport]]:
     """The exports, and each claim's part of them; a claim's part is made again only when it changed."""
-    files: dict[str, bytes] = {}
+    files: dict[str, Output] = {}
     exports: dict[str, ClaimExport] = {}
     for analysed in analysis.claims:
         claim_id = analysed.claim.id

@@ -78,7 +78,8 @@ def _binary() -> str:
 LIST_PAGES = ("index.html", "404.html", "discrepancies/", "outlets/", "originators/")
 
 
-def _searched(path: str) -> bool:
+def searched(path: str) -> bool:
+    """Whether the output file at `path` is indexed."""
     return path.endswith(".html") and not path.startswith(LIST_PAGES)
 
 
@@ -88,13 +89,13 @@ def search_bundle(outputs: dict[str, bytes], language: str, cache_dir: Path | No
     With `cache_dir`, the bundle of the last call is kept there (one file) and given back
     without running Pagefind while what Pagefind would be fed is the same.
     """
-    documents = {path: _document(outputs[path]) for path in sorted(outputs) if _searched(path)}
+    documents = {path: _document(outputs[path]) for path in sorted(outputs) if searched(path)}
     return index_documents(documents, language, cache_dir)
 
 
 def document(path: str, page: bytes) -> bytes | None:
     """What Pagefind is fed of one output file, or None when it is not searched."""
-    return _document(page) if _searched(path) else None
+    return _document(page) if searched(path) else None
 
 
 def index_documents(documents: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
@@ -146,7 +147,7 @@ class Scratch:
 
     def put(self, path: str, page: bytes) -> Fed | None:
         """What Pagefind is fed of one output file, written to wait; None when the file is not searched."""
-        document = _document(page) if _searched(path) else None
+        document = _document(page) if searched(path) else None
         return None if document is None else self.add(path, document)
 
     def add(self, path: str, document: bytes) -> Fed:

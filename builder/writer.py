@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import errno
 import filecmp
+import hashlib
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ import tempfile
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 MARKER = ".factsheet-output"
 MARKER_TEXT = b"This folder is written by `factsheet build`; files here are replaced on every build.\n"
@@ -34,6 +36,27 @@ STAGING = "factsheet-staging"
 
 class OutputError(Exception):
     """The output folder cannot be written safely."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An output file that a build wrote and no longer holds: its digest, enough to tell whether a new
+    one is the same. `serve` keeps these instead of the bytes of every file (a large desk's site)."""
+
+    digest: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> Kept:
+        return cls(hashlib.sha256(data).digest())
+
+
+Output = bytes | Kept
+"""A file to write, or one written before that the next build shows unchanged."""
+
+
+class Lost(Exception):
+    """A file kept only as its digest is no longer in the output (removed behind the build's back):
+    the site must be rendered again in full."""
 
 
 @dataclass(frozen=True)
@@ -81,24 +104,29 @@ Later = Callable[[], dict[str, bytes]]
 
 
 def write_site(
-    outputs: dict[str, bytes],
+    outputs: dict[str, Output],
     out: Path,
     protected: tuple[Path, ...] = (),
-    known: dict[str, bytes] | None = None,
+    known: dict[str, Output] | None = None,
     later: Later | None = None,
 ) -> WriteReport:
     """Make `out` hold exactly `outputs` and what `later` gives (plus the marker).
 
-    Without `known`, the whole site is staged and swapped in; with `known`,
-    what this process wrote last time, the changed files are replaced one by
-    one, and files it already holds with the same bytes are not read back.
-    `later` is called once `outputs` are written, and its files written then,
-    so that they can be made meanwhile; `outputs` gets them too.
+    Without `known`, the whole site is staged and swapped in (every output must
+    then be bytes); with `known`, what this process wrote last time, the changed
+    files are replaced one by one, and files it already holds with the same
+    bytes (or digest) are not read back; an output that is `Kept` is one of
+    these, and raises `Lost` if its file is gone. `later` is called once
+    `outputs` are written, and its files written then, so that they can be made
+    meanwhile; `outputs` gets them too.
     """
     check_output(out, protected)
     try:
         if known is None:
-            return _swap(outputs, out.resolve() if out.is_symlink() else out, later)
+            for relative, data in outputs.items():
+                if isinstance(data, Kept):
+                    raise Lost(relative)  # nothing to compare it with: the site must be rendered in full
+            return _swap(cast(dict[str, bytes], outputs), out.resolve() if out.is_symlink() else out, later)
         return _in_place(outputs, out, known, later)
     except OSError as error:
         raise _output_error(out, error) from error
@@ -390,7 +418,7 @@ def _move_in(folder: Path, out: Path, files: Collection[str], stale: list[str]) 
 
 
 def _in_place(
-    outputs: dict[str, bytes], out: Path, known: dict[str, bytes] | None, later: Later | None = None
+    outputs: dict[str, Output], out: Path, known: dict[str, Output] | None, later: Later | None = None
 ) -> WriteReport:
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).exists():
@@ -409,20 +437,29 @@ def _in_place(
     return WriteReport(tuple(written), unchanged, tuple(stale))
 
 
-def _write_changed(outputs: dict[str, bytes], out: Path, known: dict[str, bytes] | None) -> tuple[list[str], int]:
+def _write_changed(outputs: dict[str, Output], out: Path, known: dict[str, Output] | None) -> tuple[list[str], int]:
     """Each file whose bytes changed replaced atomically; (the files written, how many were unchanged)."""
     written, unchanged = [], 0
-    for relative, data in sorted(outputs.items()):
-        path = out / relative
-        if known is not None and known.get(relative) == data and path.is_file():
+    for relative in sorted(outputs):
+        data, path = outputs[relative], out / relative
+        before = known.get(relative) if known is not None else None
+        if before is not None and _unchanged(before, data) and path.is_file():
             unchanged += 1
             continue
-        if _same(path, data):
+        if isinstance(data, Kept):
+            raise Lost(relative)
+        if _same(path, data):  # written already (serve writes an edited claim's page first)
             unchanged += 1
             continue
         atomic_write(path, data)
         written.append(relative)
     return written, unchanged
+
+
+def _unchanged(before: Output, data: Output) -> bool:
+    if isinstance(before, Kept) and isinstance(data, bytes):
+        return Kept.of(data) == before
+    return before == data
 
 
 def _stale(out: Path, outputs: Collection[str]) -> list[str]:

@@ -11,8 +11,29 @@ from builder.quotes import archive, find_quote, fold
 
 WORDS = st.sampled_from(["North", "Korea", "sent", "about", "11,000", "troops", "3.5", "“quoted”", "it’s", "—", "#5"])
 MARKS = st.sampled_from(["*", "_", "`", "[", "]", "<b>", "&amp;", "\\", "!", "~~", "|", "[[claim]]"])
-LINE_STARTS = st.sampled_from(["", "", "", "# ", "## ", "###### ", "#", "> ", "- ", "* ", "+ ", "1. ", "2025) ",
-                               "    ", "  ", "\t", "=== ", "--- ", "| "])
+LINE_STARTS = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "# ",
+        "## ",
+        "###### ",
+        "#",
+        "> ",
+        "- ",
+        "* ",
+        "+ ",
+        "1. ",
+        "2025) ",
+        "    ",
+        "  ",
+        "\t",
+        "=== ",
+        "--- ",
+        "| ",
+    ]
+)
 
 
 @st.composite
@@ -44,7 +65,7 @@ def test_a_passage_of_a_shortcut_text_is_highlighted_where_it_stands() -> None:
     passage = find_quote("said about 3,000", text)
     assert passage is not None
     html = archived_html(text, [passage])
-    assert '<mark' in html and "said about 3,000</mark>" in html
+    assert "<mark" in html and "said about 3,000</mark>" in html
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)

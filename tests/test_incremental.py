@@ -182,3 +182,24 @@ def test_after_a_failed_rebuild_the_first_page_starts_from_the_last_good_build(d
     assert session.build().ok
     assert build(desk, tmp_path / "full").ok
     assert page == (tmp_path / "full" / first).read_bytes()
+
+
+def test_a_file_removed_behind_the_session_is_written_again(desk: Path, tmp_path: Path) -> None:
+    # A session keeps only the digest of each file it wrote: a file removed from the output since
+    # (by hand, by a sync tool) cannot be compared, so the rebuild renders the whole site again.
+    session = Session(desk, desk / "site")
+    assert session.build().ok
+    untouched = desk / "site" / "claims" / "russian-drone-attacks-may-2024" / "index.html"
+    untouched.unlink()
+    EDITS["canonical figure"](desk)
+    again = session.build()
+    assert again.ok and again.report is not None
+    assert "claims/russian-drone-attacks-may-2024/index.html" in again.report.written
+    assert build(desk, tmp_path / "full").ok
+    full = {p.relative_to(tmp_path / "full"): p.read_bytes() for p in (tmp_path / "full").rglob("*") if p.is_file()}
+    site = {p.relative_to(desk / "site"): p.read_bytes() for p in (desk / "site").rglob("*") if p.is_file()}
+    assert site == full
+    # And the session goes on from that full build: the next edit writes only what it reaches.
+    EDITS["claim title"](desk)
+    third = session.build()
+    assert third.report is not None and untouched.relative_to(desk / "site").as_posix() not in third.report.written

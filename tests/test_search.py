@@ -126,7 +126,7 @@ def test_document_holds_the_title_language_and_body_without_the_skipped_parts() 
 
 
 def test_documents_of_the_example_keep_what_pagefind_indexes(outputs: dict[str, bytes]) -> None:
-    searched = [path for path in outputs if search._searched(path)]
+    searched = [path for path in outputs if search.searched(path)]
     assert any(path.startswith("claims/") for path in searched) and any(p.startswith("sources/") for p in searched)
     for path in searched:
         page, document = outputs[path], search._document(outputs[path])
@@ -225,7 +225,7 @@ def test_mixed_case_tags_and_lookalike_names() -> None:
 def test_the_bundle_is_the_one_the_whole_pages_give(outputs: dict[str, bytes], language: str) -> None:
     """Fed the cut documents, Pagefind writes byte for byte the bundle it writes from the whole pages."""
     bundle = search.search_bundle(outputs, language)
-    whole = {path: page for path, page in sorted(outputs.items()) if search._searched(path)}
+    whole = {path: page for path, page in sorted(outputs.items()) if search.searched(path)}
     # One shard: the bundle as Pagefind writes it, and the (empty) list of further shards.
     assert bundle == {**search._index(search._binary(), whole, language), search.SHARDS_FILE: b"[]\n"}
     records = fragments(bundle)
@@ -355,7 +355,7 @@ def test_a_large_desk_is_indexed_in_shards_each_cached_alone(
     cache = tmp_path / "cache"
     bundle = search.search_bundle(outputs, language, cache_dir=cache)
     shards = json.loads(bundle[search.SHARDS_FILE])
-    searched = [path for path in outputs if search._searched(path)]
+    searched = [path for path in outputs if search.searched(path)]
     assert len(shards) + 1 == -(-len(searched) // 10) and len(runs(logged)) == len(shards) + 1
     # Every page is in exactly one shard, and only the first shard carries the search box's files.
     pages = {**fragments(bundle)}

@@ -51,7 +51,9 @@ def _retitle(root: Path) -> None:
 
 def _setting(root: Path) -> None:
     path = root / "claims.yaml"
-    path.write_text(edit(path.read_text(), "  base_url: https://example.org/desk/\n", "  base_url: https://example.org/other/\n"))
+    path.write_text(
+        edit(path.read_text(), "  base_url: https://example.org/desk/\n", "  base_url: https://example.org/other/\n")
+    )
 
 
 def _template(root: Path) -> None:
@@ -133,8 +135,13 @@ def test_the_package_and_the_environment_count(
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
 def test_a_new_commit_builds_again(desk: Path) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",
-           "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "E",
+        "GIT_AUTHOR_EMAIL": "e@example.org",
+        "GIT_COMMITTER_NAME": "E",
+        "GIT_COMMITTER_EMAIL": "e@example.org",
+    }
     for args in (["init", "-q"], ["add", "claims.yaml"], ["commit", "-q", "-m", "first"]):
         subprocess.run(["git", *args], cwd=desk, check=True, env=env)
     assert build(desk, desk / "site").current is None  # the history section appears

@@ -330,9 +330,7 @@ def test_a_note_may_name_a_later_claim_and_an_unknown_one_is_reported_there(tmp_
     assert problems(tmp_path) == []
     claims = edit(CLAIMS, anchor, anchor + note.replace("casualties-total", "casualties-totl"))
     write_site(tmp_path, claims)
-    only_problem(
-        tmp_path, "claims.yaml", *at(claims, "Compare"), "unknown claim '[[casualties-totl]]'", "did you mean"
-    )
+    only_problem(tmp_path, "claims.yaml", *at(claims, "Compare"), "unknown claim '[[casualties-totl]]'", "did you mean")
 
 
 @pytest.mark.parametrize(

@@ -17,18 +17,66 @@ from tests.sitefactory import CLAIMS
 
 # Plain scalars that PyYAML (YAML 1.1) and yaml_rs (YAML 1.2) read apart, and other corners.
 TRICKY_VALUES = [
-    "yes", "No", "ON", "off", "y", "~", "null", "Null", "true", "FALSE", "017", "0o17", "0x1F", "0b101", "1_000",
-    "1:30", "190:20:30", "1e3", "1.5e3", "1.0e+3", ".5", "+12", "-0", "12.", ".inf", "-.Inf", ".NaN",
-    "2025-03-27", "'2025-03-27'", '"2025-03-27"', "2025-3-5", "2025-03-27 10:00", "2025-03-27T10:00:00Z",
-    "2025-03", "'yes'", '"017"', "!!str 12", "!!binary aGVsbG8=", "=", "about 3,000", "3,000", "[1, 2]",
-    "[[1, 2], [3]]", "{low: 1, high: 2}", "{low: 017}", "'a: b'", "|\n      block\n      - not an item",
-    ">-\n      folded\n      text", '"multi\n      line"', "&anchor about 3", "*anchor",
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "~",
+    "null",
+    "Null",
+    "true",
+    "FALSE",
+    "017",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "1:30",
+    "190:20:30",
+    "1e3",
+    "1.5e3",
+    "1.0e+3",
+    ".5",
+    "+12",
+    "-0",
+    "12.",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "2025-03-27",
+    "'2025-03-27'",
+    '"2025-03-27"',
+    "2025-3-5",
+    "2025-03-27 10:00",
+    "2025-03-27T10:00:00Z",
+    "2025-03",
+    "'yes'",
+    '"017"',
+    "!!str 12",
+    "!!binary aGVsbG8=",
+    "=",
+    "about 3,000",
+    "3,000",
+    "[1, 2]",
+    "[[1, 2], [3]]",
+    "{low: 1, high: 2}",
+    "{low: 017}",
+    "'a: b'",
+    "|\n      block\n      - not an item",
+    ">-\n      folded\n      text",
+    '"multi\n      line"',
+    "&anchor about 3",
+    "*anchor",
 ]
 
 
 def _claims_with(value: str) -> str:
-    return CLAIMS.replace("    title: North Korean soldiers sent to Russia\n",
-                          f"    title: North Korean soldiers sent to Russia\n    topic: {value}\n", 1)
+    return CLAIMS.replace(
+        "    title: North Korean soldiers sent to Russia\n",
+        f"    title: North Korean soldiers sent to Russia\n    topic: {value}\n",
+        1,
+    )
 
 
 @pytest.mark.parametrize("value", TRICKY_VALUES)
@@ -46,9 +94,7 @@ def test_a_value_read_by_both_readers_alike(value: str) -> None:
         assert doc.data == reference.data
 
 
-@pytest.mark.parametrize(
-    "key", ["1", "017", "yes", "true", "null", "~", "2025-03-27", "'quoted id'", '"../.."', "on"]
-)
+@pytest.mark.parametrize("key", ["1", "017", "yes", "true", "null", "~", "2025-03-27", "'quoted id'", '"../.."', "on"])
 def test_odd_keys_read_alike(key: str) -> None:
     text = CLAIMS.replace("sources:\n", f"sources:\n  {key}:\n    outlet: BBC\n    title: Odd\n", 1)
     reference = yamlsource.read_whole(text, "claims.yaml", Problems())
