@@ -178,21 +178,15 @@ def test_skipped_parts_that_pagefind_still_reads_are_left_in() -> None:
 def _read_one_by_one(low: bytes, start: int, stop: int) -> bool:
     """What Pagefind reads in a skipped part, looked for a name at a time: a tag name or attribute
     name whole, all of it between `start` and `stop`."""
-    for tag in search._READ_TAGS:
-        at = low.find(tag, start, stop)
+    names = [(tag, search._TAG_ENDS) for tag in search._READ_TAGS]
+    names += [(b"data-pagefind-" + name, search._ATTRIBUTE_ENDS) for name in search._READ_ATTRIBUTES]
+    for name, ends in names:
+        at = low.find(name, start, stop)
         while at != -1:
-            after = at + len(tag)
-            if after == len(low) or low[after] in search._TAG_ENDS:
+            after = at + len(name)
+            if after == len(low) or low[after] in ends:
                 return True
-            at = low.find(tag, at + 1, stop)
-    for name in search._READ_ATTRIBUTES:
-        attribute = b"data-pagefind-" + name
-        at = low.find(attribute, start, stop)
-        while at != -1:
-            after = at + len(attribute)
-            if after == len(low) or low[after] in search._ATTRIBUTE_ENDS:
-                return True
-            at = low.find(attribute, at + 1, stop)
+            at = low.find(name, at + 1, stop)
     return False
 
 

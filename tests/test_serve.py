@@ -80,7 +80,8 @@ def _read(process: subprocess.Popen[str], lines: list[str]) -> None:
         lines.append(line)
 
 
-def start(root: Path, *args: str) -> Served:
+def launch(root: Path, *args: str) -> Served:
+    """`factsheet serve` started, its output read as it comes; it may not be serving yet."""
     import threading
 
     port = free_port()
@@ -93,7 +94,13 @@ def start(root: Path, *args: str) -> Served:
     )
     lines: list[str] = []
     threading.Thread(target=_read, args=(process, lines), daemon=True).start()
-    served = Served(root, port, process, lines)
+    return Served(root, port, process, lines)
+
+
+def start(root: Path, *args: str) -> Served:
+    """`factsheet serve` started and serving (on the port it said)."""
+    served = launch(root, *args)
+    process = served.process
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         match = re.search(r"Serving .* at http://[^:]+:(\d+)/", served.output())
@@ -352,19 +359,7 @@ def test_a_save_during_the_initial_build_is_shown(tmp_path: Path) -> None:
     root = tmp_path / "desk"
     generate(root, 1000)  # a few seconds of initial build
     claims = root / "claims.yaml"
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    import threading
-
-    lines: list[str] = []
-    threading.Thread(target=_read, args=(process, lines), daemon=True).start()
-    served = Served(root, port, process, lines)
+    served = launch(root)
     try:
         # Past the reading of claims.yaml (the imports and reading take well under a second here),
         # before the pages are all rendered.
@@ -379,6 +374,6 @@ def test_a_save_during_the_initial_build_is_shown(tmp_path: Path) -> None:
             return status == 200 and headline is not None and headline.get_text(strip=True).startswith("about 4")
 
         served.wait_for(shown, "the saved figure on claim-0's page")
-        print("".join(lines), file=sys.stderr)  # which path showed it: the initial build, or the one after it
+        print(served.output(), file=sys.stderr)  # which path showed it: the initial build, or the one after it
     finally:
         stop(served)
