@@ -321,7 +321,7 @@ class Session:
                         where = template_location(error, self.root)
                         result.problems.error(where, f"template: {error.message or error}")
                         return result
-                fed = {path: document for path, (_, document) in made.items() if document is not None}
+                fed = {path: waiting for path, (_, waiting) in made.items() if waiting is not None}
                 # Pagefind indexes (in its own process) while the files made from the whole site are;
                 # each shard's files are staged as it is done, by the thread that waited for it.
                 indexed: dict[str, tuple[bool, None]] = {}

@@ -54,7 +54,7 @@ CACHE_FORMAT = b"factsheet search cache 2"
 pages are cut changes the documents, and so the key, by itself)."""
 SCRATCH = Path("/dev/shm")
 SCRATCH_ROOM = 2 * 2**30
-"""The free space the scratch folder in memory must have: the documents of 100,000 claims take a third of it."""
+"""The free space the scratch folder in memory must have: the documents of 100,000 claims take about a quarter."""
 TIMEOUT = 600
 
 
@@ -119,8 +119,8 @@ class Fed:
 
 class Scratch:
     """The folder in which the documents wait for Pagefind, each written by the process that made its
-    page (a forked render worker too), so that no process holds them all: on a large desk they are a
-    quarter of the build's memory. In memory (`/dev/shm`) when there is one with room: creating
+    page (a forked render worker too), so that no process holds them all (some 50 MB at 10,000 claims,
+    ten times that at 100,000). In memory (`/dev/shm`) when there is one with room: creating
     thousands of files on a slow disk costs more than indexing them.
 
     A document that cannot be written is remembered, and the index is then not built (see `index_fed`).
@@ -457,15 +457,6 @@ def _scratch(needed: int) -> Path | None:
     except OSError:
         pass
     return None
-
-
-def _index(binary: str, documents: dict[str, bytes], language: str) -> dict[str, bytes]:
-    """Pagefind's command line run on `documents` alone, in one shard, uncached."""
-    with Scratch() as scratch:
-        for path, document in documents.items():
-            if (fed := scratch.add(path, document)).problem:
-                raise SearchUnavailable(f"cannot write pagefind's scratch files: {fed.problem}")
-        return _index_folder(binary, scratch.shard_folder(0, list(documents)), language)
 
 
 def _index_folder(binary: str, pages: Path, language: str) -> dict[str, bytes]:
