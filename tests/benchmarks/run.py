@@ -63,9 +63,9 @@ source's page is its tag page, listing its claims without the archived text.
 measures named: the warm build, the incremental rebuild, Hugo, MkDocs,
 Pelican (the cold build is what the others start from; `--others-only` leaves
 all three of ours out). At 100,000 claims, skip the incremental rebuild: its
-`Session` keeps the whole site and the last analysis in one process, some
-1.1 GB at 10,000 claims, so 11 GB or more at 100,000, after a first build of
-several minutes; the cold and warm builds write as they go (0.5 GB at 10,000).
+`Session` holds the whole site in one process while it builds the first time,
+773 MB at 10,000 claims, so some 8 GB at 100,000, after a first build of
+several minutes; the cold and warm builds write as they go (318 MB at 10,000).
 
 The machine has no swap, so every measured process (with its render workers
 and Pagefind, in a process group of its own) is watched: when the machine has
@@ -173,18 +173,25 @@ def measure(mode: str, root: Path) -> Measured:
     """One build in a fresh process; `process_s` is what a user waits for, interpreter start and imports included."""
     if mode in ("cold", "warm"):
         return _command(mode, root)
+    _, process, output = watched_output(
+        [sys.executable, "-m", "tests.benchmarks.run", "--measure", mode, str(root)], mode
+    )
+    measured: Measured = json.loads(output)
+    measured["process_s"] = round(process, 3)
+    return measured
+
+
+def watched_output(command: list[str], what: str) -> tuple[resource.struct_rusage, float, str]:
+    """`watched`, its output captured: the resource usage, the wall time and what it printed; a build that
+    fails ends the benchmark with what it said."""
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        status, _, process = watched(
-            [sys.executable, "-m", "tests.benchmarks.run", "--measure", mode, str(root)], mode, stdout, stderr
-        )
+        status, usage, wall = watched(command, what, stdout, stderr)
         stdout.seek(0)
         stderr.seek(0)
         output, errors = stdout.read(), stderr.read()
     if status != 0:
-        raise SystemExit(f"{mode} build failed: {errors[-2000:]}")
-    measured: Measured = json.loads(output)
-    measured["process_s"] = round(process, 3)
-    return measured
+        raise SystemExit(f"{what} build failed: {errors[-2000:]}")
+    return usage, wall, output
 
 
 # Memory. The machine has no swap: a build that takes all of it is ended by the kernel, or ends another
@@ -256,15 +263,7 @@ def _command(mode: str, root: Path) -> Measured:
     if mode == "cold":
         shutil.rmtree(root / "site", ignore_errors=True)
         shutil.rmtree(root / ".factsheet-cache", ignore_errors=True)  # no record of a last build, no cached index
-    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        status, usage, wall = watched(
-            [sys.executable, "-m", "builder", "build", "--root", str(root)], mode, stdout, stderr
-        )
-        stdout.seek(0)
-        stderr.seek(0)
-        output, errors = stdout.read(), stderr.read()
-    if status != 0:
-        raise SystemExit(f"{mode} build failed: {errors[-2000:]}")
+    usage, wall, output = watched_output([sys.executable, "-m", "builder", "build", "--root", str(root)], mode)
     line = output.strip().splitlines()[-1]
     measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
     if (current := _CURRENT.search(line)) is not None:
