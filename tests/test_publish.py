@@ -25,6 +25,7 @@ from builder import search
 from builder.build import build
 from builder.schema import json_schema
 from tests.conftest import REPO
+from tests.sitefactory import CLAIMS, edit, write_site
 
 BASE = "https://example.org/dprk-russia/"
 
@@ -234,6 +235,21 @@ def test_search_index_finds_a_claim_by_a_word_of_its_title(site: Path, tmp_path:
     results = node_search(site, tmp_path, "howitzers")["howitzers"]
     assert results["/claims/dprk-rocket-launchers-type/"] == "Type of the about 220 weapon systems sent to Russia"
     print(f"Pagefind found {len(results)} pages for 'howitzers'", file=sys.stderr)
+
+
+@pytest.mark.skipif(NODE is None, reason="no Node.js on this machine to run Pagefind's search script")
+def test_search_finds_what_was_written_on_the_page_that_holds_it(tmp_path: Path) -> None:
+    """A claim page is found by its quotes, not by what factsheet computes (a verdict, a status) nor by what
+    it repeats of another page (its source's title, its topic): those find the page that holds them, if any."""
+    claims = edit(CLAIMS, "title: North Korea sent about 11,000 troops", "title: Pyongyang dispatch tally")
+    claims = edit(claims, "topic: Troops", "topic: Deployments")
+    root = write_site(tmp_path / "desk", claims)
+    assert build(root, root / "site").ok
+    found = node_search(root / "site", tmp_path, "dispatch", "differs", "disputed", "Deployments", "participate")
+    assert set(found["dispatch"]) == {"/sources/ap-2025-03-27/"}
+    assert found["differs"] == {} and found["disputed"] == {}
+    assert set(found["Deployments"]) == {"/topics/deployments/"}
+    assert set(found["participate"]) == {"/claims/troops-total/", "/sources/ap-2025-03-27/"}
 
 
 @pytest.mark.skipif(NODE is None, reason="no Node.js on this machine to run Pagefind's search script")
