@@ -53,6 +53,21 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     if "hugo_cold" in row:  # the same pages: 1,000 claims, 100 sources, the index
         assert row["hugo_cold"]["pages"] == 1101 and row["ratio_to_hugo"] > 0
     assert "| claims | cold build (CPU) |" in done.stdout
+    assert row["file_creation_us"] > 0 and "creating a file" in done.stdout
+
+
+def test_an_output_is_set_aside_not_deleted_until_the_run_ends(tmp_path: Path) -> None:
+    """A measure after a deletion would time the kernel skipping freed inodes (see `set_aside`): the last
+    build's files are still there, the same inodes, out of the next build's way."""
+    site = tmp_path / "1000" / "desk" / "site"
+    (site / "claims").mkdir(parents=True)
+    (site / "claims" / "index.html").write_text("<p>a page</p>")
+    inode = (site / "claims" / "index.html").stat().st_ino
+    run.set_aside(site)
+    run.set_aside(site)  # nothing there any more: nothing to do
+    assert not site.exists()
+    [kept] = (tmp_path / "1000").glob("set-aside-*/site/claims/index.html")
+    assert kept.stat().st_ino == inode and kept.read_text() == "<p>a page</p>"
 
 
 def _build_in(desk: Path) -> dict[str, bytes]:

