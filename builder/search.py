@@ -276,12 +276,10 @@ _SKIPPED_TAG = re.compile(rb"<(?:!--|(svg|script|style|nav)(?=[\s/>]))")
 # holding one outside its body is sent whole.
 _READ_TAGS = (b"<h1", b"<img")
 _READ_ATTRIBUTES = (b"meta", b"default-meta", b"filter", b"sort", b"index-attrs")
-# Both in one search (a skipped part is looked through once, not once for each).
-_READ = re.compile(
-    rb"(?:%s)(?=[ \t\n\r\f/>]|\Z)|data-pagefind-(?:%s)(?=[ \t\n\r\f=/>]|\Z)"
-    % (b"|".join(map(re.escape, _READ_TAGS)), b"|".join(map(re.escape, _READ_ATTRIBUTES)))
-)
-_READ_LONGEST = max(len(b"data-pagefind-" + name) for name in _READ_ATTRIBUTES) + 1
+_PAGEFIND = b"data-pagefind-"
+_READ_NAMES = re.compile(rb"(?:%s)(?=[ \t\n\r\f=/>]|\Z)" % b"|".join(map(re.escape, _READ_ATTRIBUTES)))
+# What makes the count of an element's tags unsure: a comment or a raw-text element in between.
+_HIDING = re.compile(rb"<(?:!--|script|style)")
 _VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
 _RAW_TEXT = frozenset({b"script", b"style"})  # their content is text up to the end tag, never markup
 _TAG_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
@@ -302,10 +300,19 @@ def _find(low: bytes, needle: bytes, start: int, stop: int) -> int:
 
 def _read_anyway(low: bytes, start: int, stop: int) -> bool:
     """Whether `low[start:stop]` holds something that Pagefind reads even in a part it skips: one of
-    `_READ_TAGS` or `_READ_ATTRIBUTES`, its name whole. One found across `stop` counts too (that part
-    is then left to Pagefind to skip, which is always right)."""
-    found = _READ.search(low, start, min(len(low), stop + _READ_LONGEST))
-    return found is not None and found.start() < stop
+    `_READ_TAGS` or `_READ_ATTRIBUTES`, its name whole. Looked for with `bytes.find`: one regular
+    expression for them all, which has no literal start to look for, made a claim page's cut a quarter slower."""
+    for needle in (*_READ_TAGS, _PAGEFIND):
+        at = low.find(needle, start, stop)
+        while at != -1:
+            after = at + len(needle)
+            if needle is _PAGEFIND:
+                if _READ_NAMES.match(low, after):
+                    return True
+            elif after == len(low) or low[after] in _TAG_ENDS:
+                return True
+            at = low.find(needle, at + 1, stop)
+    return False
 
 
 @lru_cache(maxsize=16)
@@ -342,7 +349,7 @@ def _element_end(low: bytes, start: int, name: bytes, stop: int) -> int:
             depth -= 1
         elif not (name == b"svg" and low[at - 2] == ord("/")):
             depth += 1
-    if all(low.find(hidden, tag_end, at) == -1 for hidden in (b"<!--", b"<script", b"<style")):
+    if _HIDING.search(low, tag_end, at) is None:
         return at
     depth = 1
     for match in _tags_of(name).finditer(low, tag_end, stop):
