@@ -194,6 +194,7 @@ def index_fed(
             raise SearchUnavailable(f"cannot write pagefind's scratch files: {item.problem}")
     binary = _binary()
     version = _version(binary)
+    language = pagefind_language(language)
     shards = _shards(dict(sorted(fed.items())))
 
     def indexed(number: int) -> None:
@@ -214,6 +215,16 @@ def index_fed(
     if cache_dir is not None:
         _forget_shards(cache_dir, len(shards))
     put(SHARDS_FILE, (json.dumps([f"shards/{n}/" for n in range(1, len(shards))]) + "\n").encode())
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def pagefind_language(language: str) -> str:
+    """The language Pagefind is told the pages are in: the site's, when it has the shape of a language
+    tag (BCP 47), else "unknown", as Pagefind calls pages of no language it knows. Pagefind names its
+    files after it, and on a site whose language was markup it panicked."""
+    return language if _LANGUAGE_TAG.fullmatch(language) else "unknown"
 
 
 SHARD_SIZE = 1500

@@ -287,6 +287,20 @@ def test_a_changed_page_or_language_invalidates_the_cache(
     assert len(runs(logged)) == 4
 
 
+@pytest.mark.parametrize("written", ['en"><script>alert(23)</script>', "en/../x", "", "e"])
+def test_a_site_language_that_is_no_language_tag_is_indexed_as_unknown(
+    outputs: dict[str, bytes], written: str, logged: Path
+) -> None:
+    """The site's language is the editors' text; Pagefind names files after it (and panicked on markup)."""
+    bundle = search.search_bundle(outputs, written)
+    assert runs(logged)[-1].endswith("--force-language unknown")
+    assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"].keys() == {"unknown"}
+    assert fragments(bundle)["/claims/dprk-rocket-launchers-type/"]["meta"]["title"]
+    assert [search.pagefind_language(tag) for tag in ("en", "en-GB", "zh-Hant-TW", "pt-BR")] == [
+        "en", "en-GB", "zh-Hant-TW", "pt-BR",
+    ]  # fmt: skip
+
+
 def test_a_damaged_or_foreign_cache_is_built_again(
     outputs: dict[str, bytes], language: str, logged: Path, tmp_path: Path
 ) -> None:
