@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -21,12 +22,13 @@ from builder.history import with_history
 from builder.load import CLAIMS_FILE, load_site
 from builder.model import Site
 from builder.problems import Location, Problems
-from builder.render import Rendered, render_site, stream_pages, stream_site_files
+from builder.render import Rendered, claim_exports, render_site, stream_pages, stream_site_files, streamed_render
 from builder.schema import json_schema_bytes
 from builder.search import BUNDLE, Fed, Scratch, SearchUnavailable, index_documents, index_fed, searched
 from builder.search import document as search_document
 from builder.validate import validate
 from builder.writer import (
+    Kept,
     Lost,
     Output,
     OutputError,
@@ -161,7 +163,7 @@ def build(root: Path, out: Path, digest: str | None = None) -> BuildResult:
     build left it, nothing is done (see `uptodate`). `digest` is that of the inputs when
     the caller found the last build no longer current.
     """
-    return Session(root, out).build(reuse=True, stream=True, digest=digest)
+    return Session(root, out).build(reuse=True, once=True, digest=digest)
 
 
 def _give_back_memory() -> None:
@@ -189,6 +191,25 @@ def _documents(site: Site) -> list[yamlsource.YamlDocument]:
     return list(found.values())
 
 
+@dataclass(frozen=True)
+class Staged:
+    """One file of a streamed build, as its sink left it."""
+
+    new: bool
+    """Whether its bytes differ from those the output holds now."""
+    fed: Fed | None = None
+    """Its document, waiting for Pagefind, if it is searched."""
+    kept: Kept | None = None
+    """Its digest, for a session's next build to compare with."""
+
+
+def _digested(parts: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+    """`parts`, each added to `digest` as it goes by."""
+    for part in parts:
+        digest.update(part)
+        yield part
+
+
 SCHEMA_FILE = "claims.schema.json"
 
 
@@ -203,7 +224,8 @@ class Session:
         self.analysis: Analysis | None = None
         self.read: tuple[str, yamlpieces.Cut] | None = None
         """The text and pieces of `claims.yaml` that the last good build read."""
-        self.bundle: dict[str, bytes] | None = None
+        self.bundle: dict[str, Output] | None = None
+        """The search index's files, as the last build wrote them."""
 
     def edited_page(self) -> str | None:
         """After a save of one claim in `claims.yaml`, that claim's page written at once (see `quick`);
@@ -216,23 +238,24 @@ class Session:
             return edited_claim_page(self.root, self.out, self.analysis, self.read)
 
     def build(
-        self, search: bool = True, reuse: bool = False, stream: bool = False, digest: str | None = None
+        self, search: bool = True, reuse: bool = False, once: bool = False, digest: str | None = None
     ) -> BuildResult:
         """Build once. Without `search`, the search index of the last build is kept as it was.
 
         With `reuse`, a first build whose inputs and output are those of the last build
-        (of any process) does nothing. With `stream`, a first build writes each file as it
-        is made and keeps none (a one-off build: nothing for a next build to start from).
+        (of any process) does nothing. A first build writes each file as it is made (by the
+        render workers), keeping its digest for the next build to compare with, or with
+        `once` nothing at all (a one-off build: no next build to start from).
         """
         # The write too: comparing and writing 30,000 files makes enough objects to start the
         # cycle collector over the whole analysis again and again (1.5 s of a rebuild at 10,000 claims).
         with without_cycle_collection():
-            result = self._build(search, reuse, stream, digest)
+            result = self._build(search, reuse, once, digest)
         if self.last is not None:
             _give_back_memory()  # a session goes on, holding the digests of the site, not its bytes
         return result
 
-    def _build(self, search: bool, reuse: bool, stream: bool, digest: str | None) -> BuildResult:
+    def _build(self, search: bool, reuse: bool, once: bool, digest: str | None) -> BuildResult:
         check_output(self.out, self.protected)
         if not reuse or self.last is not None:
             digest = None
@@ -246,10 +269,10 @@ class Session:
                 for warning in found.warnings:
                     result.problems.add(warning)
                 return result
-        if stream and self.last is None:
+        if self.last is None:
             staging = Staging.make(self.out, self.protected)
             if staging is not None:
-                result = self._streamed(staging, search)
+                result = self._streamed(staging, search, keep=not once)
                 if result.ok:
                     self._schema_beside_claims()
                     if digest is not None:
@@ -271,7 +294,7 @@ class Session:
             # A file of the last build, of which only the digest is kept, was removed from the
             # output behind our back: render everything again.
             self.last = None
-            return self._build(search, reuse=False, stream=False, digest=None)
+            return self._build(search, reuse=False, once=False, digest=None)
         self.last = rendered.kept()
         result.outputs = self.last.outputs  # written: the bytes of the whole site can go now
         self.analysis = result.analysis
@@ -292,8 +315,9 @@ class Session:
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror}") from error
 
-    def _streamed(self, staging: Staging, search: bool) -> BuildResult:
-        """A full build written into `staging` as each file is made, then swapped in (see `stream_pages`)."""
+    def _streamed(self, staging: Staging, search: bool, keep: bool) -> BuildResult:
+        """A full build written into `staging` as each file is made, then swapped in (see `stream_pages`);
+        with `keep`, the digest of each file kept for the next build, and what it reads."""
         scratch: Scratch | None = None
         try:
             with without_cycle_collection():
@@ -301,33 +325,44 @@ class Session:
                 analysis = result.analysis
                 if analysis is None:
                     return result
-                # A one-off build reads no file again, and reports nothing more at a position.
-                yamlsource.forget()
-                yamlsource.release(_documents(analysis.site))
+                exports = None
+                if keep:
+                    # Made before the workers start, which then only write them: the session keeps them.
+                    exports = claim_exports(analysis)
+                else:
+                    # A one-off build reads no file again, and reports nothing more at a position.
+                    yamlsource.forget()
+                    yamlsource.release(_documents(analysis.site))
                 if search:
                     try:
                         scratch = Scratch()
                     except SearchUnavailable as error:
                         self._no_search(result, error)
 
-                def sink(path: str, data: bytes | Iterable[bytes]) -> tuple[bool, Fed | None]:
+                def sink(path: str, data: bytes | Iterable[bytes]) -> Staged:
                     fed = scratch.put(path, data) if scratch is not None and isinstance(data, bytes) else None
-                    return staging.put(path, data), fed
+                    if not keep:
+                        return Staged(staging.put(path, data), fed)
+                    if isinstance(data, bytes):
+                        return Staged(staging.put(path, data), fed, Kept.of(data))
+                    digest = hashlib.sha256()
+                    new = staging.put(path, _digested(data, digest))
+                    return Staged(new, fed, Kept(digest.digest()))
 
                 with result.timings.stage("render"):
                     try:
-                        made = stream_pages(analysis, sink)
+                        made = stream_pages(analysis, sink, exports)
                     except TemplateError as error:
                         where = template_location(error, self.root)
                         result.problems.error(where, f"template: {error.message or error}")
                         return result
-                fed = {path: waiting for path, (_, waiting) in made.items() if waiting is not None}
+                fed = {path: staged.fed for path, staged in made.items() if staged.fed is not None}
                 # Pagefind indexes (in its own process) while the files made from the whole site are;
-                # each shard's files are staged as it is done, by the thread that waited for it.
-                indexed: dict[str, tuple[bool, None]] = {}
+                # each shard's files are staged as soon as it is done, by the thread that waited for it.
+                indexed: dict[str, Staged] = {}
 
                 def put(path: str, data: bytes) -> None:
-                    indexed[path] = (staging.put(path, data), None)
+                    indexed[path] = Staged(staging.put(path, data), None, Kept.of(data) if keep else None)
 
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
                     bundle = None
@@ -335,14 +370,21 @@ class Session:
                         index = partial(index_fed, scratch, fed, put=put)
                         bundle = searching.submit(self._timed_index, result, index)
                     with result.timings.stage("write"):
-                        made.update(stream_site_files(analysis, made, sink))
+                        made.update(stream_site_files(analysis, made, sink, exports))
                         if bundle is not None and not bundle.result():  # Pagefind could not run: no search
                             staging.discard(BUNDLE)
                             indexed.clear()
                         made.update(indexed)
                         uptodate.forget(self.root)
-                        result.report = staging.finish([path for path, (new, _) in made.items() if new], made)
+                        result.report = staging.finish([path for path, staged in made.items() if staged.new], made)
             self.analysis = analysis
+            if keep and exports is not None:
+                outputs: dict[str, Output] = {path: staged.kept for path, staged in made.items() if staged.kept}
+                self.last = streamed_render(analysis, outputs, exports)
+                result.outputs = self.last.outputs
+                self.read = yamlsource.last_cut(CLAIMS_FILE)
+                # Without search asked for, none yet; when Pagefind could not run, none (and no retrying).
+                self.bundle = {path: outputs[path] for path in indexed} if search else None
             return result
         finally:
             staging.abandon()
@@ -367,7 +409,7 @@ class Session:
     def _no_search(result: BuildResult, error: SearchUnavailable) -> None:
         result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
 
-    def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, Output]) -> dict[str, bytes]:
+    def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, Output]) -> dict[str, Output]:
         """The bundle for the pages of a build kept in memory; without `search`, the last one, as it was."""
         if search or self.bundle is None:
             documents = {}
@@ -376,7 +418,7 @@ class Session:
                     # A page this build did not render again is on disk as the last build wrote it.
                     page = data if isinstance(data, bytes) else (self.out / path).read_bytes()
                     documents[path] = search_document(path, page)
-            bundle: dict[str, bytes] = {}
+            bundle: dict[str, Output] = {}
 
             def index(language: str, cache_dir: Path) -> None:
                 bundle.update(index_documents(documents, language, cache_dir))

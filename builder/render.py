@@ -360,18 +360,24 @@ def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
 T = TypeVar("T")
 
 
-def stream_pages(analysis: Analysis, sink: Callable[[str, bytes], T]) -> dict[str, T]:
+def stream_pages(
+    analysis: Analysis, sink: Callable[[str, bytes], T], exports: dict[str, ClaimExport] | None = None
+) -> dict[str, T]:
     """Every page and each claim's JSON handed to `sink` as soon as it is made, none kept.
 
     For a full build of a large desk: made on every core (each worker calls `sink` itself),
     so that no process holds more than the page it is making. The sink's results, by path.
+    A claim's JSON is taken from `exports` when given, else made by the worker.
     """
     env = environment(analysis.site.template_dir)
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     jobs: list[tuple[str, Callable[[], bytes]]] = [
         (urls.file_of(spec.url), partial(_render_page, env, common, spec)) for spec in page_specs(analysis)
     ]
-    jobs += [(urls.claim_data(a.claim.id), partial(claim_json, a)) for a in analysis.claims]
+    for analysed in analysis.claims:
+        claim_id = analysed.claim.id
+        made = partial(claim_json, analysed) if exports is None else partial(_export_json, exports, claim_id)
+        jobs.append((urls.claim_data(claim_id), made))
 
     def make(job: tuple[str, Callable[[], bytes]]) -> T:
         return sink(job[0], job[1]())
@@ -379,19 +385,44 @@ def stream_pages(analysis: Analysis, sink: Callable[[str, bytes], T]) -> dict[st
     return dict(zip((path for path, _ in jobs), parallel.map_pages(make, jobs), strict=True))
 
 
+def _export_json(exports: dict[str, ClaimExport], claim_id: str) -> bytes:
+    return exports[claim_id].json
+
+
 def stream_site_files(
-    analysis: Analysis, made: Collection[str], sink: Callable[[str, bytes | Iterable[bytes]], T]
+    analysis: Analysis,
+    made: Collection[str],
+    sink: Callable[[str, bytes | Iterable[bytes]], T],
+    exports: dict[str, ClaimExport] | None = None,
 ) -> dict[str, T]:
     """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...)
-    to `sink`; the exports in parts, each claim's made as it is written (see `exports`)."""
-    files: dict[str, bytes | Iterable[bytes]] = {
-        urls.CLAIMS_JSON: claims_json(claim_json(analysed) for analysed in analysis.claims),
-        urls.CLAIMS_CSV: claims_csv(claim_rows(analysed) for analysed in analysis.claims),
-    }
+    to `sink`; the exports in parts, from `exports` or each claim's made as it is written (see `exports`)."""
+    if exports is not None:
+        files: dict[str, bytes | Iterable[bytes]] = {
+            urls.CLAIMS_JSON: claims_json(export.json for export in exports.values()),
+            urls.CLAIMS_CSV: claims_csv(export.rows for export in exports.values()),
+        }
+    else:
+        files = {
+            urls.CLAIMS_JSON: claims_json(claim_json(analysed) for analysed in analysis.claims),
+            urls.CLAIMS_CSV: claims_csv(claim_rows(analysed) for analysed in analysis.claims),
+        }
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
     files.update(_site_files(analysis, [*made, *files]))
     return {path: sink(path, data) for path, data in files.items()}
+
+
+def claim_exports(analysis: Analysis) -> dict[str, ClaimExport]:
+    """Each claim's part of the exports, by claim id, in the order of the claims."""
+    return {analysed.claim.id: claim_export(analysed) for analysed in analysis.claims}
+
+
+def streamed_render(analysis: Analysis, outputs: dict[str, Output], exports: dict[str, ClaimExport]) -> Rendered:
+    """What a build streamed to disk leaves for the next render: what `render_site` would have kept,
+    its `outputs` the digests of the files written."""
+    depends = {urls.file_of(spec.url): spec.depends for spec in page_specs(analysis)}
+    return Rendered(fingerprint(analysis), _parts(analysis), depends, outputs, exports)
 
 
 def _render_page(env: Environment, common: dict[str, Any], spec: PageSpec) -> bytes:

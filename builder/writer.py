@@ -99,8 +99,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-Later = Callable[[], dict[str, bytes]]
-"""Files that are still being made while the others are written (the search index), asked for last."""
+Later = Callable[[], dict[str, Output]]
+"""Files that are still being made while the others are written (the search index), asked for last;
+`Kept` when they are those of the last build (see `write_site`)."""
 
 
 def write_site(
@@ -123,13 +124,18 @@ def write_site(
     check_output(out, protected)
     try:
         if known is None:
-            for relative, data in outputs.items():
-                if isinstance(data, Kept):
-                    raise Lost(relative)  # nothing to compare it with: the site must be rendered in full
-            return _swap(cast(dict[str, bytes], outputs), out.resolve() if out.is_symlink() else out, later)
+            return _swap(_bytes(outputs), out.resolve() if out.is_symlink() else out, later)
         return _in_place(outputs, out, known, later)
     except OSError as error:
         raise _output_error(out, error) from error
+
+
+def _bytes(outputs: dict[str, Output]) -> dict[str, bytes]:
+    """`outputs`, every one bytes: with nothing to compare a `Kept` one with, the site must be rendered in full."""
+    for relative, data in outputs.items():
+        if isinstance(data, Kept):
+            raise Lost(relative)
+    return cast(dict[str, bytes], outputs)
 
 
 def _output_error(out: Path, error: OSError) -> OutputError:
@@ -172,7 +178,7 @@ def _swap(outputs: dict[str, bytes], out: Path, later: Later | None = None) -> W
     try:
         _stage(outputs, out, staging, unchanged)
         if later is not None:
-            more = later()
+            more = _bytes(later())
             more_unchanged = {path for path, data in more.items() if ours and _same(out / path, data)}
             _stage(more, out, staging, more_unchanged, marker=False)
             outputs.update(more)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import Session, build, render
+from builder.writer import MARKER, Kept
 from tests.benchmarks.generate import generate
 from tests.conftest import copy_example
 
@@ -72,6 +74,22 @@ def test_rebuild_after_an_edit_equals_a_full_build(desk: Path, tmp_path: Path, n
     if first is not None:
         assert page == full[Path(first)], "the page written first is not the page of the full build"
         assert first not in again.report.written, "the rebuild wrote the first page again"
+
+
+def test_a_sessions_first_build_keeps_each_file_as_its_digest_only(desk: Path) -> None:
+    """`serve`'s first build is written by the render workers as they go, and the session holds no file's
+    bytes, only the digest of each (a large desk's site does not fit in memory twice): those of the files."""
+    session = Session(desk, desk / "site")
+    first = session.build()
+    assert first.ok and first.outputs is not None and session.bundle
+    site = desk / "site"
+    on_disk = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert set(first.outputs) == set(on_disk) - {MARKER}
+    assert all(
+        first.outputs[path] == Kept(hashlib.sha256(data).digest()) for path, data in on_disk.items() if path != MARKER
+    )
+    assert set(session.bundle) == {path for path in on_disk if path.startswith("pagefind/")}
+    assert all(session.bundle[path] == first.outputs[path] for path in session.bundle)
 
 
 def _random_edit(text: str, rng: random.Random, claims: int) -> tuple[str, str]:
