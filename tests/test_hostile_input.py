@@ -19,7 +19,7 @@ import pytest
 from builder import yamlsource
 from builder.build import build, check
 from builder.load import MAX_FILE_BYTES
-from tests.sitefactory import ABOUT, CLAIMS, Reported, edit, only_problem, problems, write_site
+from tests.sitefactory import ABOUT, CLAIMS, Reported, edit, only_problem, problems, tree, write_site
 from tests.sitefactory import position as at
 from tests.test_cli import run
 from tests.test_validation import BILLION_LAUGHS, INCLUDE, THIRD_CLAIM
@@ -393,3 +393,25 @@ def test_every_problem_of_a_badly_broken_site_is_inside_its_file(tmp_path: Path)
     found = problems(tmp_path)
     assert len(found) >= 8, found
     _inside(found, tmp_path)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["windows", "old-mac"])
+def test_files_saved_with_other_line_endings_build_the_same_site(tmp_path: Path, ending: str) -> None:
+    """An editor on Windows saves CRLF: the same site, and a mistake reported at the same line and column."""
+    plain = write_site(tmp_path / "lf")
+    other = write_site(
+        tmp_path / "other",
+        CLAIMS.replace("\n", ending),
+        files={"content/about.md": ABOUT.replace("\n", ending)},
+    )
+    assert build(plain, plain / "site").ok and build(other, other / "site").ok
+    assert tree(other / "site") == tree(plain / "site")
+    broken = edit(CLAIMS, "value: more than 3,000\n", "value: lots\n")
+    write_site(plain, broken)
+    write_site(other, broken.replace("\n", ending))
+    line, col = at(broken, "lots")
+    assert (
+        [p.where for p in problems(other)]
+        == [p.where for p in problems(plain)]
+        == [("claims.yaml", line, col, "error")]
+    )
