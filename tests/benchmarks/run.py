@@ -2,7 +2,7 @@
 
 Run:  python -m tests.benchmarks.run [--sizes 1000 10000 100000] [--repeat 3] [--json results.json]
       [--skip warm incremental hugo mkdocs pelican] [--memory-floor GB] [--others-only]
-At 100,000 claims:  python -m tests.benchmarks.run --sizes 100000 --repeat 1 --skip incremental
+At 100,000 claims:  python -m tests.benchmarks.run --sizes 100000 --repeat 1
 
 For each N it reports, each in a fresh process: a cold full build (no output
 yet, no `.factsheet-cache/`) and a warm full build (nothing changed, so it
@@ -70,10 +70,10 @@ source's page is its tag page, listing its claims without the archived text.
 (100,000 claims) where our build takes many minutes. `--skip` leaves out the
 measures named: the warm build, the incremental rebuild, Hugo, MkDocs,
 Pelican (the cold build is what the others start from; `--others-only` leaves
-all three of ours out). At 100,000 claims, skip the incremental rebuild: its
-`Session` holds the whole site in one process while it builds the first time,
-773 MB at 10,000 claims, so some 8 GB at 100,000, after a first build of
-several minutes; the cold and warm builds write as they go (318 MB at 10,000).
+all three of ours out). At 100,000 claims a run of one of each takes some
+fifteen minutes, most of it the cold build, the session's first build and
+Hugo; the session (as `serve` keeps it) then peaks at 5.7 GB, against 2.8 GB
+for the cold build.
 
 The machine has no swap, so every measured process (with its render workers
 and Pagefind, in a process group of its own) is watched: when the machine has
@@ -924,7 +924,7 @@ def main() -> None:
         default=[],
         choices=SKIPPABLE,
         metavar="MEASURE",
-        help=f"measures not to run: {', '.join(SKIPPABLE)} (at 100,000 claims: --skip incremental)",
+        help=f"measures not to run: {', '.join(SKIPPABLE)}",
     )
     parser.add_argument(
         "--memory-floor",
