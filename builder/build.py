@@ -22,7 +22,15 @@ from builder.history import with_history
 from builder.load import CLAIMS_FILE, load_site
 from builder.model import Site
 from builder.problems import Location, Problems
-from builder.render import Rendered, claim_exports, render_site, stream_pages, stream_site_files, streamed_render
+from builder.render import (
+    Rendered,
+    claim_exports,
+    fingerprint,
+    render_site,
+    stream_pages,
+    stream_site_files,
+    streamed_render,
+)
 from builder.schema import json_schema_bytes
 from builder.search import BUNDLE, Fed, Scratch, SearchUnavailable, index_documents, index_fed, searched
 from builder.search import document as search_document
@@ -325,6 +333,9 @@ class Session:
                 analysis = result.analysis
                 if analysis is None:
                     return result
+                # The templates as this build renders with them, read once: a session's next build
+                # renders every page again if any has changed since.
+                mark = fingerprint(analysis)
                 exports = None
                 if keep:
                     # Made before the workers start, which then only write them: the session keeps them.
@@ -351,7 +362,7 @@ class Session:
 
                 with result.timings.stage("render"):
                     try:
-                        made = stream_pages(analysis, sink, exports)
+                        made = stream_pages(analysis, mark, sink, exports)
                     except TemplateError as error:
                         where = template_location(error, self.root)
                         result.problems.error(where, f"template: {error.message or error}")
@@ -380,7 +391,7 @@ class Session:
             self.analysis = analysis
             if keep and exports is not None:
                 outputs: dict[str, Output] = {path: staged.kept for path, staged in made.items() if staged.kept}
-                self.last = streamed_render(analysis, outputs, exports)
+                self.last = streamed_render(analysis, mark, outputs, exports)
                 result.outputs = self.last.outputs
                 self.read = yamlsource.last_cut(CLAIMS_FILE)
                 # Without search asked for, none yet; when Pagefind could not run, none (and no retrying).

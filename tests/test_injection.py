@@ -276,7 +276,7 @@ def test_autoescaping_is_on_whatever_the_template_name(tmp_path: Path, name: str
     (tmp_path / name).write_text("{{ value }}")
     environment.cache_clear()
     try:
-        rendered = environment(tmp_path).get_template(name).render(value="<script>x</script>")
+        rendered = environment(tmp_path, "a fingerprint").get_template(name).render(value="<script>x</script>")
     finally:
         environment.cache_clear()
     assert rendered == "&lt;script&gt;x&lt;/script&gt;"

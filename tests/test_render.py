@@ -133,6 +133,6 @@ def test_output_is_escaped_as_markupsafe_escapes_it() -> None:
     class Text(str):
         pass
 
-    template = environment(None).from_string("{{ value }}")
+    template = environment(None, "a fingerprint").from_string("{{ value }}")
     for value in ["<script>&\"'", Text("<b>"), Markup("<b>kept</b>"), Html(), 12, 1.5, None, ["<x>"]]:
         assert template.render(value=value) == str(escape(value)), value
