@@ -35,8 +35,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -124,12 +126,17 @@ class Scratch:
     thousands of files on a slow disk costs more than indexing them.
 
     A document that cannot be written is remembered, and the index is then not built (see `index_fed`).
+    The folder's name holds the process id of the build that made it, so that the next build can
+    remove it if that build was killed before it could (`_remove_abandoned`): in memory, it would
+    otherwise hold its share of the machine's memory until the machine restarts.
     """
 
     def __init__(self) -> None:
         _binary()  # no documents are written for a Pagefind that is not there
+        where = _scratch(SCRATCH_ROOM)
+        _remove_abandoned(Path(where or tempfile.gettempdir()))
         try:
-            self._folder = tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=_scratch(SCRATCH_ROOM))
+            self._folder = tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=where)
         except OSError as error:
             raise SearchUnavailable(f"cannot make a scratch folder for pagefind: {error.strerror}") from error
         self.folder = Path(self._folder.name)
@@ -461,10 +468,44 @@ def _reported_version(binary: str, size: int, modified: int) -> str:
 def _version(binary: str) -> str:
     """What `binary --version` says: asked once a process, and again if the file is replaced."""
     try:
-        stat = os.stat(binary)
+        found = os.stat(binary)
     except OSError as error:
         raise SearchUnavailable(f"pagefind did not run: {error}") from error
-    return _reported_version(binary, stat.st_size, stat.st_mtime_ns)
+    return _reported_version(binary, found.st_size, found.st_mtime_ns)
+
+
+SCRATCH_PREFIX = "factsheet-search-"
+_SCRATCH_NAME = re.compile(re.escape(SCRATCH_PREFIX) + r"(\d+)-[A-Za-z0-9_]+")
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """The scratch folders in `folder` that builds killed before they could clean up left behind: this
+    user's, named for a process that no longer runs, untouched for `ABANDONED_AFTER` seconds (a build in
+    another container sharing the folder has a process id this one cannot see); on POSIX only."""
+    if os.name != "posix":
+        return  # elsewhere os.kill(pid, 0) would not ask, it would end the process
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        named = _SCRATCH_NAME.fullmatch(entry.name)
+        if named is None or int(named[1]) == os.getpid():
+            continue
+        try:
+            about = entry.lstat()
+            if not stat.S_ISDIR(about.st_mode) or about.st_uid != os.getuid():
+                continue
+            if time.time() - about.st_mtime < ABANDONED_AFTER:
+                continue
+            os.kill(int(named[1]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue  # a live process of another user, or no way to tell: left alone
+
+
+ABANDONED_AFTER = 3600
 
 
 def _scratch(needed: int) -> Path | None:

@@ -11,6 +11,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -328,6 +330,38 @@ def test_without_a_scratch_folder_in_memory_the_system_temporary_folder_serves(
     # The same pages, titles and excerpts; the numbering of pages may follow another folder order.
     assert fragments(on_disk) == fragments(in_memory)
     assert on_disk[search.BUNDLE + "pagefind.js"] == in_memory[search.BUNDLE + "pagefind.js"]
+
+
+def test_a_killed_builds_scratch_folder_is_removed_by_the_next_not_a_live_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build killed mid-way (the OOM killer, kill -9) leaves its scratch folder in memory: the next build
+    removes it, once it is an hour old, and leaves a running build's alone, and anything else."""
+    monkeypatch.setattr(search, "SCRATCH", tmp_path)
+    ended = subprocess.Popen(["true"])  # a process that has ended: no process has its id now
+    ended.wait()
+    running = subprocess.Popen(["sleep", "60"])
+    try:
+        folders = {
+            "killed": f"{search.SCRATCH_PREFIX}{ended.pid}-abc123",
+            "killed just now": f"{search.SCRATCH_PREFIX}{ended.pid}-def456",
+            "running": f"{search.SCRATCH_PREFIX}{running.pid}-ghi789",
+            "this process": f"{search.SCRATCH_PREFIX}{os.getpid()}-jkl012",
+            "not ours": "factsheet-searching-1-abc",
+        }
+        hour_ago = time.time() - search.ABANDONED_AFTER - 60
+        for what, name in folders.items():
+            (tmp_path / name / "documents").mkdir(parents=True)
+            if what != "killed just now":
+                os.utime(tmp_path / name, (hour_ago, hour_ago))
+        with search.Scratch() as scratch:
+            assert scratch.folder.parent == tmp_path
+            assert scratch.folder.name.startswith(f"{search.SCRATCH_PREFIX}{os.getpid()}-")
+        left = {what for what, name in folders.items() if (tmp_path / name).is_dir()}
+        assert left == {"killed just now", "running", "this process", "not ours"}
+    finally:
+        running.kill()
+        running.wait()
 
 
 # --- Without Pagefind ---------------------------------------------------------------------
