@@ -8,8 +8,10 @@ the output is the same bytes whether one core or several made it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -52,8 +54,14 @@ def map_pages(render: Callable[[T], bytes], items: Sequence[T]) -> list[bytes]:
         os.close(write_end)
         children.append((pid, read_end))
     results: list[bytes | None] = [None] * len(items)
-    for index in shares[0]:
-        results[index] = render(items[index])
+    try:
+        for index in shares[0]:
+            results[index] = render(items[index])
+    except BaseException:
+        # The build stops (an error in a template, Ctrl-C): so do the workers, before the caller
+        # removes what they would go on writing into (the staging folder, the scratch folder).
+        _stop(children)
+        raise
     for (pid, read_end), share in zip(children, shares[1:], strict=True):
         with os.fdopen(read_end, "rb") as stream:
             data = stream.read()
@@ -62,6 +70,17 @@ def map_pages(render: Callable[[T], bytes], items: Sequence[T]) -> list[bytes]:
         for position, index in enumerate(share):
             results[index] = pages[position] if pages is not None else render(items[index])
     return [page for page in results if page is not None]
+
+
+def _stop(children: list[tuple[int, int]]) -> None:
+    """The workers ended and waited for, their pipes closed."""
+    for pid, read_end in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(read_end)
 
 
 def _work(render: Callable[[T], bytes], items: Sequence[T], share: range, write_end: int) -> None:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import formatting
+from builder import formatting, parallel, search
 from builder.analysis import analyse
 from builder.build import build, render
 from builder.chart import chart
 from builder.interval import INF, Interval
 from builder.render import chart_labels
+from tests.benchmarks.generate import generate
 from tests.conftest import REPO
+from tests.sitefactory import tree
 
 
 @pytest.fixture
@@ -136,3 +139,31 @@ def test_output_is_escaped_as_markupsafe_escapes_it() -> None:
     template = environment(None, "a fingerprint").from_string("{{ value }}")
     for value in ["<script>&\"'", Text("<b>"), Markup("<b>kept</b>"), Html(), 12, 1.5, None, ["<x>"]]:
         assert template.render(value=value) == str(escape(value)), value
+
+
+def test_a_template_mistake_stops_every_worker_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mistake on a page this process renders while forked workers render the others: the build stops,
+    and so do they, before anything they would go on writing (staging, search documents) is removed."""
+    monkeypatch.setattr(search, "SCRATCH", tmp_path / "shm")
+    monkeypatch.setattr(parallel, "workers", lambda: 2)  # on a machine of one core too
+    (tmp_path / "shm").mkdir()
+    root = tmp_path / "desk"
+    generate(root, 1000)  # enough pages for two workers
+    assert build(root, root / "site").ok
+    before = tree(root / "site")
+    # The second claim's page is in this process's share of the pages (every other one, from the first).
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "footer.html").write_text('{% if page_url == "claims/claim-1/" %}{{ nothing }}{% endif %}\n')
+    result = build(root, root / "site")
+    assert [str(p).split(": error: ")[0] for p in result.problems.sorted() if p.severity == "error"] == [
+        "templates/footer.html:1:1"
+    ]
+    for _ in range(30):  # a worker left running would write on for a while
+        assert sorted(p.name for p in root.iterdir()) == sorted(
+            ["claims.yaml", "claims.schema.json", "content", "site", "templates", ".factsheet-cache"]
+        )
+        assert list((tmp_path / "shm").iterdir()) == []
+        time.sleep(0.1)
+    assert tree(root / "site") == before
