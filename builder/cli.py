@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def main() -> None:
 def build_command(root: Path, out: Path | None) -> None:
     """Validate, analyse and write the site."""
     out = out.expanduser() if out is not None else root / "site"  # a quoted '~' is the home folder too
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         check_output(out, protected_folders(root))
         digest = uptodate.inputs_digest(root, out)
@@ -105,6 +107,12 @@ def build_command(root: Path, out: Path | None) -> None:
         f"Built {len(result.analysis.claims)} claims into {result.files} files in {out} "
         f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
     )
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    """A build sent SIGTERM (a CI job cancelled, `timeout`) stops as on Ctrl-C, cleaning up on its way
+    out: its render workers stopped, its staging and scratch folders removed, the last site as it was."""
+    raise SystemExit(128 + signum)
 
 
 def _report_current(root: Path, out: Path, current: uptodate.Current) -> None:

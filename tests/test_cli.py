@@ -9,15 +9,20 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from builder import __version__
+from builder import __version__, search
 from builder.cli import main
+from tests.benchmarks.generate import generate
+from tests.benchmarks.run import edit_canonical
 from tests.sitefactory import ABOUT, CLAIMS, edit, position, tree, write_site
 
 BROKEN = edit(CLAIMS, "value: 12,000", "value: lots")
@@ -333,3 +338,29 @@ def test_version(tmp_path: Path) -> None:
     assert "factsheet" in done.stdout
     same = run(["--version"], tmp_path)
     assert same.returncode == 0 and __version__ in same.stdout
+
+
+def test_a_terminated_build_cleans_up_and_keeps_the_last_site(tmp_path: Path) -> None:
+    """SIGTERM (a cancelled CI job, `timeout`) in the middle of rendering: the build stops with 143, its
+    workers with it, and leaves no staging folder, no scratch folder and the last site as it was."""
+    root = tmp_path / "desk"
+    generate(root, 2000)
+    assert run(["build"], root).returncode == 0
+    before = tree(root / "site")
+    edit_canonical(root / "claims.yaml")  # so that the next build has work to do
+    scratch = search._scratch(search.SCRATCH_ROOM) or Path(tempfile.gettempdir())
+    build = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    ours = f"{search.SCRATCH_PREFIX}{build.pid}-*"
+    deadline = time.monotonic() + 60
+    while not list(scratch.glob(ours)) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # the scratch folder is made once the desk is analysed, as rendering starts
+    time.sleep(0.2)
+    build.send_signal(signal.SIGTERM)
+    _, errors = build.communicate(timeout=120)
+    assert build.returncode == 128 + signal.SIGTERM, errors
+    assert "Traceback" not in errors
+    assert [p.name for p in root.iterdir() if "staging" in p.name] == []
+    assert list(scratch.glob(ours)) == []
+    assert tree(root / "site") == before
