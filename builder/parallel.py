@@ -54,31 +54,36 @@ def map_pages(render: Callable[[T], bytes], items: Sequence[T]) -> list[bytes]:
         os.close(write_end)
         children.append((pid, read_end))
     results: list[bytes | None] = [None] * len(items)
+    running = [pid for pid, _ in children]  # not yet waited for
+    unread = [read_end for _, read_end in children]  # pipes not yet handed to a reader, which closes them
     try:
         for index in shares[0]:
             results[index] = render(items[index])
+        for (pid, read_end), share in zip(children, shares[1:], strict=True):
+            unread.remove(read_end)
+            with os.fdopen(read_end, "rb") as stream:
+                data = stream.read()
+            _, status = os.waitpid(pid, 0)
+            running.remove(pid)
+            pages = pickle.loads(data) if status == 0 and data else None
+            for position, index in enumerate(share):
+                results[index] = pages[position] if pages is not None else render(items[index])
     except BaseException:
-        # The build stops (an error in a template, Ctrl-C): so do the workers, before the caller
-        # removes what they would go on writing into (the staging folder, the scratch folder).
-        _stop(children)
+        # The build stops (an error in a template, Ctrl-C, SIGTERM): so do the workers, before the
+        # caller removes what they would go on writing into (the staging folder, the scratch folder).
+        _stop(running, unread)
         raise
-    for (pid, read_end), share in zip(children, shares[1:], strict=True):
-        with os.fdopen(read_end, "rb") as stream:
-            data = stream.read()
-        _, status = os.waitpid(pid, 0)
-        pages = pickle.loads(data) if status == 0 and data else None
-        for position, index in enumerate(share):
-            results[index] = pages[position] if pages is not None else render(items[index])
     return [page for page in results if page is not None]
 
 
-def _stop(children: list[tuple[int, int]]) -> None:
-    """The workers ended and waited for, their pipes closed."""
-    for pid, read_end in children:
+def _stop(running: list[int], unread: list[int]) -> None:
+    """The workers `running` ended and waited for, the pipes `unread` closed."""
+    for pid in running:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
+    for read_end in unread:
         with contextlib.suppress(OSError):
             os.close(read_end)
 
