@@ -26,6 +26,7 @@ from builder.render import (
     Rendered,
     claim_exports,
     fingerprint,
+    page_specs,
     render_site,
     stream_pages,
     stream_site_files,
@@ -336,6 +337,7 @@ class Session:
                 # The templates as this build renders with them, read once: a session's next build
                 # renders every page again if any has changed since.
                 mark = fingerprint(analysis)
+                specs = list(page_specs(analysis))  # 0.2 s at 10,000 claims: made once, for the render and the session
                 exports = None
                 if keep:
                     # Made before the workers start, which then only write them: the session keeps them.
@@ -362,7 +364,7 @@ class Session:
 
                 with result.timings.stage("render"):
                     try:
-                        made = stream_pages(analysis, mark, sink, exports)
+                        made = stream_pages(analysis, specs, mark, sink, exports)
                     except TemplateError as error:
                         where = template_location(error, self.root)
                         result.problems.error(where, f"template: {error.message or error}")
@@ -389,9 +391,9 @@ class Session:
                         uptodate.forget(self.root)
                         result.report = staging.finish([path for path, staged in made.items() if staged.new], made)
             self.analysis = analysis
-            if keep and exports is not None:
+            if exports is not None:  # made for a session that goes on
                 outputs: dict[str, Output] = {path: staged.kept for path, staged in made.items() if staged.kept}
-                self.last = streamed_render(analysis, mark, outputs, exports)
+                self.last = streamed_render(analysis, specs, mark, outputs, exports)
                 result.outputs = self.last.outputs
                 self.read = yamlsource.last_cut(CLAIMS_FILE)
                 # Without search asked for, none yet; when Pagefind could not run, none (and no retrying).

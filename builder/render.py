@@ -85,10 +85,10 @@ class Rendered:
 def environment(template_dir: Path | None, mark: str) -> Environment:
     """Autoescaping is on for every template, whatever its name, so no data can inject markup.
 
-    One environment per template folder, `mark` (the site's `fingerprint`) and process, so that a rebuild does not
-    compile the templates again, and a change of any template (which changes the fingerprint)
-    gets a new one. So jinja need not check each template's file for changes on every page
-    it renders (`auto_reload`), which took a sixth of a claim page's time.
+    One environment per template folder, `mark` (the site's `fingerprint`) and process, so that a
+    rebuild does not compile the templates again, and a change of any template (which changes the
+    fingerprint) gets a new one. So jinja need not check each template's file for changes on every
+    page it renders (`auto_reload`), which took a sixth of a claim page's time.
     """
     loaders = [FileSystemLoader(template_dir)] if template_dir else []
     env = pagehelpers.PageEnvironment(
@@ -364,9 +364,14 @@ T = TypeVar("T")
 
 
 def stream_pages(
-    analysis: Analysis, mark: str, sink: Callable[[str, bytes], T], exports: dict[str, ClaimExport] | None = None
+    analysis: Analysis,
+    specs: Iterable[PageSpec],
+    mark: str,
+    sink: Callable[[str, bytes], T],
+    exports: dict[str, ClaimExport] | None = None,
 ) -> dict[str, T]:
-    """Every page and each claim's JSON handed to `sink` as soon as it is made, none kept.
+    """Every page of `specs` (the site's `page_specs`) and each claim's JSON handed to `sink` as soon
+    as it is made, none kept.
 
     For a full build of a large desk: made on every core (each worker calls `sink` itself),
     so that no process holds more than the page it is making. The sink's results, by path.
@@ -376,7 +381,7 @@ def stream_pages(
     env = environment(analysis.site.template_dir, mark)
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     jobs: list[tuple[str, Callable[[], bytes]]] = [
-        (urls.file_of(spec.url), partial(_render_page, env, common, spec)) for spec in page_specs(analysis)
+        (urls.file_of(spec.url), partial(_render_page, env, common, spec)) for spec in specs
     ]
     for analysed in analysis.claims:
         claim_id = analysed.claim.id
@@ -423,11 +428,15 @@ def claim_exports(analysis: Analysis) -> dict[str, ClaimExport]:
 
 
 def streamed_render(
-    analysis: Analysis, mark: str, outputs: dict[str, Output], exports: dict[str, ClaimExport]
+    analysis: Analysis,
+    specs: Iterable[PageSpec],
+    mark: str,
+    outputs: dict[str, Output],
+    exports: dict[str, ClaimExport],
 ) -> Rendered:
-    """What a build streamed to disk with the templates of `mark` leaves for the next render: what
-    `render_site` would have kept, its `outputs` the digests of the files written."""
-    depends = {urls.file_of(spec.url): spec.depends for spec in page_specs(analysis)}
+    """What a build of `specs` streamed to disk with the templates of `mark` leaves for the next render:
+    what `render_site` would have kept, its `outputs` the digests of the files written."""
+    depends = {urls.file_of(spec.url): spec.depends for spec in specs}
     return Rendered(mark, _parts(analysis), depends, outputs, exports)
 
 
