@@ -320,6 +320,7 @@ def _read_anyway(low: bytes, start: int, stop: int) -> bool:
     """Whether `low[start:stop]` holds something that Pagefind reads even in a part it skips: one of
     `_READ_TAGS` or `_READ_ATTRIBUTES`, its name whole. Looked for with `bytes.find`: one regular
     expression for them all, which has no literal start to look for, made a claim page's cut a quarter slower."""
+    # The tags as `_find` would look for them, inline: through `_find` a claim page's cut took 14% longer.
     for needle in (*_READ_TAGS, _PAGEFIND):
         at = low.find(needle, start, stop)
         while at != -1:
@@ -476,6 +477,8 @@ def _version(binary: str) -> str:
 
 SCRATCH_PREFIX = "factsheet-search-"
 _SCRATCH_NAME = re.compile(re.escape(SCRATCH_PREFIX) + r"(\d+)-[A-Za-z0-9_]+")
+ABANDONED_AFTER = 3600
+"""Seconds a dead build's scratch folder is left untouched before the next build removes it."""
 
 
 def _remove_abandoned(folder: Path) -> None:
@@ -503,9 +506,6 @@ def _remove_abandoned(folder: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         except (OSError, OverflowError):
             continue  # a live process of another user, or no way to tell: left alone
-
-
-ABANDONED_AFTER = 3600
 
 
 def _scratch(needed: int) -> Path | None:
