@@ -809,8 +809,7 @@ def measure_size(
     # Measured where the builds write, after the desk is made and before any build: see `set_aside`.
     creating = file_creation_us(folder)
     for number in range(repeat):
-        if modes:
-            set_aside(root / "site")  # a cold build has no output yet
+        if modes:  # the cold build first, which sets the last site aside (see `_command`)
             for mode in modes:
                 attempt(mode, lambda mode=mode: measure(mode, root))
             shutil.copyfile(original, root / "claims.yaml")
