@@ -383,7 +383,7 @@ class Session:
                         index = partial(index_fed, scratch, fed, put=put)
                         bundle = searching.submit(self._timed_index, result, index)
                     with result.timings.stage("write"):
-                        made.update(stream_site_files(analysis, made, sink, exports))
+                        made.update(stream_site_files(analysis, made, sink, exports, staging.staged))
                         if bundle is not None and not bundle.result():  # Pagefind could not run: no search
                             staging.discard(BUNDLE)
                             indexed.clear()

@@ -22,7 +22,14 @@ from markupsafe import Markup, escape
 from builder import __version__, formatting, pagehelpers, parallel, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
-from builder.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
+from builder.exports import (
+    ClaimExport,
+    claim_export,
+    claim_json,
+    claim_rows,
+    claims_csv,
+    claims_json,
+)
 from builder.markdown import claim_refs
 from builder.markdown import render as render_markdown
 from builder.model import Source
@@ -403,13 +410,23 @@ def stream_site_files(
     made: Collection[str],
     sink: Callable[[str, bytes | Iterable[bytes]], T],
     exports: dict[str, ClaimExport] | None = None,
+    claim_file: Callable[[str], bytes] | None = None,
 ) -> dict[str, T]:
     """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...)
-    to `sink`; the exports in parts, from `exports` or each claim's made as it is written (see `exports`)."""
+    to `sink`; the exports in parts, from `exports`, or from each claim's JSON file as `stream_pages` made it,
+    read back by `claim_file(path)`, or each claim's made again as it is written."""
     if exports is not None:
         files: dict[str, bytes | Iterable[bytes]] = {
             urls.CLAIMS_JSON: claims_json(export.json for export in exports.values()),
             urls.CLAIMS_CSV: claims_csv(export.rows for export in exports.values()),
+        }
+    elif claim_file is not None:
+        # Each claim's JSON read back rather than made again: at 10,000 claims, 0.08 s of CPU, not 0.55 s.
+        # (Its rows made from its JSON parsed again took longer than made from the analysis: 1.1 s, not 0.74 s.)
+        claim_files = (claim_file(urls.claim_data(analysed.claim.id)) for analysed in analysis.claims)
+        files = {
+            urls.CLAIMS_JSON: claims_json(claim_files),
+            urls.CLAIMS_CSV: claims_csv(claim_rows(analysed) for analysed in analysis.claims),
         }
     else:
         files = {

@@ -138,8 +138,9 @@ def _bytes(outputs: dict[str, Output]) -> dict[str, bytes]:
     return cast(dict[str, bytes], outputs)
 
 
-def _output_error(out: Path, error: OSError) -> OutputError:
-    where = error.filename or out
+def _output_error(out: Path, error: OSError, relative: str | None = None) -> OutputError:
+    # A staged file is named where it was going: its staging folder is gone by the time one reads this.
+    where = out / relative if relative is not None else error.filename or out
     return OutputError(f"cannot write the site into '{out}' ({where}: {error.strerror or error})")
 
 
@@ -343,7 +344,14 @@ class Staging:
 
     def put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
         """Stage one file, its bytes or its parts in order (a large file is never held whole);
-        True when its bytes differ from the file the output holds now."""
+        True when its bytes differ from the file the output holds now. A file that cannot be
+        written (a full disk, a quota) is an `OutputError` naming it, in a forked worker too."""
+        try:
+            return self._put(relative, data)
+        except OSError as error:
+            raise _output_error(self.out, error, relative) from error
+
+    def _put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
         path = self.folder / relative
         if path.parent not in self.made:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -363,6 +371,14 @@ class Staging:
             return True
         # Parts are compared once written: an unchanged file is linked, as one given whole is.
         return not (self.ours and _same_file(current, path) and self._link(current, path))
+
+    def staged(self, relative: str) -> bytes:
+        """The bytes staged for one file."""
+        try:
+            with open(os.path.join(self.folder, relative), "rb") as staged:  # a str path: Path costs more than the read
+                return staged.read()
+        except OSError as error:
+            raise _output_error(self.out, error, relative) from error
 
     @staticmethod
     def _link(current: Path, path: Path) -> bool:
