@@ -1,6 +1,6 @@
 """`python -m builder` is the same program as `factsheet`."""
 
-from builder.cli import main
+from builder.cli import program
 
 if __name__ == "__main__":
-    main()
+    program()

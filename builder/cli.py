@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -77,6 +78,16 @@ def main() -> None:
     """factsheet: fact-comparison pages from claims.yaml."""
 
 
+OWN_PROCESS = "own process"
+"""`main`'s context object when the command line has the process to itself (`factsheet`, `python -m
+builder`), not `main` called within another program (a test's CliRunner): a one-off build then ends it."""
+
+
+def program() -> None:
+    """The installed `factsheet` command."""
+    main(obj=OWN_PROCESS)
+
+
 @main.command("build")
 @ROOT_OPTION
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]")
@@ -84,6 +95,11 @@ def build_command(root: Path, out: Path | None) -> None:
     """Validate, analyse and write the site."""
     out = out.expanduser() if out is not None else root / "site"  # a quoted '~' is the home folder too
     signal.signal(signal.SIGTERM, _terminated)
+    own_process = click.get_current_context().obj == OWN_PROCESS
+    if own_process:
+        # What the build makes lives until the process ends: the cycle collector, were it enabled again
+        # after the build, would walk it all once more (0.6 s at 10,000 claims) for nothing to free.
+        gc.disable()
     try:
         check_output(out, protected_folders(root))
         digest = uptodate.inputs_digest(root, out)
@@ -107,6 +123,17 @@ def build_command(root: Path, out: Path | None) -> None:
         f"Built {len(result.analysis.claims)} claims into {result.files} files in {out} "
         f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
     )
+    if own_process:
+        _end_process()
+
+
+def _end_process() -> None:
+    """The process of a build that is done, ended at once: freeing a large desk's objects one by one, then
+    the interpreter's teardown, took 0.7 s at 10,000 claims. Everything the build opened is closed by now
+    (its files, its staging and scratch folders, its threads and workers); what it printed is flushed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _terminated(signum: int, _frame: object) -> None:
