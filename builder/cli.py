@@ -235,7 +235,7 @@ def init_command(folder: Path, force: bool) -> None:
 
     try:
         outcomes = init_site(folder, force)
-    except (ScaffoldError, OSError) as error:
+    except ScaffoldError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     for outcome in outcomes:

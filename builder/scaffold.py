@@ -6,6 +6,7 @@ packaging tools may drop; `FILES` says where each one goes.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -50,16 +51,37 @@ def init_site(folder: Path, force: bool = False) -> list[Outcome]:
             "to add the starter files that are missing (no existing file is replaced)"
         )
     outcomes = []
-    for target, name in FILES.items():
-        data = content(name)
-        path = folder / target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("xb") as stream:  # "x": fails rather than replace a file
-                stream.write(data)
-        except FileExistsError:
-            same = path.is_file() and path.read_bytes() == data
-            outcomes.append(Outcome(target, "same" if same else "kept"))
-            continue
-        outcomes.append(Outcome(target, "written"))
+    created: list[Path] = []  # files and folders this call made, in order: taken back if one cannot be written
+    path = folder
+    try:
+        for target, name in FILES.items():
+            data = content(name)
+            path = folder / target
+            for parent in reversed(path.parents):
+                if not parent.is_dir():
+                    parent.mkdir()
+                    created.append(parent)
+            try:
+                with path.open("xb") as stream:  # "x": fails rather than replace a file
+                    created.append(path)
+                    stream.write(data)
+            except FileExistsError:
+                same = path.is_file() and path.read_bytes() == data
+                outcomes.append(Outcome(target, "same" if same else "kept"))
+                continue
+            outcomes.append(Outcome(target, "written"))
+    except OSError as error:
+        # Half a starter site would not build, and would make the folder "not empty" to the next `init`.
+        _take_back(created)
+        where = error.filename or path  # a folder on the way that is a file, or the file itself
+        raise ScaffoldError(f"cannot write '{where}': {error.strerror or error}; nothing was written") from error
     return outcomes
+
+
+def _take_back(created: list[Path]) -> None:
+    for path in reversed(created):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()

@@ -25,6 +25,11 @@ from tests.benchmarks.generate import generate
 from tests.benchmarks.run import edit_canonical
 from tests.sitefactory import ABOUT, CLAIMS, edit, position, tree, write_site
 
+try:
+    import resource
+except ImportError:  # not POSIX: no file size limit to set
+    resource = None  # type: ignore[assignment]
+
 BROKEN = edit(CLAIMS, "value: 12,000", "value: lots")
 BROKEN_AT = "claims.yaml:{}:{}: error: 'lots' is not a figure".format(*position(BROKEN, "lots"))
 BAD_SYNTAX = edit(CLAIMS, "  title: Test desk\n", "  title: Test: desk\n")
@@ -42,6 +47,23 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
         text=True,
         timeout=120,
         env={**os.environ, **env},
+    )
+
+
+def run_with_file_size_limit(args: list[str], cwd: Path, limit: int) -> subprocess.CompletedProcess[str]:
+    """`run`, where writing a file past `limit` bytes fails (EFBIG) as writing on a full disk does (ENOSPC)."""
+
+    def limited() -> None:  # in the child, before the program starts
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limited,
     )
 
 

@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from builder.scaffold import FILES
 from tests.conftest import REPO
 from tests.sitefactory import tree
+from tests.test_cli import resource, run_with_file_size_limit
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -109,6 +110,23 @@ def test_force_adds_what_is_missing_and_says_what_it_kept(tmp_path: Path) -> Non
     again = run(["init", "mine", "--force"], tmp_path)
     assert again.returncode == 0
     assert "wrote" not in again.stdout
+
+
+@pytest.mark.skipif(resource is None, reason="no resource module (not POSIX): no file size limit to set")
+@pytest.mark.parametrize("there", [False, True], ids=["new folder", "empty folder"])
+def test_a_file_init_cannot_write_takes_back_the_whole_site(tmp_path: Path, there: bool) -> None:
+    """The workflow, written last, is larger than the limit: the files before it go too, so that the
+    folder is as it was and `init` can be run again once there is room."""
+    if there:
+        (tmp_path / "mine").mkdir()
+    before = sorted(tmp_path.rglob("*"))  # folders too
+    done = run_with_file_size_limit(["init", "mine"], tmp_path, 2048)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert lines[0] == "error: cannot write 'mine/.github/workflows/factsheet.yml': File too large; nothing was written"
+    assert sorted(tmp_path.rglob("*")) == before
+    assert run(["init", "mine"], tmp_path).returncode == 0
 
 
 def test_init_refuses_a_file(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,7 @@ from builder.build import build
 from builder.writer import MARKER, STAGING, OutputError, Staging, write_site
 from tests.sitefactory import CLAIMS, edit, tree
 from tests.sitefactory import write_site as write_desk
-from tests.test_cli import invoke, run
-
-try:
-    import resource
-except ImportError:  # not POSIX
-    resource = None  # type: ignore[assignment]
+from tests.test_cli import invoke, resource, run, run_with_file_size_limit
 
 
 def big_claims(count: int, figure: str) -> str:
@@ -213,28 +207,13 @@ def test_a_failed_build_leaves_no_staging_folder(tmp_path: Path) -> None:
     assert staging_folders(root) == []
 
 
-def _file_size_limit(limit: int) -> Callable[[], None]:
-    def limited() -> None:  # in the child, before it starts: past `limit` bytes a write fails, as on a full disk
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return limited
-
-
 @pytest.mark.skipif(resource is None, reason="no resource module (not POSIX): no file size limit to set")
 def test_a_full_disk_is_one_line_naming_the_file_and_the_previous_site_stays(tmp_path: Path) -> None:
     root = write_desk(tmp_path / "desk")
     assert run(["build"], root).returncode == 0
     before = tree(root / "site")
     write_desk(root, edit(CLAIMS, "value: 12,000", "value: 13,000"))
-    done = subprocess.run(
-        [sys.executable, "-m", "builder", "build"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_file_size_limit(2048),
-    )
+    done = run_with_file_size_limit(["build"], root, 2048)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
