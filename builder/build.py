@@ -109,13 +109,15 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def check(root: Path, timings: Timings | None = None) -> BuildResult:
-    """Load and validate, writing nothing."""
+def check(root: Path, timings: Timings | None = None, once: bool = False) -> BuildResult:
+    """Load and validate, writing nothing; with `once`, for a build that reads nothing again (see `validate`)."""
     result = BuildResult(Problems(), timings=timings or Timings())
     with without_cycle_collection(), result.timings.stage("load"):
         loaded = load_site(root, result.problems)
+    if once:
+        yamlsource.forget()  # the pieces kept for a next read, which hold the data too
     with without_cycle_collection(), result.timings.stage("validate"):
-        result.site = validate(loaded, result.problems)
+        result.site = validate(loaded, result.problems, let_go=once)
     return result
 
 
@@ -139,9 +141,9 @@ def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, R
         return _render(root, previous)
 
 
-def _analysed(root: Path) -> BuildResult:
+def _analysed(root: Path, once: bool = False) -> BuildResult:
     """Load, validate, the history from git, analyse; `analysis` is None when the data has errors."""
-    result = check(root)
+    result = check(root, once=once)
     if result.site is None:
         return result
     with result.timings.stage("history"):
@@ -330,7 +332,7 @@ class Session:
         scratch: Scratch | None = None
         try:
             with without_cycle_collection():
-                result = _analysed(self.root)
+                result = _analysed(self.root, once=not keep)
                 analysis = result.analysis
                 if analysis is None:
                     return result

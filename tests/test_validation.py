@@ -14,13 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import check
+from builder import yamlsource
+from builder.build import build, check
+from tests.benchmarks.generate import generate
 from tests.sitefactory import (
     ABOUT,
     ARCHIVED_TEXT,
     CLAIMS,
     edit,
     only_problem,
+    parse_problem,
     problems,
     write_site,
 )
@@ -580,6 +583,35 @@ def test_all_problems_of_a_file_at_once_sorted_by_line(tmp_path: Path) -> None:
     assert "unknown claim 'casualties-totl'" in found[0].message
     assert "'lots' is not a figure" in found[1].message
     assert "unknown key 'claim'" in found[2].message
+
+
+@pytest.mark.lazy_positions
+def test_a_build_reports_what_check_reports_where_check_reports_it(tmp_path: Path) -> None:
+    """A one-off build lets go of each claim's data once it is checked: the problems found only once
+    every claim is (a repeated id, an unknown related claim or [[reference]]) are where `check` puts them,
+    in a desk whose claims are read piece by piece, their positions found only when a problem needs one."""
+    generate(tmp_path, 3)
+    claims = (tmp_path / "claims.yaml").read_text()
+    claims = edit(claims, "  - id: claim-1\n", "  - id: claim-0\n")
+    claims = edit(claims, "  - id: claim-2\n", "  - id: claim-2\n    note: See [[claim-9]].\n")
+    claims = edit(claims, "value: about 13,022", "value: lots")
+    (tmp_path / "claims.yaml").write_text(claims)
+    # The build first: the pieces a read keeps for the next one, with their positions, would do for it.
+    yamlsource.forget()
+    built = build(tmp_path, tmp_path / "site")
+    checked = problems(tmp_path)
+    expected = {
+        "claim id 'claim-0' is defined twice": "claim-0\n    title: Figure number 1",
+        "unknown claim 'claim-1' in related": "claim-1]",
+        "unknown claim '[[claim-9]]'": "See [[claim-9]]",
+        "'lots' is not a figure": "lots",
+    }
+    for words, marker in expected.items():
+        assert [p.where for p in checked if p.message.startswith(words)] == [
+            ("claims.yaml", *at(claims, marker), "error")
+        ], (words, checked)
+    assert [parse_problem(str(p)) for p in built.problems.sorted()] == checked
+    assert not (tmp_path / "site").exists()
 
 
 def test_problems_in_several_files_are_all_reported(tmp_path: Path) -> None:
