@@ -22,14 +22,7 @@ from markupsafe import Markup, escape
 from builder import __version__, formatting, pagehelpers, parallel, publish, urls
 from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
-from builder.exports import (
-    ClaimExport,
-    claim_export,
-    claim_json,
-    claim_rows,
-    claims_csv,
-    claims_json,
-)
+from builder.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
 from builder.markdown import claim_refs
 from builder.markdown import render as render_markdown
 from builder.model import Source

@@ -256,9 +256,10 @@ class _Validator:
             claim_data.extend(self.file(file_doc, included=file_doc is not doc))
         claims: list[Claim] = []
         related: list[tuple[YamlDocument, int, str, list[str]]] = []
-        for position, (claim_doc, index, data) in enumerate(claim_data):
+        claim_data.reverse()  # taken from the end, in the claims' order, each let go of once checked
+        while claim_data:
+            claim_doc, index, data = claim_data.pop()
             if self.let_go:
-                claim_data[position] = None  # type: ignore[call-overload]
                 claim_doc.data["claims"][index] = None
             spec = self.claim_spec(claim_doc, index, data)
             if spec is None:
