@@ -55,9 +55,13 @@ class Timings:
     """Milliseconds spent in each stage, for progress lines and the benchmark."""
 
     stages: dict[str, float] = field(default_factory=dict)
+    progress: Callable[[str], object] | None = None
+    """Told the name of each stage as it starts (`factsheet build` on a terminal shows it)."""
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(name)
         start = time.perf_counter()
         try:
             yield
@@ -141,9 +145,9 @@ def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, R
         return _render(root, previous)
 
 
-def _analysed(root: Path, once: bool = False) -> BuildResult:
+def _analysed(root: Path, once: bool = False, timings: Timings | None = None) -> BuildResult:
     """Load, validate, the history from git, analyse; `analysis` is None when the data has errors."""
-    result = check(root, once=once)
+    result = check(root, timings, once=once)
     if result.site is None:
         return result
     with result.timings.stage("history"):
@@ -167,14 +171,16 @@ def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendere
     return result, rendered
 
 
-def build(root: Path, out: Path, digest: str | None = None) -> BuildResult:
+def build(
+    root: Path, out: Path, digest: str | None = None, progress: Callable[[str], object] | None = None
+) -> BuildResult:
     """Build the site at `root` into `out`; on any problem, `out` is left as it was.
 
     When nothing it reads has changed since the last build and the output is as that
     build left it, nothing is done (see `uptodate`). `digest` is that of the inputs when
-    the caller found the last build no longer current.
+    the caller found the last build no longer current. `progress` is told each stage as it starts.
     """
-    return Session(root, out).build(reuse=True, once=True, digest=digest)
+    return Session(root, out).build(reuse=True, once=True, digest=digest, progress=progress)
 
 
 def _give_back_memory() -> None:
@@ -249,7 +255,12 @@ class Session:
             return edited_claim_page(self.root, self.out, self.analysis, self.read)
 
     def build(
-        self, search: bool = True, reuse: bool = False, once: bool = False, digest: str | None = None
+        self,
+        search: bool = True,
+        reuse: bool = False,
+        once: bool = False,
+        digest: str | None = None,
+        progress: Callable[[str], object] | None = None,
     ) -> BuildResult:
         """Build once. Without `search`, the search index of the last build is kept as it was.
 
@@ -261,12 +272,14 @@ class Session:
         # The write too: comparing and writing 30,000 files makes enough objects to start the
         # cycle collector over the whole analysis again and again (1.5 s of a rebuild at 10,000 claims).
         with without_cycle_collection():
-            result = self._build(search, reuse, once, digest)
+            result = self._build(search, reuse, once, digest, progress)
         if self.last is not None:
             _give_back_memory()  # a session goes on, holding the digests of the site, not its bytes
         return result
 
-    def _build(self, search: bool, reuse: bool, once: bool, digest: str | None) -> BuildResult:
+    def _build(
+        self, search: bool, reuse: bool, once: bool, digest: str | None, progress: Callable[[str], object] | None
+    ) -> BuildResult:
         check_output(self.out, self.protected)
         if not reuse or self.last is not None:
             digest = None
@@ -283,7 +296,7 @@ class Session:
         if self.last is None:
             staging = Staging.make(self.out, self.protected)
             if staging is not None:
-                result = self._streamed(staging, search, keep=not once)
+                result = self._streamed(staging, search, keep=not once, progress=progress)
                 if result.ok:
                     self._schema_beside_claims()
                     if digest is not None:
@@ -305,7 +318,7 @@ class Session:
             # A file of the last build, of which only the digest is kept, was removed from the
             # output behind our back: render everything again.
             self.last = None
-            return self._build(search, reuse=False, once=False, digest=None)
+            return self._build(search, reuse=False, once=False, digest=None, progress=progress)
         self.last = rendered.kept()
         result.outputs = self.last.outputs  # written: the bytes of the whole site can go now
         self.analysis = result.analysis
@@ -326,13 +339,15 @@ class Session:
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror}") from error
 
-    def _streamed(self, staging: Staging, search: bool, keep: bool) -> BuildResult:
+    def _streamed(
+        self, staging: Staging, search: bool, keep: bool, progress: Callable[[str], object] | None = None
+    ) -> BuildResult:
         """A full build written into `staging` as each file is made, then swapped in (see `stream_pages`);
         with `keep`, the digest of each file kept for the next build, and what it reads."""
         scratch: Scratch | None = None
         try:
             with without_cycle_collection():
-                result = _analysed(self.root, once=not keep)
+                result = _analysed(self.root, once=not keep, timings=Timings(progress=progress))
                 analysis = result.analysis
                 if analysis is None:
                     return result

@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -109,7 +111,7 @@ def build_command(root: Path, out: Path | None) -> None:
             return
         from builder.build import build
 
-        result = build(root, out, digest)
+        result = build(root, out, digest, _progress() if sys.stderr.isatty() else None)
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -125,6 +127,27 @@ def build_command(root: Path, out: Path | None) -> None:
     )
     if own_process:
         _end_process()
+
+
+STAGE_WORDS = {
+    "load": "reading the claims, pages and archived texts",
+    "validate": "checking the claims",
+    "history": "reading their history from git, where there is one",
+    "analyse": "comparing the figures",
+    "render": "rendering and writing the pages",
+    "write": "writing the site-wide files, indexing for search",
+}
+
+
+def _progress() -> Callable[[str], None]:
+    """Each stage of a build said as it starts, with the time so far: a large desk's build takes minutes.
+    On a terminal only, so that a script or a CI log gets the summary line alone, as before."""
+    start = time.perf_counter()
+
+    def said(stage: str) -> None:
+        click.echo(f"{time.perf_counter() - start:6.1f} s  {STAGE_WORDS.get(stage, stage)}...", err=True)
+
+    return said
 
 
 def _end_process() -> None:

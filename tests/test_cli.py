@@ -67,6 +67,32 @@ def run_with_file_size_limit(args: list[str], cwd: Path, limit: int) -> subproce
     )
 
 
+def run_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """The program with its standard error on a pseudo-terminal, as in an editor's shell: (status, out, err)."""
+    import pty  # POSIX only
+
+    terminal, its_end = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "builder", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=its_end
+        )
+        os.close(its_end)
+        said = bytearray()
+        while True:
+            try:
+                part = os.read(terminal, 4096)
+            except OSError:  # EIO: the program closed its end
+                break
+            if not part:
+                break
+            said += part
+        out = process.stdout.read() if process.stdout else b""
+        process.wait(timeout=120)
+    finally:
+        os.close(terminal)
+    return process.returncode, out.decode(), said.decode().replace("\r\n", "\n")
+
+
 def invoke(args: list[str]) -> Result:
     """The program through CliRunner, in the current folder; a crash is never an exit status."""
     result = CliRunner().invoke(main, args)
@@ -108,6 +134,31 @@ def test_build_writes_the_site(tmp_path: Path) -> None:
     assert claims["troops-total"]["canonical"]["low"] == pytest.approx(9900)
     assert claims["troops-total"]["canonical"]["high"] == pytest.approx(12100)
     assert [v["source"] for v in claims["troops-total"]["variants"]] == ["ap-2025-03-27", "reuters-2025-04-01"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="no pseudo-terminals to test with (not POSIX)")
+def test_a_build_on_a_terminal_says_each_stage_as_it_starts_and_a_script_gets_the_summary_alone(
+    tmp_path: Path,
+) -> None:
+    root = write_site(tmp_path / "desk")
+    status, out, said = run_on_a_terminal(["build"], root)
+    assert status == 0, said
+    stages = [re.fullmatch(r" *(\d+\.\d) s  (.+)\.\.\.", line) for line in said.splitlines()]
+    assert all(stages), said
+    assert [m[2] for m in stages if m] == [
+        "reading the claims, pages and archived texts",
+        "checking the claims",
+        "reading their history from git, where there is one",
+        "comparing the figures",
+        "rendering and writing the pages",
+        "writing the site-wide files, indexing for search",
+    ]
+    times = [float(m[1]) for m in stages if m]
+    assert times == sorted(times)
+    assert out.startswith("Built 2 claims into ")
+    write_site(root, edit(CLAIMS, "value: 12,000", "value: 13,000"))
+    piped = run(["build"], root)  # no terminal: the summary alone
+    assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.startswith("Built 2 claims"), piped
 
 
 @pytest.mark.parametrize(
