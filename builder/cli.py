@@ -139,6 +139,10 @@ STAGE_WORDS = {
 }
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number:,} {thing}{'' if number == 1 else 's'}"
+
+
 def _progress() -> Callable[[str], None]:
     """Each stage of a build said as it starts, with the time so far: a large desk's build takes minutes.
     On a terminal only, so that a script or a CI log gets the summary line alone, as before."""
@@ -201,17 +205,17 @@ def serve_command(root: Path, host: str, port: int, out: Path | None, open_brows
 )
 def check_command(root: Path, form: str) -> None:
     """Validate the site's data; writes nothing."""
-    from builder.build import check
+    from builder.build import Timings, check
 
-    result = check(root)
+    result = check(root, Timings(progress=_progress() if form == "text" and sys.stderr.isatty() else None))
     report(root, result.problems, form, consequence="fix them and check again")
     if not result.ok:
         sys.exit(1)
     if form == "text":
         assert result.site is not None
         click.echo(
-            f"OK: {len(result.site.claims)} claims, {len(result.site.sources)} sources, "
-            f"{len(result.site.pages)} pages.",
+            f"OK: {_count(len(result.site.claims), 'claim')}, {_count(len(result.site.sources), 'source')}, "
+            f"{_count(len(result.site.pages), 'page')}.",
             err=True,
         )
 

@@ -159,6 +159,13 @@ def test_a_build_on_a_terminal_says_each_stage_as_it_starts_and_a_script_gets_th
     write_site(root, edit(CLAIMS, "value: 12,000", "value: 13,000"))
     piped = run(["build"], root)  # no terminal: the summary alone
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.startswith("Built 2 claims"), piped
+    status, _, said = run_on_a_terminal(["check"], root)
+    assert status == 0
+    assert [re.sub(r"^ *\d+\.\d s  ", "", line) for line in said.splitlines()] == [
+        "reading the claims, pages and archived texts...",
+        "checking the claims...",
+        "OK: 2 claims, 2 sources, 1 page.",
+    ], said
 
 
 @pytest.mark.parametrize(

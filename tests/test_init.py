@@ -40,7 +40,7 @@ def test_init_writes_a_site_that_builds_and_checks(tmp_path: Path) -> None:
     assert not (root / "templates").exists(), "the starter site uses the packaged templates"
     checked = run(["check", "--root", "desk"], tmp_path)
     assert checked.returncode == 0, checked.stderr
-    assert "OK: 1 claims, 2 sources, 1 pages." in checked.stderr
+    assert "OK: 1 claim, 2 sources, 1 page." in checked.stderr
     built = run(["build"], root)
     assert built.returncode == 0, built.stderr
     page = BeautifulSoup((root / "site/claims/fair-visitors/index.html").read_text(encoding="utf-8"), "html.parser")
