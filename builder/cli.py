@@ -7,13 +7,11 @@ import json
 import os
 import signal
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from builder import __version__, uptodate
+from builder import __version__, progress, uptodate
 from builder.problems import Problem, Problems
 from builder.writer import OutputError, check_output, protected_folders
 
@@ -111,7 +109,7 @@ def build_command(root: Path, out: Path | None) -> None:
             return
         from builder.build import build
 
-        result = build(root, out, digest, _progress() if sys.stderr.isatty() else None)
+        result = build(root, out, digest, progress.on_terminal())
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -129,29 +127,8 @@ def build_command(root: Path, out: Path | None) -> None:
         _end_process()
 
 
-STAGE_WORDS = {
-    "load": "reading the claims, pages and archived texts",
-    "validate": "checking the claims",
-    "history": "reading their history from git, where there is one",
-    "analyse": "comparing the figures",
-    "render": "rendering and writing the pages",
-    "write": "writing the site-wide files, indexing for search",
-}
-
-
 def _count(number: int, thing: str) -> str:
     return f"{number:,} {thing}{'' if number == 1 else 's'}"
-
-
-def _progress() -> Callable[[str], None]:
-    """Each stage of a build said as it starts, with the time so far: a large desk's build takes minutes.
-    On a terminal only, so that a script or a CI log gets the summary line alone, as before."""
-    start = time.perf_counter()
-
-    def said(stage: str) -> None:
-        click.echo(f"{time.perf_counter() - start:6.1f} s  {STAGE_WORDS.get(stage, stage)}...", err=True)
-
-    return said
 
 
 def _end_process() -> None:
@@ -207,7 +184,7 @@ def check_command(root: Path, form: str) -> None:
     """Validate the site's data; writes nothing."""
     from builder.build import Timings, check
 
-    result = check(root, Timings(progress=_progress() if form == "text" and sys.stderr.isatty() else None))
+    result = check(root, Timings(progress=progress.on_terminal() if form == "text" else None))
     report(root, result.problems, form, consequence="fix them and check again")
     if not result.ok:
         sys.exit(1)

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import click
 from tornado import httpserver, httputil, netutil, web, websocket
 
-from builder import uptodate
+from builder import progress, uptodate
 from builder.build import BuildResult, Session
 from builder.load import CLAIMS_FILE
 from builder.problems import Problem
@@ -278,12 +278,15 @@ class Server:
         shown = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{shown}:{self.port}/"
 
-    def rebuild(self, what: str) -> BuildResult | None:
-        """One build; its result is reported in one line, or with its problems."""
+    def rebuild(self, what: str, stages: bool = False) -> BuildResult | None:
+        """One build; its result is reported in one line, or with its problems; with `stages`, each stage
+        said as it starts on a terminal (the first build of a large desk takes long)."""
         start = time.perf_counter()
         try:
             # The search index is built once, at start: rebuilding it on every save would slow the preview.
-            result = self.preview.session.build(search=self.preview.session.bundle is None)
+            result = self.preview.session.build(
+                search=self.preview.session.bundle is None, progress=progress.on_terminal() if stages else None
+            )
         except OutputError as error:
             click.echo(f"error: {error}", err=True)
             return None
@@ -353,7 +356,7 @@ class Server:
         # A save while it runs is not missed: the inputs are compared with what it started from once
         # the watcher is watching (awatch sets up its watches on its first step).
         started_from = uptodate.inputs_digest(self.root, self.out)
-        self.after(self.rebuild("initial build"))
+        self.after(self.rebuild("initial build", stages=True))
         watcher = asyncio.create_task(self.watch(stop))
         for _ in range(3):
             await asyncio.sleep(0)

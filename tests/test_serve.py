@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
+from builder import progress
 from tests.conftest import copy_example
 
 WAIT = 15.0  # seconds: the bound on every wait for the server to react
@@ -80,7 +81,7 @@ def _read(process: subprocess.Popen[str], lines: list[str]) -> None:
         lines.append(line)
 
 
-def launch(root: Path, *args: str) -> Served:
+def launch(root: Path, *args: str, stderr: int = subprocess.STDOUT) -> Served:
     """`factsheet serve` started, its output read as it comes; it may not be serving yet."""
     import threading
 
@@ -88,7 +89,7 @@ def launch(root: Path, *args: str) -> Served:
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", str(port), *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=stderr,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -97,9 +98,9 @@ def launch(root: Path, *args: str) -> Served:
     return Served(root, port, process, lines)
 
 
-def start(root: Path, *args: str) -> Served:
+def start(root: Path, *args: str, stderr: int = subprocess.STDOUT) -> Served:
     """`factsheet serve` started and serving (on the port it said)."""
-    served = launch(root, *args)
+    served = launch(root, *args, stderr=stderr)
     process = served.process
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -314,6 +315,38 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(desk: Path) -> None:
     assert "Stopped." in server.output()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", server.port))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="no pseudo-terminals to test with (not POSIX)")
+def test_on_a_terminal_the_first_build_says_its_stages_and_a_rebuild_does_not(desk: Path) -> None:
+    import pty
+    import threading
+
+    terminal, its_end = pty.openpty()
+    said: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                part = os.read(terminal, 4096)
+            except OSError:  # EIO: serve closed its end
+                return
+            if not part:
+                return
+            said.append(part)
+
+    served = start(desk, stderr=its_end)
+    os.close(its_end)
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        edit(desk, "value: about 400\n", "value: about 500\n")
+        served.wait_for(lambda: bool(served.rebuilds()), "the rebuild after a save")
+    finally:
+        stop(served)
+        time.sleep(0.2)  # what serve wrote last, read
+        os.close(terminal)
+    stages = re.findall(r"\d s  (.+)\.\.\.", b"".join(said).decode())
+    assert stages == list(progress.STAGE_WORDS.values()), stages
 
 
 def test_busy_port_moves_to_the_next_one_and_says_so(desk: Path) -> None:
