@@ -7,6 +7,7 @@ index and HEAD are never touched, so a diff is safe in the middle of an edit.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -14,13 +15,14 @@ from typing import Literal
 
 from jinja2 import TemplateError
 
-from builder import git
+from builder import git, urls
 from builder.analysis import Analysis, analyse
 from builder.build import check, template_location
 from builder.diff import Revision, SiteDiff, compare, page_diff, settings_diff
+from builder.exports import claim_json, claims_json
 from builder.load import CLAIMS_FILE, MAX_FILE_BYTES
 from builder.problems import Problems, Severity
-from builder.render import render_site
+from builder.render import fingerprint, page_specs, stream_pages
 
 WORKING_TREE = "working tree"
 SKIPPED = ("site/", ".factsheet-cache/", ".git/")
@@ -32,6 +34,8 @@ class Snapshot:
     revision: Revision
     analysis: Analysis | None
     outputs: dict[str, bytes]
+    """The digest of each page and of `claims.json`, what `page_diff` compares (two sites' bytes held at
+    once took 1.2 GB at 10,000 claims)."""
 
 
 def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None) -> SiteDiff:
@@ -92,11 +96,26 @@ def _run(root: Path, revision: Revision) -> Snapshot:
         return Snapshot(_as(revision, "invalid", result.problems), None, {})
     analysis = analyse(result.site)
     try:
-        outputs = render_site(analysis).outputs
+        outputs = _digests(analysis)
     except TemplateError as error:
         result.problems.error(template_location(error, root), f"template: {error.message or error}")
         return Snapshot(_as(revision, "invalid", result.problems), None, {})
     return Snapshot(revision, analysis, outputs)
+
+
+def _digests(analysis: Analysis) -> dict[str, bytes]:
+    """The digest of each page and of `claims.json`, the pages rendered on every core and none kept."""
+    made = stream_pages(analysis, list(page_specs(analysis)), fingerprint(analysis), _digest)
+    outputs = {path: digest for path, digest in made.items() if path.endswith(".html")}
+    claims = hashlib.sha256()
+    for part in claims_json(claim_json(analysed) for analysed in analysis.claims):
+        claims.update(part)
+    outputs[urls.CLAIMS_JSON] = claims.digest()
+    return outputs
+
+
+def _digest(path: str, data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
 def _as(revision: Revision, state: Literal["absent", "invalid"], problems: Problems | None = None) -> Revision:
