@@ -10,6 +10,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -54,6 +55,10 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
         assert row["hugo_cold"]["pages"] == 1101 and row["ratio_to_hugo"] > 0
     assert "| claims | cold build (CPU) |" in done.stdout
     assert row["file_creation_us"] > 0 and "creating a file" in done.stdout
+    # Progress as it goes, on standard error: each measure as it starts.
+    said = re.findall(r"^ *\d+\.\d s  1,000 claims: (.+)$", done.stderr, re.M)
+    measures = [mode for mode in ("cold", "warm", "incremental", "hugo_cold") if mode in row]
+    assert said == ["writing the desk...", *(f"{mode} (1 of 1)..." for mode in measures)], done.stderr[-3000:]
 
 
 def test_an_output_is_set_aside_not_deleted_until_the_run_ends(tmp_path: Path) -> None:
