@@ -18,6 +18,7 @@ import ipaddress
 import json
 import logging
 import mimetypes
+import os
 import re
 import signal
 import socket
@@ -38,7 +39,7 @@ from tornado import httpserver, httputil, netutil, web, websocket
 from builder import progress, uptodate
 from builder.build import BuildResult, Session
 from builder.load import CLAIMS_FILE
-from builder.problems import Problem
+from builder.problems import Location, Problem, Problems
 from builder.writer import OutputError
 
 SCRIPT_PATH = "/livereload.js"
@@ -288,8 +289,9 @@ class Server:
                 search=self.preview.session.bundle is None, progress=progress.on_terminal() if stages else None
             )
         except OutputError as error:
-            click.echo(f"error: {error}", err=True)
-            return None
+            # Shown as a build's problems are, in the open tabs too: a full disk is not a 404.
+            result = BuildResult(Problems())
+            result.problems.error(Location(os.path.relpath(self.out, self.root).replace(os.sep, "/")), str(error))
         except Exception:  # a bug must not stop the preview: say it, keep serving the last good site
             click.echo(f"{what}: internal error, please report it:\n{traceback.format_exc()}", err=True)
             return None

@@ -203,6 +203,22 @@ def test_broken_file_shows_the_problems_and_fixing_brings_the_site_back(served: 
     served.wait_for(lambda: served.figure() == "about 470 killed", "the site to come back")
 
 
+def test_a_site_that_cannot_be_written_is_shown_as_a_failed_build_not_a_404(desk: Path) -> None:
+    (desk / "site").write_text("not a folder\n")  # as a full disk would, the write fails
+    served = start(desk)
+    try:
+        status, body = served.get("/")
+        assert status == 200
+        problems = [li.get_text() for li in BeautifulSoup(body, "html.parser").select("ol.problems li")]
+        assert len(problems) == 1 and problems[0].startswith("site:1:1: error: ") and "is not a folder" in problems[0]
+        assert "the build failed" in served.output()
+        (desk / "site").unlink()
+        edit(desk, "value: about 400\n", "value: about 500\n")
+        served.wait_for(lambda: served.figure() == "about 500 killed", "the site, once it can be written")
+    finally:
+        stop(served)
+
+
 def test_error_page_escapes_what_the_editor_wrote(served: Served) -> None:
     edit(served.root, "value: about 400\n", "value: <script>alert(1)</script>\n")
     served.wait_for(lambda: "could not be built" in served.get("/")[1], "the error page")
