@@ -17,6 +17,10 @@ ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 # The pattern is for editors' language servers; validate.py checks it with a clearer message.
 Id = Annotated[str, StringConstraints(min_length=1, strict=True), Field(json_schema_extra={"pattern": ID_PATTERN})]
 DateValue = date | StrictInt | Text
+LANGUAGE_TAG = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"
+"""The shape of a language tag as `site.language` should have it (BCP 47: `en`, `pt-BR`, `zh-Hant`): a
+two- or three-letter language code first (BCP 47 also allows five to eight letters, of which none is
+registered, and "English" would pass)."""
 
 
 class _Strict(BaseModel):

@@ -297,6 +297,12 @@ class _Validator:
                 Place(doc, ("site",)),
                 "no 'base_url': canonical links, sitemap.xml and feed.xml need the site's address and are left out",
             )
+        if not re.fullmatch(schema.LANGUAGE_TAG, spec.language):
+            self.problems.warning(
+                Place(doc, ("site", "language")),
+                f"'{spec.language}' is not a language tag such as 'en', 'en-GB' or 'pt-BR': browsers, screen "
+                "readers and the search index cannot tell what language the pages are in",
+            )
         return Settings(
             spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance), spec.raw_html
         )

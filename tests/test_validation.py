@@ -196,6 +196,19 @@ def test_unknown_key_with_suggestion(tmp_path: Path, old: str, new: str, key: st
     )
 
 
+@pytest.mark.parametrize("language", ["English", "en_GB", "<b>en</b>", "e"])
+def test_a_site_language_that_is_no_language_tag_is_a_warning_where_written(tmp_path: Path, language: str) -> None:
+    claims = edit(CLAIMS, "  description:", f"  language: '{language}'\n  description:")
+    write_site(tmp_path, claims)
+    only_problem(tmp_path, "claims.yaml", *at(claims, f"'{language}'"), "is not a language tag", severity="warning")
+
+
+@pytest.mark.parametrize("language", ["en", "en-GB", "pt-BR", "zh-Hant", "de-CH-1996"])
+def test_a_language_tag_is_no_problem(tmp_path: Path, language: str) -> None:
+    write_site(tmp_path, edit(CLAIMS, "  description:", f"  language: {language}\n  description:"))
+    assert problems(tmp_path) == []
+
+
 def test_unknown_key_in_front_matter(tmp_path: Path) -> None:
     about = edit(ABOUT, "order: 1", "ordre: 1")
     write_site(tmp_path, files={"content/about.md": about})
