@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,10 @@ BAD_ABOUT = edit(ABOUT, "[[troops-total]]", "[[troops-totl]]")
 INCLUDE_NOTHING = edit(CLAIMS, "sources:\n", "include:\n  - claims/*.yaml\nsources:\n")
 
 
-def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """The real program, as a shell would start it."""
+def run(
+    args: list[str], cwd: Path, preexec_fn: Callable[[], None] | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The real program, as a shell would start it; `preexec_fn` runs in the child before it starts."""
     return subprocess.run(
         [sys.executable, "-m", "builder", *args],
         cwd=cwd,
@@ -47,24 +50,18 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
         text=True,
         timeout=120,
         env={**os.environ, **env},
+        preexec_fn=preexec_fn,
     )
 
 
 def run_with_file_size_limit(args: list[str], cwd: Path, limit: int) -> subprocess.CompletedProcess[str]:
     """`run`, where writing a file past `limit` bytes fails (EFBIG) as writing on a full disk does (ENOSPC)."""
 
-    def limited() -> None:  # in the child, before the program starts
+    def limited() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails instead of killing
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    return subprocess.run(
-        [sys.executable, "-m", "builder", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=limited,
-    )
+    return run(args, cwd, preexec_fn=limited)
 
 
 def run_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str, str]:
@@ -77,20 +74,26 @@ def run_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str, str]:
             [sys.executable, "-m", "builder", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=its_end
         )
         os.close(its_end)
-        said = bytearray()
-        while True:
-            try:
-                part = os.read(terminal, 4096)
-            except OSError:  # EIO: the program closed its end
-                break
-            if not part:
-                break
-            said += part
+        said = read_terminal(terminal)
         out = process.stdout.read() if process.stdout else b""
         process.wait(timeout=120)
     finally:
         os.close(terminal)
     return process.returncode, out.decode(), said.decode().replace("\r\n", "\n")
+
+
+def read_terminal(terminal: int) -> bytes:
+    """What the programs on the other end of a pseudo-terminal write to it, until they have all closed it."""
+    said = bytearray()
+    while True:
+        try:
+            part = os.read(terminal, 4096)
+        except OSError:  # EIO: the last program closed its end
+            break
+        if not part:
+            break
+        said += part
+    return bytes(said)
 
 
 def invoke(args: list[str]) -> Result:

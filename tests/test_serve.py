@@ -23,6 +23,7 @@ from tornado.websocket import websocket_connect
 
 from builder import progress
 from tests.conftest import copy_example
+from tests.test_cli import read_terminal
 
 WAIT = 15.0  # seconds: the bound on every wait for the server to react
 CLAIM = "claims/dprk-killed/"
@@ -340,26 +341,16 @@ def test_on_a_terminal_the_first_build_says_its_stages_and_a_rebuild_does_not(de
 
     terminal, its_end = pty.openpty()
     said: list[bytes] = []
-
-    def read() -> None:
-        while True:
-            try:
-                part = os.read(terminal, 4096)
-            except OSError:  # EIO: serve closed its end
-                return
-            if not part:
-                return
-            said.append(part)
-
     served = start(desk, stderr=its_end)
     os.close(its_end)
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=lambda: said.append(read_terminal(terminal)), daemon=True)
+    reader.start()
     try:
         edit(desk, "value: about 400\n", "value: about 500\n")
         served.wait_for(lambda: bool(served.rebuilds()), "the rebuild after a save")
     finally:
         stop(served)
-        time.sleep(0.2)  # what serve wrote last, read
+        reader.join(timeout=WAIT)  # serve has closed its end: the reader has all it wrote
         os.close(terminal)
     stages = re.findall(r"\d s  (.+)\.\.\.", b"".join(said).decode())
     assert stages == list(progress.STAGE_WORDS.values()), stages
