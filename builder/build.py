@@ -49,14 +49,16 @@ from builder.writer import (
     write_site,
 )
 
+Progress = Callable[[str], object]
+"""Told the name of each stage of a build as it starts (see `progress.on_terminal`)."""
+
 
 @dataclass
 class Timings:
     """Milliseconds spent in each stage, for progress lines and the benchmark."""
 
     stages: dict[str, float] = field(default_factory=dict)
-    progress: Callable[[str], object] | None = None
-    """Told the name of each stage as it starts (`factsheet build` on a terminal shows it)."""
+    progress: Progress | None = None
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -171,9 +173,7 @@ def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendere
     return result, rendered
 
 
-def build(
-    root: Path, out: Path, digest: str | None = None, progress: Callable[[str], object] | None = None
-) -> BuildResult:
+def build(root: Path, out: Path, digest: str | None = None, progress: Progress | None = None) -> BuildResult:
     """Build the site at `root` into `out`; on any problem, `out` is left as it was.
 
     When nothing it reads has changed since the last build and the output is as that
@@ -260,7 +260,7 @@ class Session:
         reuse: bool = False,
         once: bool = False,
         digest: str | None = None,
-        progress: Callable[[str], object] | None = None,
+        progress: Progress | None = None,
     ) -> BuildResult:
         """Build once. Without `search`, the search index of the last build is kept as it was.
 
@@ -278,7 +278,7 @@ class Session:
         return result
 
     def _build(
-        self, search: bool, reuse: bool, once: bool, digest: str | None, progress: Callable[[str], object] | None
+        self, search: bool, reuse: bool, once: bool, digest: str | None, progress: Progress | None
     ) -> BuildResult:
         check_output(self.out, self.protected)
         if not reuse or self.last is not None:
@@ -339,9 +339,7 @@ class Session:
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror}") from error
 
-    def _streamed(
-        self, staging: Staging, search: bool, keep: bool, progress: Callable[[str], object] | None = None
-    ) -> BuildResult:
+    def _streamed(self, staging: Staging, search: bool, keep: bool, progress: Progress | None = None) -> BuildResult:
         """A full build written into `staging` as each file is made, then swapped in (see `stream_pages`);
         with `keep`, the digest of each file kept for the next build, and what it reads."""
         scratch: Scratch | None = None
