@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -19,9 +19,10 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from builder import cache, uptodate, yamlpieces, yamlsource
 from builder.analysis import Analysis, analyse
 from builder.history import with_history
-from builder.load import CLAIMS_FILE, load_site
+from builder.load import CLAIMS_FILE, load_site, read_text
 from builder.model import Site
-from builder.problems import Location, Problems
+from builder.problems import Location, Problem, Problems
+from builder.quick import Edit, edited_claim_page
 from builder.render import (
     Rendered,
     claim_exports,
@@ -163,6 +164,12 @@ def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendere
     result = _analysed(root)
     if result.analysis is None:
         return result, None
+    return _rendered(result, root, previous)
+
+
+def _rendered(result: BuildResult, root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
+    """The output files of the analysis of `result`, redoing only what changed since `previous`."""
+    assert result.analysis is not None
     with result.timings.stage("render"):
         try:
             rendered = render_site(result.analysis, previous)
@@ -243,16 +250,24 @@ class Session:
         """The text and pieces of `claims.yaml` that the last good build read."""
         self.bundle: dict[str, Output] | None = None
         """The search index's files, as the last build wrote them."""
+        self.warnings: tuple[Problem, ...] = ()
+        """What reading and checking the site warned of in the last good build."""
+        self.stamps: tuple[object, ...] | None = None
+        """The inputs but `claims.yaml` as they stood when the last good build started (`uptodate.stamps`)."""
+        self.edit: Edit | None = None
+        """The save that `edited_page` found changed one claim, for the next build to start from."""
 
     def edited_page(self) -> str | None:
         """After a save of one claim in `claims.yaml`, that claim's page written at once (see `quick`);
-        the output path, or None when the next `build` must do all. Call `build` after it either way."""
+        the output path, or None when the next `build` must do all. Call `build` after it either way:
+        when nothing but that claim has changed since the last good build, it starts from that build's
+        analysis with the edited claim in it instead of reading and checking every claim again."""
+        self.edit = None
         if self.analysis is None or self.read is None:
             return None
-        from builder.quick import edited_claim_page
-
         with without_cycle_collection():
-            return edited_claim_page(self.root, self.out, self.analysis, self.read)
+            self.edit = edited_claim_page(self.root, self.out, self.analysis, self.read)
+        return self.edit.page if self.edit is not None else None
 
     def build(
         self,
@@ -281,6 +296,9 @@ class Session:
         self, search: bool, reuse: bool, once: bool, digest: str | None, progress: Progress | None
     ) -> BuildResult:
         check_output(self.out, self.protected)
+        edit, self.edit = self.edit, None
+        # Taken before anything is read: a file changed while this build reads it differs from them.
+        stamps = uptodate.stamps(self.root, self.out, CLAIMS_FILE) if not once else None
         if not reuse or self.last is not None:
             digest = None
         elif digest is None:
@@ -298,13 +316,19 @@ class Session:
             if staging is not None:
                 result = self._streamed(staging, search, keep=not once, progress=progress)
                 if result.ok:
+                    self.stamps = stamps
                     self._schema_beside_claims()
                     if digest is not None:
                         uptodate.record(self.root, self.out, digest, result.problems.sorted())
                 return result
-        result, rendered = render(self.root, self.last)
+        if edit is not None and self._stands(edit, stamps):
+            result, rendered = self._render_edit(edit)
+        else:
+            edit = None
+            result, rendered = render(self.root, self.last)
         if rendered is None or result.outputs is None:
             return result
+        warnings = tuple(result.problems.sorted())  # those of reading and checking: search's come next
         uptodate.forget(self.root)
         # Pagefind indexes (in its own process) while the pages are written; its files come last.
         pages = dict(result.outputs)
@@ -322,11 +346,34 @@ class Session:
         self.last = rendered.kept()
         result.outputs = self.last.outputs  # written: the bytes of the whole site can go now
         self.analysis = result.analysis
-        self.read = yamlsource.last_cut(CLAIMS_FILE)
+        self.read = edit.read if edit is not None else yamlsource.last_cut(CLAIMS_FILE)
+        self.warnings, self.stamps = warnings, stamps
         self._schema_beside_claims()
         if digest is not None:
             uptodate.record(self.root, self.out, digest, result.problems.sorted())
         return result
+
+    def _stands(self, edit: Edit, stamps: tuple[object, ...] | None) -> bool:
+        """Whether `edit` is still all that changed since the last good build: `claims.yaml` reads as
+        the edit left it, and no other input has moved."""
+        if self.analysis is None or self.last is None or stamps is None or stamps != self.stamps:
+            return False
+        return read_text(self.root, CLAIMS_FILE, Problems(), Location(CLAIMS_FILE)) == edit.read[0]
+
+    def _render_edit(self, edit: Edit) -> tuple[BuildResult, Rendered | None]:
+        """The site after `edit`, from the last good analysis with the edited claim in it: the claim was
+        checked as `validate` checks it, and everything else the analysis was made of is as it was."""
+        assert self.analysis is not None
+        site = self.analysis.site
+        claims = list(site.claims)
+        claims[edit.index] = edit.claim
+        result = BuildResult(Problems(), site=replace(site, claims=tuple(claims)))
+        for warning in self.warnings:
+            result.problems.add(warning)
+        with without_cycle_collection():
+            with result.timings.stage("analyse"):
+                result.analysis = analyse(result.site)
+            return _rendered(result, self.root, self.last)
 
     def _schema_beside_claims(self) -> None:
         """`claims.schema.json` next to `claims.yaml`, which names it for editors' YAML language servers."""
@@ -349,6 +396,7 @@ class Session:
                 analysis = result.analysis
                 if analysis is None:
                     return result
+                warnings = result.problems.sorted()  # those of reading and checking: search's come next
                 # The templates as this build renders with them, read once: a session's next build
                 # renders every page again if any has changed since.
                 mark = fingerprint(analysis)
@@ -406,6 +454,7 @@ class Session:
                         uptodate.forget(self.root)
                         result.report = staging.finish([path for path, staged in made.items() if staged.new], made)
             self.analysis = analysis
+            self.warnings = tuple(warnings)
             if exports is not None:  # made for a session that goes on
                 outputs: dict[str, Output] = {path: staged.kept for path, staged in made.items() if staged.kept}
                 self.last = streamed_render(analysis, specs, mark, outputs, exports)

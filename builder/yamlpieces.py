@@ -13,7 +13,7 @@ read whole.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 # A top-level key at the start of a line; its value follows on the line or below it.
@@ -91,6 +91,28 @@ def cut(text: str) -> Cut | None:
         sections.append(section)
         pieces.extend(elements)
     return Cut(tuple(pieces), tuple(sections))
+
+
+def with_piece(cut: Cut, piece: Piece, text: str) -> Cut:
+    """The cut of the file in which `piece` of `cut` now reads `text` and nothing else changed: what
+    `cut` gives for the new file, without cutting it again (half a second at 10,000 claims). `text`
+    must be one piece as `cut` would make it (for an item, see `lone_item`)."""
+    at = next(index for index, known in enumerate(cut.pieces) if known is piece)
+    lines = text.count("\n") - piece.text.count("\n")
+    chars = len(text) - len(piece.text)
+    pieces = [*cut.pieces[:at], replace(piece, text=text)]
+    pieces.extend(Piece(p.text, p.line + lines, p.kind, p.key, p.indent, p.start + chars) for p in cut.pieces[at + 1 :])
+    sections = tuple(
+        section
+        if section.key_line <= piece.line
+        else replace(
+            section,
+            key_line=section.key_line + lines,
+            first=(section.first[0] + lines, section.first[1]) if section.first else None,
+        )
+        for section in cut.sections
+    )
+    return Cut(tuple(pieces), sections)
 
 
 class _Lines:

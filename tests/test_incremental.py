@@ -221,3 +221,68 @@ def test_a_file_removed_behind_the_session_is_written_again(desk: Path, tmp_path
     EDITS["claim title"](desk)
     third = session.build()
     assert third.report is not None and untouched.relative_to(desk / "site").as_posix() not in third.report.written
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_rebuild_after_a_one_claim_save_starts_from_the_last_analysis(desk: Path, tmp_path: Path) -> None:
+    """Reading and checking every claim again is most of a rebuild on a large desk: after a save that
+    `edited_page` found changed one claim, the rebuild does neither, and gives a full build's bytes."""
+    session = Session(desk, desk / "site")
+    assert session.build().ok
+    for name in FIRST_PAGE:
+        EDITS[name](desk)
+        assert session.edited_page() == FIRST_PAGE[name]
+        again = session.build()
+        assert again.ok
+        assert "load" not in again.timings.stages and "validate" not in again.timings.stages
+        full = build(desk, tmp_path / name)
+        assert [str(p) for p in again.problems.sorted()] == [str(p) for p in full.problems.sorted()]
+        assert _files(desk / "site") == _files(tmp_path / name)
+
+
+QUOTED = "According to estimates by the Joint Chiefs of Staff in Seoul, about 4,000 of them were killed or wounded."
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        replace("content/about.md", "This is an example site", "This is a demonstration site"),
+        replace("templates/footer.html", "Built with factsheet.", "Built with factsheet, by hand."),
+        replace("content/sources/sent-3000-more-soldiers.md", "about 4,000 of them", "about 4,500 of them"),
+    ],
+    ids=["narrative page", "template", "archived text a quote is taken from"],
+)
+def test_a_one_claim_save_with_another_change_is_rebuilt_in_full(
+    desk: Path, tmp_path: Path, other: Callable[[Path], None]
+) -> None:
+    """Another input that changed beside the claim (saved in the same moment, or while the page was
+    written) is read: the rebuild reads and checks everything, as a full build would."""
+    session = Session(desk, desk / "site")
+    assert session.build().ok
+    assert QUOTED in (desk / "claims.yaml").read_text()
+    EDITS["canonical figure"](desk)
+    assert session.edited_page() == FIRST_PAGE["canonical figure"]
+    other(desk)
+    again = session.build()
+    assert "validate" in again.timings.stages
+    full = build(desk, tmp_path / "full")
+    assert [str(p) for p in again.problems.sorted()] == [str(p) for p in full.problems.sorted()]
+    if full.ok:
+        assert again.ok and _files(desk / "site") == _files(tmp_path / "full")
+    else:  # the quote is no longer in the text it was taken from
+        assert not again.ok and any("quote not found" in str(p) for p in again.problems.sorted())
+
+
+def test_a_second_save_before_the_rebuild_is_rebuilt_in_full(desk: Path, tmp_path: Path) -> None:
+    session = Session(desk, desk / "site")
+    assert session.build().ok
+    EDITS["canonical figure"](desk)
+    assert session.edited_page() == FIRST_PAGE["canonical figure"]
+    replace("claims.yaml", "topic: Medical care", "topic: Hospitals")(desk)  # saved before the rebuild starts
+    again = session.build()
+    assert again.ok and "validate" in again.timings.stages
+    assert build(desk, tmp_path / "full").ok
+    assert _files(desk / "site") == _files(tmp_path / "full")

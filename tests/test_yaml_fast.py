@@ -168,3 +168,21 @@ def test_a_file_read_whole_leaves_no_stale_cut_behind() -> None:
     whole = text + "extra: [\n  1\n]\n"  # a flow collection across lines: not cut
     yamlsource.parse_yaml(whole, "claims.yaml", Problems())
     assert yamlsource.last_cut("claims.yaml") is None
+
+
+def test_a_cut_with_one_piece_edited_is_the_cut_of_the_edited_file() -> None:
+    """`with_piece` shifts what follows an edited claim instead of cutting the file again; every
+    piece's text, line and offset, and every section after it, as `cut` gives them."""
+    items = [f"  - id: c{n}\n    title: Claim {n}\n    canonical:\n      value: {n}\n" for n in range(6)]
+    text = "site:\n  title: Desk\nclaims:\n" + "".join(items) + "sources:\n  s1:\n    outlet: BBC\n    title: T\n"
+    before = yamlpieces.cut(text)
+    assert before is not None and [s.key for s in before.sections] == ["claims", "sources"]
+    claims = [piece for piece in before.pieces if piece.kind == "item"]
+    for at, new in [
+        (0, "  - id: c0\n    title: Claim zero, longer\n    canonical:\n      value: 0\n"),
+        (2, "  - id: c2\n    title: Two\n\n    note: added\n    canonical:\n      value: 2\n"),
+        (5, "  - id: c5\n    canonical:\n      value: 5\n"),
+    ]:
+        piece = claims[at]
+        edited = text[: piece.start] + new + text[piece.start + len(piece.text) :]
+        assert yamlpieces.with_piece(before, piece, new) == yamlpieces.cut(edited)
