@@ -233,7 +233,21 @@ def _discrepancy_order(item: VariantAnalysis) -> tuple[float, str, int]:
 def analyse(site: Site) -> Analysis:
     """Every verdict, status and index the pages need, computed once."""
     related = _related(site.claims)
-    claims = tuple(_analyse_claim(c, site, related[c.id]) for c in site.claims)
+    return _indexed(site, tuple(_analyse_claim(c, site, related[c.id]) for c in site.claims))
+
+
+def with_edited_claim(analysis: Analysis, site: Site, analysed: ClaimAnalysis) -> Analysis:
+    """The analysis of `site`: `analysis.site` with one claim edited where it stands (its id, sources,
+    originators and related claims as they were), whose analysis is `analysed` (`reanalysed`). Every
+    other claim's analysis is kept: it is made of that claim, the sources, its related claims and the
+    history alone, none of which the edit changed (and a page whose parts are the same objects is
+    told unchanged at once)."""
+    edited = analysed.claim.id
+    return _indexed(site, tuple(analysed if c.claim.id == edited else c for c in analysis.claims))
+
+
+def _indexed(site: Site, claims: tuple[ClaimAnalysis, ...]) -> Analysis:
+    """The analysis of `site` whose claims' analyses are `claims`, with its indexes."""
     by_topic: dict[str, list[ClaimAnalysis]] = defaultdict(list)
     by_source: dict[str, list[VariantAnalysis]] = defaultdict(list)
     canonical_from: dict[str, list[str]] = defaultdict(list)

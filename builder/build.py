@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from builder import cache, uptodate, yamlpieces, yamlsource
-from builder.analysis import Analysis, analyse
+from builder.analysis import Analysis, analyse, with_edited_claim
 from builder.history import with_history
 from builder.load import CLAIMS_FILE, load_site, read_text
 from builder.model import Site
@@ -372,7 +372,7 @@ class Session:
             result.problems.add(warning)
         with without_cycle_collection():
             with result.timings.stage("analyse"):
-                result.analysis = analyse(result.site)
+                result.analysis = with_edited_claim(self.analysis, result.site, edit.analysed)
             return _rendered(result, self.root, self.last)
 
     def _schema_beside_claims(self) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder import yamlpieces, yamlsource
-from builder.analysis import Analysis, reanalysed
+from builder.analysis import Analysis, ClaimAnalysis, reanalysed
 from builder.load import CLAIMS_FILE, read_text
 from builder.model import Claim
 from builder.problems import Location, Problems
@@ -42,6 +42,8 @@ class Edit:
     """The claim's place in the site's claims (those of `claims.yaml` come first, in file order)."""
     claim: Claim
     """The claim as checked, as `validate` would give it."""
+    analysed: ClaimAnalysis
+    """Its analysis, as `analyse` would give it."""
     read: tuple[str, yamlpieces.Cut]
     """The new text of `claims.yaml`, and its pieces."""
 
@@ -85,7 +87,7 @@ def edited_claim_page(root: Path, out: Path, analysis: Analysis, before: tuple[s
             atomic_write(target, page)
     except OSError:
         return None
-    return Edit(path, index, claim, (new, yamlpieces.with_piece(cut, piece, text)))
+    return Edit(path, index, claim, analysed, (new, yamlpieces.with_piece(cut, piece, text)))
 
 
 def _changed_item(old: str, new: str, cut: yamlpieces.Cut) -> tuple[int, yamlpieces.Piece, str] | None:
