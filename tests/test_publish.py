@@ -71,6 +71,25 @@ def test_feed_parses_cleanly_newest_first_with_stable_ids(site: Path, data: dict
     assert (tmp_path / "again" / "feed.xml").read_bytes() == (site / "feed.xml").read_bytes()
 
 
+def test_feed_entries_keep_markup_characters_as_text(tmp_path: Path) -> None:
+    """Titles and topics are the editors' text: `&`, `<`, quotes and tabs in them are escaped in the
+    feed, which a strict XML parser reads, and a feed reader gives back as they were written."""
+    title = 'Soldiers & "volunteers" <sent> to Russia'
+    topic = "Troops\t& 'aid' \"sent\""
+    # Written as JSON strings, which YAML reads as double-quoted scalars.
+    claims = edit(CLAIMS, "title: North Korean soldiers sent to Russia", f"title: {json.dumps(title)}")
+    claims = edit(claims, "topic: Troops", f"topic: {json.dumps(topic)}")
+    root = write_site(tmp_path / "desk", claims)
+    assert build(root, root / "site").ok
+    raw = (root / "site" / "feed.xml").read_bytes()
+    etree.fromstring(raw)  # well-formed XML, or it raises
+    parsed = feedparser.parse(raw)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    entry = next(e for e in parsed.entries if e.title.startswith("Soldiers"))
+    assert entry.title.startswith(title + ": ")
+    assert [tag.term for tag in entry.tags] == [topic]
+
+
 def test_csv_round_trips_against_claims_json(site: Path, data: dict) -> None:
     raw = (site / "claims.csv").read_bytes()
     assert b"\r\n" in raw
