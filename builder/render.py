@@ -321,7 +321,7 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     parts = _parts(analysis)
     if previous is not None and previous.fingerprint == mark:
-        changed = {k for k in parts.keys() | previous.parts.keys() if parts.get(k) != previous.parts.get(k)}
+        changed = _changed(parts, previous)
     else:
         previous, changed = None, set()
     outputs: dict[str, Output] = {}
@@ -369,9 +369,10 @@ def stream_pages(
     mark: str,
     sink: Callable[[str, bytes], T],
     exports: dict[str, ClaimExport] | None = None,
+    claims: Iterable[ClaimAnalysis] | None = None,
 ) -> dict[str, T]:
-    """Every page of `specs` (the site's `page_specs`) and each claim's JSON handed to `sink` as soon
-    as it is made, none kept.
+    """Every page of `specs` (the site's `page_specs`) and each claim's JSON (of `claims`, every claim
+    unless told) handed to `sink` as soon as it is made, none kept.
 
     For a full build of a large desk: made on every core (each worker calls `sink` itself),
     so that no process holds more than the page it is making. The sink's results, by path.
@@ -383,7 +384,7 @@ def stream_pages(
     jobs: list[tuple[str, Callable[[], bytes]]] = [
         (urls.file_of(spec.url), partial(_render_page, env, common, spec)) for spec in specs
     ]
-    for analysed in analysis.claims:
+    for analysed in analysis.claims if claims is None else claims:
         claim_id = analysed.claim.id
         made = partial(claim_json, analysed) if exports is None else partial(_export_json, exports, claim_id)
         jobs.append((urls.claim_data(claim_id), made))
@@ -477,6 +478,30 @@ def _data_files(
     if analysis.site.settings.base_url:
         files[urls.FEED] = publish.feed(analysis)
     return files, exports
+
+
+def _changed(parts: dict[str, object], previous: Rendered) -> set[str]:
+    """The keys of `PageSpec.depends` whose claim, source or page is not what it was in `previous`."""
+    return {k for k in parts.keys() | previous.parts.keys() if parts.get(k) != previous.parts.get(k)}
+
+
+def unchanged_files(analysis: Analysis, specs: Iterable[PageSpec], mark: str, previous: Rendered) -> dict[str, Output]:
+    """The files of `previous` that a render of `specs` with the templates of `mark` would make again,
+    byte for byte, by path: each page that shows nothing changed since (those `render_site` keeps),
+    and the JSON file of each claim that did not change."""
+    if previous.fingerprint != mark:
+        return {}
+    changed = _changed(_parts(analysis), previous)
+    kept: dict[str, Output] = {}
+    for spec in specs:
+        path = urls.file_of(spec.url)
+        if path in previous.outputs and not _touched(spec, previous, changed):
+            kept[path] = previous.outputs[path]
+    for analysed in analysis.claims:
+        path = urls.claim_data(analysed.claim.id)
+        if path in previous.outputs and f"claim:{analysed.claim.id}" not in changed:
+            kept[path] = previous.outputs[path]
+    return kept
 
 
 def _touched(spec: PageSpec, previous: Rendered, changed: set[str]) -> bool:

@@ -13,15 +13,19 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner, Result
 
+from builder import render, revisions
 from builder.cli import main
-from tests.conftest import REPO
+from builder.git import repository as git_repository
+from tests.conftest import REPO, copy_example
 from tests.gitsite import change, commit, git, new_repo
 from tests.sitefactory import CLAIMS, position, tree
+from tests.test_incremental import EDITS
 
 TROOPS_CANONICAL = "value: about 11,000\n      as_of"
 RAISED = "value: about 14,000\n      as_of"
@@ -425,3 +429,29 @@ def test_without_git_diff_says_so_and_build_leaves_history_out(desk: Path, tmp_p
     assert built.returncode == 0, built.stderr
     page = BeautifulSoup((tmp_path / "out/claims/troops-total/index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.h1 is not None and page.find("h2", id="history") is None
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_pages_taken_from_the_base_are_the_pages_a_whole_render_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The revision compared with the base renders only the pages that show something changed and takes
+    the others' digests from the base: every digest is the one that rendering the whole site gives."""
+    root = copy_example(tmp_path / "desk")
+    git(root, "init", "-q", "-b", "main")
+    first = commit(root, "The example", "2025-01-01T12:00:00Z")
+    EDITS[name](root)
+    base = revisions.snapshot_at(git_repository(root), "HEAD", first)
+    rendered: list[str] = []
+    render_page = render._render_page
+
+    def counted(env: Any, common: dict[str, Any], spec: render.PageSpec) -> bytes:
+        rendered.append(spec.url)
+        return render_page(env, common, spec)
+
+    monkeypatch.setattr(render, "_render_page", counted)
+    taken = revisions.working_tree(root, base)
+    assert base.analysis is not None and taken.analysis is not None
+    if name in ("canonical figure", "claim title", "variant verdict by editor"):
+        assert 0 < len(rendered) < len(list(render.page_specs(taken.analysis))) / 2, "no page was taken from the base"
+    assert taken.outputs == revisions.working_tree(root).outputs
