@@ -17,7 +17,7 @@ from jinja2 import TemplateError
 
 from builder import git, urls
 from builder.analysis import Analysis, analyse
-from builder.build import check, template_location
+from builder.build import check, template_location, without_cycle_collection
 from builder.diff import Revision, SiteDiff, compare, page_diff, settings_diff
 from builder.load import CLAIMS_FILE, MAX_FILE_BYTES
 from builder.problems import Problems, Severity
@@ -92,6 +92,13 @@ def _wanted(file: git.TreeFile) -> bool:
 
 def _run(root: Path, revision: Revision, base: Snapshot | None = None) -> Snapshot:
     """load, validate, analyse, render: the build without history and without writing."""
+    # As in a build: the cycle collector, walking the growing heap again and again, made analysing a
+    # 10,000-claim desk take 2.1 s instead of 0.5 s.
+    with without_cycle_collection():
+        return _built(root, revision, base)
+
+
+def _built(root: Path, revision: Revision, base: Snapshot | None) -> Snapshot:
     if not (root / CLAIMS_FILE).is_file():
         return Snapshot(_as(revision, "absent"), None, {})
     result = check(root)
