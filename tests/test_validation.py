@@ -442,6 +442,26 @@ def test_bad_date(tmp_path: Path, old: str, new: str, words: list[str]) -> None:
     only_problem(tmp_path, "claims.yaml", *at(claims, new.split(": ", 1)[1]), *words)
 
 
+def test_a_date_written_in_many_places_is_read_alike_and_a_wrong_one_reported_at_each(tmp_path: Path) -> None:
+    """A desk writes the same date on many figures (each is read once, then remembered): an impossible
+    one is an error at every place it is written, a good one the same period wherever it stands."""
+    claims = edit(CLAIMS, "      as_of: 2025-03-27\n", "      as_of: '2025-02-30'\n")
+    canonical = "      value: about 4,000\n      source: ap-2025-03-27\n"
+    claims = edit(claims, canonical, canonical + "      as_of: '2025-02-30'\n")
+    write_site(tmp_path, claims)
+    found = problems(tmp_path)
+    places = [at(claims, "'2025-02-30'", occurrence) for occurrence in (1, 2)]
+    assert [(p.line, p.col, p.severity) for p in found] == [(*place, "error") for place in places], found
+    assert all("2025-02-30" in p.message for p in found)
+    write_site(tmp_path, claims.replace("'2025-02-30'", "2025-03"))
+    assert problems(tmp_path) == []
+    site = check(tmp_path).site
+    assert site is not None
+    periods = [claim.canonical.figure.as_of for claim in site.claims]
+    assert [str(p) for p in periods] == ["2025-03", "2025-03"]
+    assert all((p.start.isoformat(), p.end.isoformat()) == ("2025-03-01", "2025-03-31") for p in periods if p)
+
+
 @pytest.mark.parametrize("verdict", ["misattributed", "misquoted", "retracted"])
 def test_editorial_verdict_needs_a_note(tmp_path: Path, verdict: str) -> None:
     claims = edit(CLAIMS, "        value: 12,000\n", f"        value: 12,000\n        verdict: {verdict}\n")
