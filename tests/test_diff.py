@@ -265,6 +265,26 @@ def test_a_base_revision_that_does_not_validate(desk: Path) -> None:
 # -- a renamed claim ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("broken", [False, True], ids=["comparable", "working tree invalid"])
+def test_the_program_prints_its_whole_report_and_status_when_piped(desk: Path, broken: bool) -> None:
+    """`factsheet diff` as CI starts it, its output piped: the process ends at once once the report is out,
+    which must be whole (standard output is buffered in a pipe) and carry the status."""
+    if broken:
+        (desk / "claims.yaml").write_text(BROKEN, encoding="utf-8")
+    else:
+        change(desk, "claims.yaml", TROOPS_CANONICAL, RAISED)
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "diff", "--format", "json"],
+        cwd=desk,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    status, expected = as_json(desk)
+    assert (done.returncode, json.loads(done.stdout)) == (status, expected), done.stderr
+    assert status == (1 if broken else 0) and expected["comparable"] is not broken
+
+
 def test_a_renamed_claim(desk: Path) -> None:
     for path, old, new in [
         ("claims.yaml", "  - id: casualties-total\n", "  - id: casualties-all\n"),
