@@ -356,7 +356,7 @@ class Session:
     def _stands(self, edit: Edit, stamps: tuple[object, ...] | None) -> bool:
         """Whether `edit` is still all that changed since the last good build: `claims.yaml` reads as
         the edit left it, and no other input has moved."""
-        if self.analysis is None or self.last is None or stamps is None or stamps != self.stamps:
+        if stamps is None or stamps != self.stamps:
             return False
         return read_text(self.root, CLAIMS_FILE, Problems(), Location(CLAIMS_FILE)) == edit.read[0]
 
@@ -366,7 +366,7 @@ class Session:
         assert self.analysis is not None
         site = self.analysis.site
         claims = list(site.claims)
-        claims[edit.index] = edit.claim
+        claims[edit.index] = edit.analysed.claim
         result = BuildResult(Problems(), site=replace(site, claims=tuple(claims)))
         for warning in self.warnings:
             result.problems.add(warning)

@@ -123,8 +123,7 @@ def build_command(root: Path, out: Path | None) -> None:
         f"Built {len(result.analysis.claims)} claims into {result.files} files in {out} "
         f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
     )
-    if own_process:
-        _end_process()
+    _done(0)
 
 
 def _done(status: int) -> None:

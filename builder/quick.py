@@ -10,7 +10,7 @@ page written: its bytes are those the full build will give it. The full build
 then runs as usual and brings every other page up to date. Whenever any of
 this does not hold, nothing is done here and the full build does it all.
 
-What the quick path found (the claim as checked, and the file's new pieces) is
+What the quick path found (the claim as checked and analysed, and the file's new pieces) is
 also what the full rebuild needs of the edit: with nothing else changed, that
 rebuild starts from the last analysis with this claim in it, rather than from
 reading and checking every claim again (`Session.build`).
@@ -40,10 +40,8 @@ class Edit:
     """The output path of the claim's page, written."""
     index: int
     """The claim's place in the site's claims (those of `claims.yaml` come first, in file order)."""
-    claim: Claim
-    """The claim as checked, as `validate` would give it."""
     analysed: ClaimAnalysis
-    """Its analysis, as `analyse` would give it."""
+    """The claim as checked, as `validate` would give it, and analysed, as `analyse` would."""
     read: tuple[str, yamlpieces.Cut]
     """The new text of `claims.yaml`, and its pieces."""
 
@@ -87,7 +85,7 @@ def edited_claim_page(root: Path, out: Path, analysis: Analysis, before: tuple[s
             atomic_write(target, page)
     except OSError:
         return None
-    return Edit(path, index, claim, analysed, (new, yamlpieces.with_piece(cut, piece, text)))
+    return Edit(path, index, analysed, (new, yamlpieces.with_piece(cut, piece, text)))
 
 
 def _changed_item(old: str, new: str, cut: yamlpieces.Cut) -> tuple[int, yamlpieces.Piece, str] | None:
