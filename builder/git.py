@@ -8,8 +8,10 @@ claims or files it is asked about.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,8 +165,94 @@ def read_blobs(repo: Repository, blobs: Iterable[str]) -> dict[str, bytes]:
     return found
 
 
-def log(repo: Repository, pathspecs: Sequence[str]) -> list[Commit]:
-    """Every commit up to HEAD that changed a file matching `pathspecs` (relative to the site root), oldest first.
+class BlobReader:
+    """Blobs read one at a time from one `git cat-file --batch`, as they are needed: the history of a
+    large desk is hundreds of versions of an 11 MB file, which `read_blobs` would hold all at once."""
+
+    def __init__(self, repo: Repository) -> None:
+        # A file, not a pipe: a pipe left unread could fill and stop git. Closed by `close`.
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self._git = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=repo.top,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._errors,
+                env={**os.environ, **_ENV},
+            )
+        except FileNotFoundError as error:
+            self._errors.close()
+            raise GitMissing("git is not installed (no 'git' program on the PATH)") from error
+        except OSError as error:
+            self._errors.close()
+            raise GitError(f"cannot run git: {error.strerror}") from error
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def read(self, blob: str) -> bytes | None:
+        """The content of `blob`; None when the repository does not have it."""
+        assert self._git.stdin is not None and self._git.stdout is not None
+        try:
+            self._git.stdin.write(f"{blob}\n".encode())
+            self._git.stdin.flush()
+            header = self._git.stdout.readline().split()
+        except OSError as error:
+            raise self._failure() from error
+        if len(header) != 3:
+            if len(header) == 2 and header[1] == b"missing":
+                return None
+            raise self._failure()
+        size = int(header[2])
+        data = self._git.stdout.read(size + 1)
+        if len(data) != size + 1:
+            raise self._failure()
+        return data[:size]
+
+    def _failure(self) -> GitError:
+        self._stop()
+        self._errors.seek(0)
+        message = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        self.close()
+        return GitError(message[-1] if message else "git cat-file stopped answering")
+
+    def _stop(self) -> None:
+        if self._git.poll() is None:
+            with contextlib.suppress(OSError):
+                assert self._git.stdin is not None
+                self._git.stdin.close()
+            try:
+                self._git.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self._git.kill()
+                self._git.wait()
+
+    def close(self) -> None:
+        self._stop()
+        for stream in (self._git.stdin, self._git.stdout, self._errors):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+def is_ancestor(repo: Repository, commit: str, of: str) -> bool:
+    """Whether `commit` is `of` or one of its ancestors (False too when git does not know it)."""
+    try:
+        run(["merge-base", "--is-ancestor", commit, of], repo.top)
+    except GitMissing:
+        raise
+    except GitError:
+        return False
+    return True
+
+
+def log(repo: Repository, pathspecs: Sequence[str], since: str | None = None) -> list[Commit]:
+    """Every commit up to HEAD that changed a file matching `pathspecs` (relative to the site root), oldest first;
+    with `since`, only those that `since` does not reach.
 
     Parents are rewritten to the nearest such commit, and each commit lists its
     changes against its first parent, so that replaying the changes from the
@@ -188,7 +276,7 @@ def log(repo: Repository, pathspecs: Sequence[str]) -> list[Commit]:
             "-z",
             "--encoding=UTF-8",
             f"--format={_HEADER}",
-            repo.head,
+            f"{since}..{repo.head}" if since else repo.head,
             "--",
             *specs,
         ],

@@ -204,16 +204,20 @@ def _refusal(text: str) -> tuple[yaml.Mark, str] | None:
     return None
 
 
-def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> YamlDocument | None:
+def parse_yaml(
+    text: str, path: str, problems: Problems, line_offset: int = 0, remember: bool = True
+) -> YamlDocument | None:
     """Read one YAML document; on a syntax error, record it and return None.
 
     `line_offset` shifts reported lines, for YAML embedded further down a file
-    (front matter).
+    (front matter). Without `remember`, the pieces kept of the last read of
+    `path` are left as they are (for reading other versions of the file, from
+    git, between two reads of the file itself).
     """
-    doc = _read_in_pieces(text, path, line_offset)
+    doc = _read_in_pieces(text, path, line_offset, remember)
     if doc is not None:
         return doc
-    if not line_offset:
+    if not line_offset and remember:
         _cuts.pop(path, None)  # read whole: no cut of this text to compare the next one with
     return read_whole(text, path, problems, line_offset)
 
@@ -330,7 +334,7 @@ def _yaml_rs() -> Any:
     return yaml_rs
 
 
-def _read_in_pieces(text: str, path: str, line_offset: int) -> YamlDocument | None:
+def _read_in_pieces(text: str, path: str, line_offset: int, remember: bool = True) -> YamlDocument | None:
     """The data of a document read piece by piece, positions left for later; None to read it whole."""
     if text.count("\n") + text.count(",") >= MAX_EVENTS // 2:
         return None  # perhaps too many values: the reference reader counts them
@@ -354,6 +358,8 @@ def _read_in_pieces(text: str, path: str, line_offset: int) -> YamlDocument | No
         if not _assemble(data, piece, value):
             return None
         located.add(piece, value)
+    if not remember:
+        return YamlDocument(path=path, data=data, unlocated=located)
     for key in [key for key in _cache if key[0] == path]:
         del _cache[key]  # the pieces of this file's last read; what it holds now is in `seen`
     _cache.update(seen)

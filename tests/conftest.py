@@ -57,14 +57,34 @@ def fast_yaml_agrees_with_the_reference(monkeypatch: pytest.MonkeyPatch, request
         return
 
     fast = yamlsource._read_in_pieces
+    piece = yamlsource.read_piece
 
-    def checked(text: str, path: str, line_offset: int) -> yamlsource.YamlDocument | None:
-        doc = fast(text, path, line_offset)
+    def checked(text: str, path: str, line_offset: int, remember: bool = True) -> yamlsource.YamlDocument | None:
+        doc = fast(text, path, line_offset, remember)
         if doc is not None:
             assert_same_reading(doc, text, path, line_offset)
         return doc
 
+    def checked_piece(path: str, text: str) -> object:
+        data = piece(path, text)
+        if data is not None:
+            assert_same_data(data, text, path)
+        return data
+
     monkeypatch.setattr(yamlsource, "_read_in_pieces", checked)
+    monkeypatch.setattr(yamlsource, "read_piece", checked_piece)
+
+
+def assert_same_data(data: object, text: str, path: str) -> None:
+    """The reference reader gives `data` for `text`, to the type."""
+    from builder import yamlsource
+    from builder.problems import Problems
+
+    problems = Problems()
+    reference = yamlsource.read_whole(text, path, problems)
+    assert reference is not None and not len(problems), (text[:500], [str(p) for p in problems.sorted()])
+    assert data == reference.data, text[:500]
+    assert _types(data) == _types(reference.data), text[:500]
 
 
 def assert_same_reading(doc: object, text: str, path: str, line_offset: int = 0) -> None:

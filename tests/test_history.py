@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder import git as gitmodule
 from builder.build import build
@@ -194,7 +197,14 @@ def git_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(args[0])
         return real(args, cwd, stdin)
 
+    opened = gitmodule.BlobReader.__init__
+
+    def reading(self, repo):  # type: ignore[no-untyped-def]
+        calls.append("cat-file")  # one `git cat-file --batch`, read as the history needs each blob
+        opened(self, repo)
+
     monkeypatch.setattr(gitmodule, "run", counting)
+    monkeypatch.setattr(gitmodule.BlobReader, "__init__", reading)
     return calls
 
 
@@ -229,6 +239,65 @@ def test_a_rebuild_without_a_new_commit_reads_the_cache(desk: Path, git_calls: l
     third = history(desk, "troops-total", tmp_path / "three")
     assert git_calls.count("log") == 1
     assert third is not None and "last changed on 2025-08-01" in third["sentence"]
+
+
+def _built_afresh(root: Path, out: Path) -> dict[str, str]:
+    """The site built with the history read from the first commit (no cache), as its files' digests."""
+    (root / CACHE_FILE).unlink(missing_ok=True)
+    assert build(root, out).ok
+    return tree(out)
+
+
+def test_new_commits_are_replayed_from_the_state_the_cache_kept(
+    desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After new commits, only they are read (from the commit the cache kept); the site is the one a
+    build reading the whole history gives, whether HEAD moved on, went back or merged a branch."""
+    logs: list[str | None] = []
+    real_log = gitmodule.log
+
+    def log(repo: gitmodule.Repository, specs: list[str], since: str | None = None) -> list[gitmodule.Commit]:
+        logs.append(since)
+        return real_log(repo, specs, since)
+
+    monkeypatch.setattr(gitmodule, "log", log)
+    history(desk, "troops-total", tmp_path / "first")
+    cached = json.loads((desk / CACHE_FILE).read_text(encoding="utf-8"))
+    kept = git(desk, "rev-parse", "HEAD").strip()
+    assert cached["state"]["commit"] == kept
+    for before, figure, when in (("12,000", "13,000", "2025-08-01"), ("13,000", "14,000", "2025-09-01")):
+        change(desk, "claims.yaml", f"value: about {before}\n", f"value: about {figure}\n")
+        commit(desk, f"{figure} troops", f"{when}T12:00:00Z")
+    change(desk, "claims.yaml", "  - id: troops-total\n", "  - id: troops-in-total\n")  # a rename, kept in history
+    change(desk, "content/about.md", "[[troops-total]]", "[[troops-in-total]]")
+    commit(desk, "Rename", "2025-10-01T12:00:00Z")
+    logs.clear()
+    assert build(desk, tmp_path / "moved-on").ok
+    assert logs == [kept]  # from the kept commit on, not from the first
+    moved_on = tree(tmp_path / "moved-on")
+    assert moved_on == _built_afresh(desk, tmp_path / "afresh")
+    page = history(desk, "troops-in-total", tmp_path / "moved-on")
+    assert page is not None and [row[0] for row in page["rows"]][:3] == ["about 13,000", "about 12,000", "about 11,000"]
+
+    # Back two commits: the cache's commit is no longer behind HEAD, so everything is read again.
+    git(desk, "reset", "-q", "--hard", "HEAD~2")
+    logs.clear()
+    assert build(desk, tmp_path / "back").ok
+    assert logs == [None]
+    assert tree(tmp_path / "back") == _built_afresh(desk, tmp_path / "back-afresh")
+
+    # A branch that forked before the cache's commit, merged after it: read from the start too.
+    head = git(desk, "rev-parse", "HEAD").strip()
+    assert build(desk, tmp_path / "again").ok  # the cache now keeps HEAD
+    git(desk, "checkout", "-q", "-b", "early", "HEAD~1")
+    change(desk, "claims.yaml", "value: about 12,000\n", "value: about 12,500\n")
+    commit(desk, "12,500 on a branch", "2025-11-01T12:00:00Z")
+    git(desk, "checkout", "-q", "main")
+    git(desk, "merge", "-q", "--no-edit", "-X", "theirs", "early", when="2025-11-02T12:00:00Z")
+    logs.clear()
+    assert build(desk, tmp_path / "merged").ok
+    assert logs[0] == head and logs[1:] == [None]
+    assert tree(tmp_path / "merged") == _built_afresh(desk, tmp_path / "merged-afresh")
 
 
 def test_the_cache_folder_is_ignored_by_git(desk: Path) -> None:
@@ -311,7 +380,97 @@ def test_reading_item_by_item_is_reading_the_whole_file(text: str) -> None:
     from builder.history import _Reader, _whole
 
     expected = _whole(text, "claims.yaml")
-    reader = _Reader()
-    assert reader.file("blob", text.encode(), "claims.yaml") == expected
-    if expected is not None:
-        assert reader.file("blob", b"", "claims.yaml") == expected  # each blob is read once
+    asked: list[str] = []
+    reader = _Reader(lambda blob: asked.append(blob) or text.encode())
+    assert reader.file("blob", "claims.yaml") == expected
+    assert reader.file("blob", "claims.yaml") == expected
+    assert asked == ["blob"]  # each blob is read once
+
+
+# -- reading a version by what changed since the one before ------------------------------
+
+_DESK = (
+    "# yaml-language-server: $schema=claims.schema.json\n"
+    "site:\n  title: Desk\n"
+    "sources:\n  wire-1:\n    outlet: Wire\n    url: https://example.org/1\n"
+    "  paper-2:\n    outlet: Paper\n    url: https://example.org/2\n"
+    "claims:\n"
+    "  # the first claims\n"
+    "  - id: c0\n    title: Troops\n    canonical:\n      value: about 11,000\n      source: wire-1\n"
+    "  - id: c1\n    title: Killed\n    canonical: {value: 400, source: paper-2}\n    related: [c0]\n"
+    "\n"
+    "  - id: c2  # a comment after the id\n    title: Note\n    note: |\n      - not an item\n      text\n"
+    "    canonical:\n      value: {low: 1, high: 2}\n"
+    "  - id: c3\n    title: Text\n    canonical:\n      value: yes\n"
+    "  - id: c4\n    title: Area\n    canonical:\n      value: 1,300 km2\n"
+    "  # between\n"
+    "  - id: c5\n    title: Ships\n    canonical:\n      value: up to 12\n"
+    "include: [more/*.yaml]\n"
+)
+
+
+def _edit(text: str, kind: int, n: int) -> bytes | str:
+    """One of the edits an editor (or a mistake) makes to a claims file."""
+    starts = [m.start() for m in re.finditer(r"^  - id: ", text, re.M)] or [len(text)]
+    k = n % len(starts)
+    at, end = starts[k], (starts[k + 1] if k + 1 < len(starts) else text.find("\ninclude:") + 1 or len(text))
+    item = text[at:end]
+    edits = [
+        lambda: text[:at] + re.sub(r"value: (?:\{[^}\n]*\}|[^,}\n]*)", f"value: about {n}", item, count=1) + text[end:],
+        lambda: text[:at] + text[end:],  # an item removed
+        lambda: text[:end] + item.replace("id: ", f"id: new{n}-", 1) + text[end:],  # an item added after it
+        lambda: text[:at] + item.replace("id: ", "id: renamed-", 1) + text[end:],
+        lambda: text.replace("outlet: Wire", f"outlet: Wire {n}"),  # a source, outside the list
+        lambda: text.replace("include: [more/*.yaml]", "include: [more/*.yaml, other.yaml]"),
+        lambda: text[:at] + "  # a comment\n" + text[at:],
+        lambda: text[:at] + "  " + text[at:],  # an item's first line indented into the one before
+        lambda: text[:at] + "oops: 1\n" + text[at:],  # a key at the first column, in the list
+        lambda: text.rstrip("\n") if text.endswith("\n") else text + "\n",
+        lambda: text[:end] + text[at:end] + text[end:],  # an item repeated, its id twice
+        lambda: (text[:at] + item.replace("title: ", "title: \udcff", 1) + text[end:]).encode(
+            "utf-8", "surrogateescape"
+        ),  # a byte that is not UTF-8
+        lambda: text.replace("\n", "\r\n"),
+        lambda: text[:at] + "  - id: [broken\n" + text[at:],
+        lambda: text + f"  - id: tail{n}\n    title: Appended\n    canonical:\n      value: {n}\n",
+        lambda: text[:at] + item.replace("    ", "\t", 1) + text[end:],  # a tab: read whole
+        lambda: "\ufeff" + text if not text.startswith("\ufeff") else text[1:],
+        lambda: text.replace("include: [more/", "include: [less/"),  # after the list, the same length
+        lambda: text.replace("\ninclude:", "include:"),  # the key after the list joined to its last line
+    ]
+    return edits[kind % len(edits)]()
+
+
+@settings(max_examples=250, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, 18), st.integers(0, 10**6)), min_size=1, max_size=10))
+def test_each_version_read_from_the_one_before_is_read_as_on_its_own(edits: list[tuple[int, int]]) -> None:
+    """History reads each version of a claims file by the items that changed since the version before;
+    whatever the edits, that gives what reading the version alone gives (or keeps the last readable one)."""
+    from builder.history import _Reader
+
+    versions: list[bytes] = [_DESK.encode()]
+    for kind, n in edits:
+        edited = _edit(versions[-1].decode("utf-8", "surrogateescape"), kind, n)
+        versions.append(edited if isinstance(edited, bytes) else edited.encode("utf-8", "surrogateescape"))
+
+    class Chained(_Reader):
+        def _changed(self, before, data, path):  # type: ignore[no-untyped-def]
+            self.by_change = super()._changed(before, data, path)
+            return self.by_change
+
+    chained = Chained(lambda blob: versions[int(blob)])
+    before = previous = None
+    for number, data in enumerate(versions):
+        alone = _Reader(lambda blob, data=data: data).file("alone", "claims.yaml")
+        chained.by_change = None
+        read = chained.file(str(number), "claims.yaml", before)
+        assert read == alone, (number, data[-400:])
+        # A figure changed, a claim renamed or added after another, a comment or more indentation
+        # before a claim but the first, in the version before: read by the items that changed.
+        kind, n = edits[number - 1] if number else (-1, 0)
+        claims = len(re.findall(rb"^  - id: ", versions[number - 1], re.M)) if number else 0
+        edited_last = (kind in (0, 2, 3) or (kind in (6, 7) and claims and n % claims)) and data != versions[number - 1]
+        if edited_last and read is not None and before is not None and before.layout is not None and before is previous:
+            assert chained.by_change is not None, (kind, n, data[-400:])
+        before = read or before  # a version that cannot be read keeps the last one that could
+        previous = read
