@@ -57,10 +57,19 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
         assert row["hugo_cold"]["pages"] == 1101 and row["ratio_to_hugo"] > 0
     assert "| claims | cold build (CPU) |" in done.stdout
     assert row["file_creation_us"] > 0 and "creating a file" in done.stdout
+    # The same desk in git, with a hundred commits: the cold build reads each claim's history; after one
+    # more commit, the build replays that one, from the state the first build's cache kept.
+    in_git = row["history"]
+    assert in_git["commits"] == 100
+    assert in_git["cold"]["stages_ms"]["history"] > 0 and in_git["cold"]["written"] >= row["cold"]["written"]
+    after = in_git["after_commit"]
+    assert "history" in after["stages_ms"] and 0 < after["written"] < in_git["cold"]["written"] / 10
+    assert "| claims | in git, with |" in done.stdout
     # Progress as it goes, on standard error: each measure as it starts.
     said = re.findall(r"^ *\d+\.\d s  1,000 claims: (.+)$", done.stderr, re.M)
     measures = [mode for mode in ("cold", "warm", "incremental", "hugo_cold") if mode in row]
-    assert said == ["writing the desk...", *(f"{mode} (1 of 1)..." for mode in measures)], done.stderr[-3000:]
+    expected = ["writing the desk...", *(f"{mode} (1 of 1)..." for mode in measures), "in git, 100 commits..."]
+    assert said == expected, done.stderr[-3000:]
 
 
 def test_an_output_is_set_aside_not_deleted_until_the_run_ends(tmp_path: Path) -> None:

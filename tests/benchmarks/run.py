@@ -1,7 +1,7 @@
 """The build benchmark: synthetic desks of N claims, cold, warm and incremental builds, beside Hugo.
 
 Run:  python -m tests.benchmarks.run [--sizes 1000 10000 100000] [--repeat 3] [--json results.json]
-      [--skip warm incremental hugo mkdocs pelican] [--memory-floor GB] [--others-only]
+      [--skip warm incremental history hugo mkdocs pelican] [--commits N] [--memory-floor GB] [--others-only]
 At 100,000 claims:  python -m tests.benchmarks.run --sizes 100000 --repeat 1
 
 For each N it reports, each in a fresh process: a cold full build (no output
@@ -65,6 +65,13 @@ line says they were skipped. MkDocs gets a nav of the index alone (a nav of all
 11,000 pages on every page would be quadratic and has no counterpart here) and
 no search plugin; Pelican's claims are articles tagged with their sources, so a
 source's page is its tag page, listing its claims without the archived text.
+
+Once per size, the same desk is also measured in git (`--commits`, default
+100, 0 to leave it out): committed, then that many commits each changing one
+claim's canonical figure (`git fast-import`, packed as a fresh clone has
+them), a cold build in it (no `.factsheet-cache/`, as CI publishes from a
+fresh clone: every claim's history read from git), then one more commit and
+the build after it (the history replayed from the state the cache kept).
 
 `--others-only` skips our build and times only the other generators, for sizes
 (100,000 claims) where our build takes many minutes. `--skip` leaves out the
@@ -726,6 +733,74 @@ OTHER_BUILDS: dict[str, tuple[Callable[[], bool], Callable[[Path], Path]]] = {
 SUMMARISED = ("wall_s", "process_s", "first_page_s", "cpu_s", "peak_mb")
 
 
+# A desk in git. A desk is edited in commits, and a build reads each claim's canonical figures over its
+# history (`history.py`): on a fresh clone, as CI publishes, there is no cache of it. So, once per size, the
+# same desk is committed, then `--commits` more commits each change one claim's canonical figure (written
+# with `git fast-import`, which packs them as a clone has them), and two builds are timed: a cold one in it,
+# and, after one more commit, the build after a commit (the site and its cache there, as on an editor's
+# machine or in a CI that keeps `.factsheet-cache/`).
+
+COMMITS = 100
+_GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Desk Editor",
+    "GIT_AUTHOR_EMAIL": "editor@example.org",
+    "GIT_COMMITTER_NAME": "Desk Editor",
+    "GIT_COMMITTER_EMAIL": "editor@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_DATE": "2025-01-01T12:00:00Z",
+    "GIT_COMMITTER_DATE": "2025-01-01T12:00:00Z",
+}
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=root, input=stdin, capture_output=True, env={**os.environ, **_GIT_ENV}, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"git {args[0]} failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout.decode()
+
+
+def commit_history(root: Path, commits: int, claims: int) -> None:
+    """`root` as a git repository: the desk as it is, then `commits` commits each giving one claim (spread
+    over the desk's claims.yaml) a new canonical figure, one a day; the work tree at the last one."""
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "The desk")
+    claims_yaml = root / "claims.yaml"
+    in_file = min(claims, 10_000)  # claims.yaml holds the first 10,000 (see `generate`)
+    stream: list[bytes] = []
+    for number in range(commits):
+        claim = f"claim-{(number * 7919 + 1) % in_file}"
+        edit_canonical(claims_yaml, claim, f"      value: about {number + 1:,}")
+        data = claims_yaml.read_bytes()
+        when = 1735732800 + 86400 * (number + 1)
+        message = f"{claim}: new figure".encode()
+        parent = b"from refs/heads/main^0\n" if number == 0 else b""
+        stream += [
+            b"commit refs/heads/main\n",
+            b"committer Desk Editor <editor@example.org> %d +0000\n" % when,
+            b"data %d\n%s\n" % (len(message), message),
+            parent,
+            b"M 100644 inline claims.yaml\ndata %d\n" % len(data),
+            data,
+            b"\n",
+        ]
+    _git(root, "fast-import", "--quiet", stdin=b"".join(stream))
+    _git(root, "reset", "-q", "--hard", "main")
+
+
+def measure_history(root: Path, commits: int, claims: int) -> Measured:
+    """The cold build of the desk at `root` committed with a history, and the build after one more commit."""
+    commit_history(root, commits, claims)
+    cold = _command("cold", root)
+    edit_canonical(root / "claims.yaml", EDITED_CLAIM, EDITED_VALUE)
+    _git(root, "commit", "-q", "-am", "One more figure")
+    after = _command("after a commit", root)
+    return {"commits": commits, "cold": cold, "after_commit": after}
+
+
 def summarise(runs: list[Measured]) -> Measured:
     """Medians of the repeated runs (min and max beside them), the first run's counts, and every run."""
     summary: Measured = dict(runs[0])
@@ -742,12 +817,14 @@ def summarise(runs: list[Measured]) -> Measured:
 
 
 OURS = ("cold", "warm", "incremental")
-SKIPPABLE = ("warm", "incremental", "hugo", *OTHER_BUILDS)
+SKIPPABLE = ("warm", "incremental", "history", "hugo", *OTHER_BUILDS)
 """What `--skip` may leave out (the warm build and the incremental rebuild need no other measure)."""
 
 
-def run(sizes: list[int], repeat: int, ours: bool = True, skip: Iterable[str] = ()) -> dict[str, object]:
-    skipped = set(skip) | (set() if ours else set(OURS))
+def run(
+    sizes: list[int], repeat: int, ours: bool = True, skip: Iterable[str] = (), commits: int = COMMITS
+) -> dict[str, object]:
+    skipped = set(skip) | (set() if ours else {*OURS, "history"})
     modes = [mode for mode in OURS if mode not in skipped]
     hugo = None if "hugo" in skipped else hugo_binary()
     others = [name for name, (available, _) in OTHER_BUILDS.items() if name not in skipped and available()]
@@ -769,7 +846,8 @@ def run(sizes: list[int], repeat: int, ours: bool = True, skip: Iterable[str] = 
     # `set_aside`).
     with tempfile.TemporaryDirectory(prefix="factsheet-bench-") as folder:
         for claims in sizes:
-            row = measure_size(claims, repeat, modes, hugo, others, Path(folder) / str(claims))
+            in_git = 0 if "history" in skipped else commits
+            row = measure_size(claims, repeat, modes, hugo, others, Path(folder) / str(claims), in_git)
             if "cold" in row and "hugo_cold" in row:
                 # Both whole processes, from start to the last file written.
                 row["ratio_to_hugo"] = round(row["cold"]["process_s"] / row["hugo_cold"]["wall_s"], 2)  # type: ignore[index]
@@ -781,7 +859,7 @@ def run(sizes: list[int], repeat: int, ours: bool = True, skip: Iterable[str] = 
 
 
 def measure_size(
-    claims: int, repeat: int, modes: list[str], hugo: str | None, others: list[str], folder: Path
+    claims: int, repeat: int, modes: list[str], hugo: str | None, others: list[str], folder: Path, commits: int = 0
 ) -> dict[str, object]:
     """Every measure of one desk of `claims` claims, made in `folder`, `repeat` times, interleaved; a measure
     killed for want of memory is not run again (nor, after a cold build killed, the builds that start from it)."""
@@ -823,7 +901,16 @@ def measure_size(
             attempt("hugo_cold", lambda first=number == 0: time_hugo(hugo, hugo_root, count=first))
         for name, site in other_roots.items():
             attempt(name, lambda name=name, site=site: measure(name, site))
+    if commits and "cold" in modes and "cold" not in stopped:
+        say(f"in git, {commits} commits...")
+        generate(folder / "in-git", claims)
+        try:
+            history = measure_history(folder / "in-git", commits, claims)
+        except Stopped as stop:
+            stopped["history"] = str(stop)
     row: dict[str, object] = {mode: summarise(measured) for mode, measured in runs.items()}
+    if commits and "history" not in stopped and "cold" in modes and "cold" not in stopped:
+        row["history"] = history
     row["file_creation_us"] = creating
     if stopped:
         row["stopped"] = stopped
@@ -851,6 +938,14 @@ def _line(claims: int, row: dict[str, object]) -> str:
     if "cold" in row:
         stages = row["cold"]["stages_ms"]  # type: ignore[index]
         parts.append("cold stages: " + ", ".join(f"{k} {v} ms" for k, v in stages.items()))
+    if "history" in row:
+        history: dict[str, Any] = row["history"]  # type: ignore[assignment]
+        cold, after = history["cold"], history["after_commit"]
+        parts.append(
+            f"in git with {history['commits']} commits: cold {cold['wall_s']:.2f} s, {cold['peak_mb']:.0f} MB "
+            f"(history {cold['stages_ms'].get('history', 0)} ms), after one more commit {after['wall_s']:.2f} s "
+            f"(history {after['stages_ms'].get('history', 0)} ms)"
+        )
     return " | ".join(parts)
 
 
@@ -906,6 +1001,21 @@ def table(results: dict[str, object]) -> str:
         )
         cells.append(str(row["ratio_to_hugo"]) if "ratio_to_hugo" in row else "—")
         lines.append("| " + " | ".join(cells) + " |")
+    in_git = [(claims, row["history"]) for claims, row in results["sizes"].items() if "history" in row]  # type: ignore[attr-defined]
+    if in_git:
+        lines += [
+            "",
+            "| claims | in git, with | cold build (history) | peak memory | after one more commit (history) |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for claims, history in in_git:
+            cold, after = history["cold"], history["after_commit"]
+            lines.append(
+                f"| {int(claims):,} | {history['commits']} commits "
+                f"| {_seconds(cold['process_s'])} ({_seconds(cold['stages_ms'].get('history', 0) / 1000)}) "
+                f"| {_megabytes(cold['peak_mb'])} "
+                f"| {_seconds(after['process_s'])} ({_seconds(after['stages_ms'].get('history', 0) / 1000)}) |"
+            )
     if others:
         lines += ["", "| claims | " + " | ".join(others) + " |", "| --- |" + " --- |" * len(others)]
         for claims, row in results["sizes"].items():  # type: ignore[attr-defined]
@@ -938,6 +1048,12 @@ def main() -> None:
         metavar="GB",
         help="kill a measure when the machine has less memory left than this (default %(default).0f GB)",
     )
+    parser.add_argument(
+        "--commits",
+        type=int,
+        default=COMMITS,
+        help="commits of the desk measured in git, each changing one figure (default %(default)s; 0: not measured)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--measure", nargs=2, metavar=("MODE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -950,7 +1066,7 @@ def main() -> None:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     MEMORY_FLOOR_MB = round(args.memory_floor * 1024)
-    results = run(args.sizes, args.repeat, ours=not args.others_only, skip=args.skip)
+    results = run(args.sizes, args.repeat, ours=not args.others_only, skip=args.skip, commits=args.commits)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
