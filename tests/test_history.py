@@ -474,3 +474,19 @@ def test_each_version_read_from_the_one_before_is_read_as_on_its_own(edits: list
             assert chained.by_change is not None, (kind, n, data[-400:])
         before = read or before  # a version that cannot be read keeps the last one that could
         previous = read
+
+
+def test_reading_the_history_leaves_the_pieces_of_the_last_read_alone(desk: Path) -> None:
+    """`serve` tells which claim a save changed from the pieces of the file's last read (`quick.py`);
+    reading old versions from git for the history must not take their place."""
+    from builder import yamlsource
+    from builder.build import check
+    from builder.history import with_history
+
+    (desk / CACHE_FILE).unlink(missing_ok=True)
+    result = check(desk)
+    assert result.site is not None
+    text = (desk / "claims.yaml").read_text(encoding="utf-8")
+    assert (last := yamlsource.last_cut("claims.yaml")) is not None and last[0] == text
+    with_history(result.site, result.problems)
+    assert (after := yamlsource.last_cut("claims.yaml")) is not None and after[0] == text

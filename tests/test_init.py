@@ -193,6 +193,15 @@ def test_the_workflow_reviews_pull_requests_without_trusting_them(path: Path) ->
 
     assert jobs["build"]["permissions"] == {"contents": "read"}
     assert "factsheet check --format github" in "\n".join(steps_running(jobs["build"]))
+    # The publish keeps the cache between runs (history, search index), restored before the build.
+    build_steps = jobs["build"]["steps"]
+    cached = [n for n, step in enumerate(build_steps) if step.get("uses") == "actions/cache@v4"]
+    built = [n for n, step in enumerate(build_steps) if step.get("run") == "factsheet build"]
+    assert len(cached) == 1 and cached[0] < built[0]
+    cache = build_steps[cached[0]]["with"]
+    assert cache["path"] == ".factsheet-cache" and "github.sha" in cache["key"]
+    assert cache["key"].startswith(cache["restore-keys"])  # a new key each run, the latest one restored
+    assert not any("actions/cache" in step.get("uses", "") for step in review["steps"])  # a PR writes no cache
     deploy = jobs["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["if"] == "github.ref == 'refs/heads/main'"
