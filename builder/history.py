@@ -339,8 +339,8 @@ class _Reader:
         return _File(before.includes, _claims_of(all_items), new)
 
 
-KEPT_VERSIONS = 8
-"""File versions kept by blob (each holds its bytes: 11 MB at 10,000 claims)."""
+KEPT_VERSIONS = 4
+"""File versions kept by blob, for a merge or a revert (each holds its bytes: 11 MB at 10,000 claims)."""
 
 
 @dataclass(frozen=True)
