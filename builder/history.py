@@ -1,15 +1,19 @@
 """Each claim's canonical figures over the git history, read in one pass and cached.
 
 One `git log` lists every commit that touched a YAML file of the site, with
-the blobs it changed; one `git cat-file --batch` reads those blobs; each
-distinct blob is parsed once. Replaying the commits from the oldest gives
-the claim files at every commit, and so, per claim, the commits where its
-canonical value changed. A merge takes a value it shares with a parent from
-that parent, so a figure set on a branch is dated by the branch's commit.
+the blobs it changed; one `git cat-file --batch` gives those blobs one at a
+time as the commits are replayed; each version of a file is read by the items
+that changed since the version before it, and each distinct item is parsed
+once. Replaying the commits from the oldest gives the claim files at every
+commit, and so, per claim, the commits where its canonical value changed. A
+merge takes a value it shares with a parent from that parent, so a figure set
+on a branch is dated by the branch's commit.
 
 The result is cached in `.factsheet-cache/history.json` at the site root,
 keyed by HEAD, the files followed and the package version: a rebuild with no
-new commit costs two `git rev-parse` calls.
+new commit costs two `git rev-parse` calls. The cache also keeps the state of
+the files at the last commit that touched them, from which a build after new
+commits replays only those.
 """
 
 from __future__ import annotations
@@ -108,8 +112,8 @@ def claim_history(root: Path, repo: git.Repository, claim_files: Iterable[str]) 
 def compute(
     repo: git.Repository, pathspecs: list[str], start: tuple[str, _State] | None = None
 ) -> tuple[dict[str, ClaimHistory], tuple[str, _State] | None]:
-    """The history itself: one `git log`, one `git cat-file --batch` read as the commits are replayed
-    (so that only the versions in use are held), each blob parsed once. With `start` (a commit HEAD
+    """The history itself: one `git log`, one `git cat-file --batch` read as the commits are replayed (so
+    that only the versions in use are held), each blob parsed once. With `start` (a commit HEAD
     descends from, and the state of its files), only the commits after it are replayed. Also gives
     the last commit that touched the files, and their state there, for the next call's `start`."""
     commits = git.log(repo, pathspecs, since=start[0] if start else None)

@@ -490,3 +490,20 @@ def test_reading_the_history_leaves_the_pieces_of_the_last_read_alone(desk: Path
     assert (last := yamlsource.last_cut("claims.yaml")) is not None and last[0] == text
     with_history(result.site, result.problems)
     assert (after := yamlsource.last_cut("claims.yaml")) is not None and after[0] == text
+
+
+def test_blobs_are_read_one_at_a_time_from_one_git(desk: Path) -> None:
+    repo = gitmodule.repository(desk)
+    blob = git(desk, "rev-parse", "HEAD:claims.yaml").strip()
+    older = git(desk, "rev-parse", "HEAD~2:claims.yaml").strip()
+    with gitmodule.BlobReader(repo) as blobs:
+        assert blobs.read(blob) == (desk / "claims.yaml").read_bytes()
+        assert blobs.read("0" * 40) is None  # a blob this repository does not have
+        assert blobs.read(older) == git(desk, "show", "HEAD~2:claims.yaml").encode()
+        assert blobs.read(blob) == (desk / "claims.yaml").read_bytes()  # asked again: read again
+
+
+def test_a_git_that_stops_answering_is_a_git_error_with_its_message(tmp_path: Path) -> None:
+    outside = gitmodule.Repository(top=tmp_path, prefix="", head=None, shallow=False)  # no repository there
+    with gitmodule.BlobReader(outside) as blobs, pytest.raises(gitmodule.GitError, match="not a git repository"):
+        blobs.read("0" * 40)
