@@ -384,7 +384,7 @@ def _common_prefix(a: bytes, b: bytes) -> int:
     """How many bytes `a` and `b` start with in common (compared a block at a time, in C)."""
     size = min(len(a), len(b))
     low = 0
-    while low < size and a[low : low + _STEP] == b[low : low + _STEP]:
+    while low < size and a[low : min(low + _STEP, size)] == b[low : min(low + _STEP, size)]:
         low += _STEP
     if low >= size:
         return size

@@ -507,3 +507,27 @@ def test_a_git_that_stops_answering_is_a_git_error_with_its_message(tmp_path: Pa
     outside = gitmodule.Repository(top=tmp_path, prefix="", head=None, shallow=False)  # no repository there
     with gitmodule.BlobReader(outside) as blobs, pytest.raises(gitmodule.GitError, match="not a git repository"):
         blobs.read("0" * 40)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.binary(min_size=1, max_size=300),
+    st.integers(1, 400),
+    st.binary(max_size=40),
+    st.integers(0, 120_000),
+    st.integers(0, 70_000),
+)
+def test_the_common_start_and_end_of_two_versions_are_found_to_the_byte(
+    chunk: bytes, repeat: int, inserted: bytes, at: int, length: int
+) -> None:
+    """Found a block of 32 KB at a time, then halved: any edit anywhere in files of up to 120 KB."""
+    from builder.history import _common_prefix, _common_suffix
+
+    base = chunk * repeat
+    at = min(at, len(base))
+    edited = base[:at] + inserted + base[at + length :]
+    size = min(len(base), len(edited))
+    prefix = next((k for k in range(size) if base[k] != edited[k]), size)
+    assert _common_prefix(base, edited) == prefix
+    most = size - prefix
+    assert _common_suffix(base, edited, most) == next((k for k in range(most) if base[-1 - k] != edited[-1 - k]), most)
