@@ -565,7 +565,13 @@ def _saved_state(saved: dict[str, Any] | None, key: dict[str, Any], repo: git.Re
             )
             for path, file in files.items()
         }
-        if not isinstance(commit, str) or history is None or any(f.saved is None for f in restored.values()):
+        if history is None or any(f.saved is None for f in restored.values()):
+            return None
+        # Object names only: they go on git's command line and to its input (a cache may come from elsewhere).
+        names = [commit, *(f.blob for f in restored.values())]
+        if not all(isinstance(name, str) and _OBJECT_NAME.fullmatch(name) for name in names):
+            return None
+        if not all(isinstance(pattern, str) for f in restored.values() for pattern in f.includes):
             return None
     except (TypeError, KeyError, AttributeError, ValueError):
         return None
@@ -579,6 +585,9 @@ def _saved_state(saved: dict[str, Any] | None, key: dict[str, Any], repo: git.Re
         if event is not None:
             events[claim_id] = event
     return commit, _State(restored, _claims(restored), events)
+
+
+_OBJECT_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def _claims_in(items: Any) -> list[_Claim | None] | None:

@@ -531,3 +531,54 @@ def test_the_common_start_and_end_of_two_versions_are_found_to_the_byte(
     assert _common_prefix(base, edited) == prefix
     most = size - prefix
     assert _common_suffix(base, edited, most) == next((k for k in range(most) if base[-1 - k] != edited[-1 - k]), most)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"commit": "--output=/tmp/factsheet-injected"},
+        {"commit": "HEAD~1"},
+        {"blob": "-p"},
+        {"includes": [7]},
+        {"items": [[1, 2, 3]]},
+        {"files": "not a mapping"},
+    ],
+    ids=["option-as-commit", "revision-not-a-name", "option-as-blob", "include-not-text", "item-not-a-claim", "files"],
+)
+def test_a_damaged_cache_state_reads_the_history_from_the_start(
+    desk: Path, tmp_path: Path, damage: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache copied from elsewhere, or damaged, must not reach git's command line or crash the build."""
+    claims = (desk / "claims.yaml").read_text(encoding="utf-8")
+    start = claims.index("  - id: casualties-total")
+    (desk / "claims.yaml").write_text(claims[:start].replace("sources:\n", "include: [claims/*.yaml]\nsources:\n", 1))
+    (desk / "claims").mkdir()
+    (desk / "claims" / "casualties.yaml").write_text("claims:\n" + claims[start:], encoding="utf-8")
+    commit(desk, "Casualties in a file of their own", "2025-07-01T12:00:00Z")
+    expected = history(desk, "troops-total", tmp_path / "first")
+    change(desk, "claims.yaml", "value: about 12,000\n", "value: about 13,000\n")
+    commit(desk, "13,000 troops", "2025-08-01T12:00:00Z")
+    cached = json.loads((desk / CACHE_FILE).read_text(encoding="utf-8"))
+    state = cached["state"]
+    if "files" in damage:
+        state["files"] = damage["files"]
+    elif "commit" in damage:
+        state["commit"] = damage["commit"]
+    else:
+        state["files"]["claims.yaml"].update(damage)
+    (desk / CACHE_FILE).write_text(json.dumps(cached), encoding="utf-8")
+    arguments: list[str] = []
+    real = gitmodule.run
+
+    def run(args, cwd, stdin=None):  # type: ignore[no-untyped-def]
+        arguments.extend(args)
+        return real(args, cwd, stdin)
+
+    monkeypatch.setattr(gitmodule, "run", run)
+    page = history(desk, "troops-total", tmp_path / "second")
+    if "commit" in damage:  # never on git's command line: not an object name
+        assert not any(damage["commit"] in argument for argument in arguments)
+    assert page is not None and expected is not None
+    assert page["rows"][0][0] == "about 12,000" and "2025-08-01" in page["time"]
+    assert tree(tmp_path / "second") == _built_afresh(desk, tmp_path / "afresh")
+    assert not Path("/tmp/factsheet-injected").exists()
