@@ -13,19 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests import gitenv
 from tests.sitefactory import write_site
 
 if shutil.which("git") is None:  # pragma: no cover - git is part of every supported set-up
     pytest.skip("git is not installed", allow_module_level=True)
 
-BASE_ENV = {
-    "GIT_AUTHOR_NAME": "Desk Editor",
-    "GIT_AUTHOR_EMAIL": "editor@example.org",
-    "GIT_COMMITTER_NAME": "Desk Editor",
-    "GIT_COMMITTER_EMAIL": "editor@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+BASE_ENV = gitenv.ENV
 
 
 def git(root: Path, *args: str, when: str = "2025-01-01T12:00:00Z") -> str:

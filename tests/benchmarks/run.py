@@ -119,6 +119,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tests import gitenv
 from tests.benchmarks.generate import generate
 
 if TYPE_CHECKING:
@@ -741,16 +742,7 @@ SUMMARISED = ("wall_s", "process_s", "first_page_s", "cpu_s", "peak_mb")
 # machine or in a CI that keeps `.factsheet-cache/`).
 
 COMMITS = 100
-_GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Desk Editor",
-    "GIT_AUTHOR_EMAIL": "editor@example.org",
-    "GIT_COMMITTER_NAME": "Desk Editor",
-    "GIT_COMMITTER_EMAIL": "editor@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_DATE": "2025-01-01T12:00:00Z",
-    "GIT_COMMITTER_DATE": "2025-01-01T12:00:00Z",
-}
+_GIT_ENV = {**gitenv.ENV, "GIT_AUTHOR_DATE": "2025-01-01T12:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T12:00:00Z"}
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> str:
@@ -784,7 +776,7 @@ def commit_history(root: Path, commits: int, claims: int) -> None:
             when = 1735732800 + 86400 * (number + 1)
             message = f"{claim}: new figure".encode()
             stream.write(b"commit refs/heads/main\n")
-            stream.write(b"committer Desk Editor <editor@example.org> %d +0000\n" % when)
+            stream.write(f"committer {gitenv.EDITOR_NAME} <{gitenv.EDITOR_EMAIL}> {when} +0000\n".encode())
             stream.write(b"data %d\n%s\n" % (len(message), message))
             if number == 0:
                 stream.write(b"from refs/heads/main^0\n")
@@ -906,6 +898,7 @@ def measure_size(
             attempt("hugo_cold", lambda first=number == 0: time_hugo(hugo, hugo_root, count=first))
         for name, site in other_roots.items():
             attempt(name, lambda name=name, site=site: measure(name, site))
+    history: Measured | None = None
     if commits and "cold" in modes and "cold" not in stopped:
         say(f"in git, {commits} commits...")
         generate(folder / "in-git", claims)
@@ -914,7 +907,7 @@ def measure_size(
         except Stopped as stop:
             stopped["history"] = str(stop)
     row: dict[str, object] = {mode: summarise(measured) for mode, measured in runs.items()}
-    if commits and "history" not in stopped and "cold" in modes and "cold" not in stopped:
+    if history is not None:
         row["history"] = history
     row["file_creation_us"] = creating
     if stopped:
