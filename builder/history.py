@@ -617,16 +617,18 @@ def _write_cache(
             for claim_id, entry in history.items()
         },
     }
-    if last is not None and all(_items_of(file) is not None and file.blob for file in last[1].files.values()):
+    files = last[1].files if last is not None else {}
+    items = {path: _items_of(file) for path, file in files.items()}
+    if last is not None and all(items[path] is not None and file.blob for path, file in files.items()):
         data["state"] = {
             "commit": last[0],
             "files": {
                 path: {
                     "blob": file.blob,
                     "includes": list(file.includes),
-                    "items": [None if item is None else [item[0], *item[1]] for item in _items_of(file) or []],
+                    "items": [None if item is None else [item[0], *item[1]] for item in items[path] or []],
                 }
-                for path, file in last[1].files.items()
+                for path, file in files.items()
             },
         }
     cache.keep(root, "history.json", json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
