@@ -226,6 +226,8 @@ def diff_command(base: str, head: str | None, root: Path, form: str, site_url: s
     from builder import diffreport, git
     from builder.revisions import diff_revisions
 
+    if click.get_current_context().obj == OWN_PROCESS:
+        gc.disable()  # as in `build`: the two sites live until the process ends
     try:
         result = diff_revisions(root, base, head)
     except git.GitError as error:

@@ -295,10 +295,16 @@ def verdict_counts(items: tuple[VariantAnalysis, ...] | list[VariantAnalysis]) -
     return dict(sorted(counts.items()))
 
 
+ORDER = "order"
+"""The part that is the order in which the desk lists its claims, sources and pages."""
+
+
 def _parts(analysis: Analysis) -> dict[str, object]:
     parts: dict[str, object] = {f"claim:{c.claim.id}": c for c in analysis.claims}
     parts.update({f"source:{s.id}": s for s in analysis.site.sources.values()})
     parts.update({f"page:{p.name}": p for p in analysis.site.pages})
+    site = analysis.site
+    parts[ORDER] = (tuple(c.claim.id for c in analysis.claims), tuple(site.sources), tuple(p.name for p in site.pages))
     return parts
 
 
@@ -481,27 +487,31 @@ def _data_files(
 
 
 def _changed(parts: dict[str, object], previous: Rendered) -> set[str]:
-    """The keys of `PageSpec.depends` whose claim, source or page is not what it was in `previous`."""
-    return {k for k in parts.keys() | previous.parts.keys() if parts.get(k) != previous.parts.get(k)}
+    """The keys of `PageSpec.depends` whose claim, source or page is not what it was in `previous`;
+    every key when the desk lists them in another order: each list shows its claims (a source's page
+    its figures...) in the desk's order, and claims.json too, whichever claims it depends on."""
+    keys = parts.keys() | previous.parts.keys()
+    changed = {k for k in keys if parts.get(k) != previous.parts.get(k)}
+    return set(keys) if ORDER in changed else changed
 
 
-def unchanged_files(analysis: Analysis, specs: Iterable[PageSpec], mark: str, previous: Rendered) -> dict[str, Output]:
-    """The files of `previous` that a render of `specs` with the templates of `mark` would make again,
-    byte for byte, by path: each page that shows nothing changed since (those `render_site` keeps),
-    and the JSON file of each claim that did not change."""
-    if previous.fingerprint != mark:
-        return {}
-    changed = _changed(_parts(analysis), previous)
-    kept: dict[str, Output] = {}
-    for spec in specs:
-        path = urls.file_of(spec.url)
-        if path in previous.outputs and not _touched(spec, previous, changed):
-            kept[path] = previous.outputs[path]
-    for analysed in analysis.claims:
-        path = urls.claim_data(analysed.claim.id)
-        if path in previous.outputs and f"claim:{analysed.claim.id}" not in changed:
-            kept[path] = previous.outputs[path]
-    return kept
+def same_files(old: Analysis, old_specs: list[PageSpec], new: Analysis, new_specs: list[PageSpec]) -> frozenset[str]:
+    """The files that render byte for byte the same from `old` and from `new` (each with its `page_specs`):
+    each page of both that shows nothing that differs between them, and the JSON file of each claim that
+    is the same in both; none when the templates, the settings or the navigation differ."""
+    mark = fingerprint(new)
+    if fingerprint(old) != mark:
+        return frozenset()
+    before = streamed_render(old, old_specs, mark, {}, {})
+    changed = _changed(_parts(new), before)
+    same = {
+        path
+        for spec in new_specs
+        if (path := urls.file_of(spec.url)) in before.depends and not _touched(spec, before, changed)
+    }
+    # Not changed: in both, and equal (a claim only in one is changed, its part None in the other).
+    same.update(urls.claim_data(a.claim.id) for a in new.claims if f"claim:{a.claim.id}" not in changed)
+    return frozenset(same)
 
 
 def _touched(spec: PageSpec, previous: Rendered, changed: set[str]) -> bool:

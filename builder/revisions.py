@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from dataclasses import dataclass, replace
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -20,9 +21,8 @@ from builder.analysis import Analysis, analyse
 from builder.build import check, template_location, without_cycle_collection
 from builder.diff import Revision, SiteDiff, compare, page_diff, settings_diff
 from builder.load import CLAIMS_FILE, MAX_FILE_BYTES
-from builder.problems import Problems, Severity
-from builder.render import Rendered, fingerprint, page_specs, stream_pages, streamed_render, unchanged_files
-from builder.writer import Kept
+from builder.problems import Location, Problems, Severity
+from builder.render import PageSpec, fingerprint, page_specs, same_files, stream_pages
 
 WORKING_TREE = "working tree"
 SKIPPED = ("site/", ".factsheet-cache/", ".git/")
@@ -33,11 +33,12 @@ SKIPPED = ("site/", ".factsheet-cache/", ".git/")
 class Snapshot:
     revision: Revision
     analysis: Analysis | None
-    outputs: dict[str, bytes]
-    """The digest of each page and of `claims.json`, what `page_diff` compares (two sites' bytes held at
-    once took 1.2 GB at 10,000 claims)."""
-    rendered: Rendered | None = None
-    """What the other revision's render can take from this one: each file's digest, what each page shows."""
+    root: Path | None = None
+    """Where its files are (its templates are read when its pages are rendered)."""
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    """What `page_diff` compares, by path: the digest of each page and of `claims.json` (two sites' bytes
+    held at once took 1.2 GB at 10,000 claims); a file that renders the same from both revisions is not
+    rendered, and has the same stand-in on both sides (see `with_pages`)."""
 
 
 def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None) -> SiteDiff:
@@ -45,8 +46,16 @@ def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None) -> S
     repo = git.repository(root)
     old_commit = git.resolve(repo, base)
     new_commit = git.resolve(repo, head) if head is not None else None
-    old = snapshot_at(repo, base, old_commit)
-    new = working_tree(root, old) if head is None or new_commit is None else snapshot_at(repo, head, new_commit, old)
+    # Both sites held at once: the cycle collector, let run again between one revision and the next,
+    # walked them for a second at 10,000 claims, to find nothing to free.
+    with ExitStack() as checkouts, without_cycle_collection():
+        old = snapshot_at(repo, base, old_commit, checkouts)
+        if head is None or new_commit is None:
+            new = working_tree(root)
+        else:
+            new = snapshot_at(repo, head, new_commit, checkouts)
+        if "invalid" not in (old.revision.state, new.revision.state):
+            old, new = with_pages(old, new)
     if "invalid" in (old.revision.state, new.revision.state):
         return SiteDiff(old.revision, new.revision)
     claims, sources = compare(old.analysis, new.analysis)
@@ -65,23 +74,23 @@ def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None) -> S
     )
 
 
-def working_tree(root: Path, base: Snapshot | None = None) -> Snapshot:
-    return _run(root, Revision(WORKING_TREE, None, None, "valid"), base)
+def working_tree(root: Path) -> Snapshot:
+    return _run(root, Revision(WORKING_TREE, None, None, "valid"))
 
 
-def snapshot_at(repo: git.Repository, label: str, commit: str, base: Snapshot | None = None) -> Snapshot:
-    """The site as committed at `commit`, read into a temporary folder and built in memory; with `base`,
-    another revision's snapshot, each page that shows nothing changed since it is taken from it."""
+def snapshot_at(repo: git.Repository, label: str, commit: str, checkouts: ExitStack) -> Snapshot:
+    """The site as committed at `commit`, read into a temporary folder that lasts as long as `checkouts`
+    (its pages are rendered later, from its templates), loaded, checked and analysed."""
     revision = Revision(label, commit, git.describe(repo, commit).strip(), "valid")
     files = [f for f in git.files_at(repo, commit) if _wanted(f)]
-    with tempfile.TemporaryDirectory(prefix="factsheet-rev-") as folder:
-        root = Path(folder)
-        contents = git.read_blobs(repo, (f.blob for f in files))
-        for file in files:
-            target = root.joinpath(*PurePosixPath(file.path).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(contents.get(file.blob, b""))
-        return _run(root, revision, base)
+    root = Path(checkouts.enter_context(tempfile.TemporaryDirectory(prefix="factsheet-rev-")))
+    contents = git.read_blobs(repo, (f.blob for f in files))
+    for file in files:
+        target = root.joinpath(*PurePosixPath(file.path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(contents.get(file.blob, b""))
+    del contents
+    return _run(root, revision)
 
 
 def _wanted(file: git.TreeFile) -> bool:
@@ -90,55 +99,71 @@ def _wanted(file: git.TreeFile) -> bool:
     return safe and file.size <= MAX_FILE_BYTES and not file.path.startswith(SKIPPED)
 
 
-def _run(root: Path, revision: Revision, base: Snapshot | None = None) -> Snapshot:
-    """load, validate, analyse, render: the build without history and without writing."""
+def _run(root: Path, revision: Revision) -> Snapshot:
+    """load, validate, analyse: the build without history, without rendering and without writing."""
+    if not (root / CLAIMS_FILE).is_file():
+        return Snapshot(_as(revision, "absent"), None)
     # As in a build: the cycle collector, walking the growing heap again and again, made analysing a
     # 10,000-claim desk take 2.1 s instead of 0.5 s.
     with without_cycle_collection():
-        return _built(root, revision, base)
+        result = check(root)
+        if result.site is None:
+            return Snapshot(_as(revision, "invalid", result.problems), None)
+        return Snapshot(revision, analyse(result.site), root)
 
 
-def _built(root: Path, revision: Revision, base: Snapshot | None) -> Snapshot:
-    if not (root / CLAIMS_FILE).is_file():
-        return Snapshot(_as(revision, "absent"), None, {})
-    result = check(root)
-    if result.site is None:
-        return Snapshot(_as(revision, "invalid", result.problems), None, {})
-    analysis = analyse(result.site)
+def with_pages(old: Snapshot, new: Snapshot) -> tuple[Snapshot, Snapshot]:
+    """Both revisions with the digests of their pages, each rendered on every core and none kept; either
+    made invalid by an error in its templates.
+
+    Only what may differ is rendered: a page that shows nothing that changed between the two, and a
+    claim's JSON whose claim did not change, would be the same bytes in both (`render.same_files`), so
+    neither side renders it and both give it the same stand-in. A pull request that edits a few claims
+    renders their pages and the lists, twice, not the whole site twice."""
+    with without_cycle_collection():
+        old_specs = list(page_specs(old.analysis)) if old.analysis else []
+        new_specs = list(page_specs(new.analysis)) if new.analysis else []
+        same: frozenset[str] = frozenset()
+        if old.analysis is not None and new.analysis is not None:
+            same = same_files(old.analysis, old_specs, new.analysis, new_specs)
+        return _with_digests(old, old_specs, same), _with_digests(new, new_specs, same)
+
+
+def _with_digests(snapshot: Snapshot, specs: list[PageSpec], same: frozenset[str]) -> Snapshot:
+    """`snapshot` with its `outputs`: the digest of each page and of `claims.json`, but those in `same`.
+
+    `claims.json` is each claim's JSON file joined in the claims' order, so it is the same exactly when
+    those are, in the same order: its digest is made of theirs (0.55 s at 10,000 claims to make it again)."""
+    analysis = snapshot.analysis
+    if analysis is None:
+        return snapshot
+    todo = [spec for spec in specs if urls.file_of(spec.url) not in same]
+    claims = [c for c in analysis.claims if urls.claim_data(c.claim.id) not in same]
     try:
-        outputs, rendered = _digests(analysis, base.rendered if base is not None else None)
+        made = stream_pages(analysis, todo, fingerprint(analysis), _digest, claims=claims)
     except TemplateError as error:
-        result.problems.error(template_location(error, root), f"template: {error.message or error}")
-        return Snapshot(_as(revision, "invalid", result.problems), None, {})
-    return Snapshot(revision, analysis, outputs, rendered)
-
-
-def _digests(analysis: Analysis, base: Rendered | None) -> tuple[dict[str, bytes], Rendered]:
-    """The digest of each page, the pages rendered on every core and none kept, and one for `claims.json`;
-    and what a next revision's render can take from this one.
-
-    With `base` (another revision's), a page that shows nothing that changed since, and a claim's JSON
-    whose claim did not change, are not rendered again: their digests are the base's, as their bytes
-    would be (`render.unchanged_files`); a pull request that edits a few claims renders their pages and
-    the lists. `claims.json` is each claim's JSON file joined in the claims' order, so it is the same
-    exactly when those are: its digest is made of theirs, not of the file made again (0.55 s at 10,000
-    claims)."""
-    specs, mark = list(page_specs(analysis)), fingerprint(analysis)
-    files = unchanged_files(analysis, specs, mark, base) if base is not None else {}
-    made: dict[str, Kept] = {path: kept for path, kept in files.items() if isinstance(kept, Kept)}
-    todo = [spec for spec in specs if urls.file_of(spec.url) not in made]
-    claims = [c for c in analysis.claims if urls.claim_data(c.claim.id) not in made]
-    made.update(stream_pages(analysis, todo, mark, _digest, claims=claims))
-    outputs = {path: kept.digest for path, kept in made.items() if path.endswith(".html")}
+        problems = Problems()
+        where = template_location(error, snapshot.root) if snapshot.root else Location("templates")
+        problems.error(where, f"template: {error.message or error}")
+        return Snapshot(_as(snapshot.revision, "invalid", problems), None)
+    outputs = {path: _stand_in(path) for path in same if path.endswith(".html")}
+    outputs.update({path: digest for path, digest in made.items() if path.endswith(".html")})
     whole = hashlib.sha256()
     for analysed in analysis.claims:
-        whole.update(made[urls.claim_data(analysed.claim.id)].digest)
+        path = urls.claim_data(analysed.claim.id)
+        whole.update(_stand_in(path) if path in same else made[path])
     outputs[urls.CLAIMS_JSON] = whole.digest()
-    return outputs, streamed_render(analysis, specs, mark, dict(made), {})
+    return replace(snapshot, outputs=outputs)
 
 
-def _digest(path: str, data: bytes) -> Kept:
-    return Kept.of(data)
+def _stand_in(path: str) -> bytes:
+    """What stands for the digest of a file that is the same in both revisions: one for each path, so
+    that `claims.json`'s digest, made of its claims' in order, still tells claims reordered."""
+    return hashlib.sha256(b"the same in both revisions\0" + path.encode()).digest()
+
+
+def _digest(path: str, data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
 def _as(revision: Revision, state: Literal["absent", "invalid"], problems: Problems | None = None) -> Revision:

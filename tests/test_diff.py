@@ -6,12 +6,14 @@ is read line by line. Every expectation follows from the sites' figures.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from click.testing import CliRunner, Result
 
 from builder import render, revisions
 from builder.cli import main
+from builder.diff import page_diff
 from builder.git import repository as git_repository
 from tests.conftest import REPO, copy_example
 from tests.gitsite import change, commit, git, new_repo
@@ -262,6 +265,28 @@ def test_a_base_revision_that_does_not_validate(desk: Path) -> None:
     assert "HEAD (" in diff(desk).stdout.splitlines()[0]
 
 
+@pytest.mark.parametrize("side", ["base", "head"])
+def test_a_revision_whose_templates_fail_is_reported_where_they_fail(tmp_path: Path, side: str) -> None:
+    """A template that names a value no page has stops that revision's pages, reported at the template's
+    line as the revision has it (not in the temporary folder it was read into); the other side is valid."""
+    root = copy_example(tmp_path / "desk")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "The example", "2025-01-01T12:00:00Z")
+    footer = root / "templates/footer.html"
+    good = footer.read_text(encoding="utf-8")
+    footer.write_text("<p>Built by\n{{ no_such_value }}.</p>\n", encoding="utf-8")
+    if side == "base":
+        commit(root, "A broken footer", "2025-01-02T12:00:00Z")
+        footer.write_text(good, encoding="utf-8")
+    status, data = as_json(root)
+    assert status == 1 and data["comparable"] is False
+    other = "head" if side == "base" else "base"
+    assert data[side]["state"] == "invalid" and data[other]["state"] == "valid"
+    [problem] = data[side]["problems"]
+    assert (problem["path"], problem["line"]) == ("templates/footer.html", 2)
+    assert "no_such_value" in problem["message"]
+
+
 # -- a renamed claim ------------------------------------------------------------------------------
 
 
@@ -451,17 +476,26 @@ def test_without_git_diff_says_so_and_build_leaves_history_out(desk: Path, tmp_p
     assert page.h1 is not None and page.find("h2", id="history") is None
 
 
+def whole_render_digests(analysis: Any) -> dict[str, bytes]:
+    """What `page_diff` compares, from the whole site rendered: each page's digest and claims.json's."""
+    outputs = render.render_site(analysis).outputs
+    return {
+        path: hashlib.sha256(data).digest()
+        for path, data in outputs.items()
+        if isinstance(data, bytes) and (path.endswith(".html") or path == "claims.json")
+    }
+
+
 @pytest.mark.parametrize("name", list(EDITS))
-def test_pages_taken_from_the_base_are_the_pages_a_whole_render_gives(
+def test_a_diff_renders_only_what_may_differ_and_finds_every_page_that_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    """The revision compared with the base renders only the pages that show something changed and takes
-    the others' digests from the base: every digest is the one that rendering the whole site gives."""
+    """Neither revision renders a page that shows nothing changed between them, and the pages reported
+    altered are exactly those whose bytes differ when both whole sites are rendered."""
     root = copy_example(tmp_path / "desk")
     git(root, "init", "-q", "-b", "main")
     first = commit(root, "The example", "2025-01-01T12:00:00Z")
     EDITS[name](root)
-    base = revisions.snapshot_at(git_repository(root), "HEAD", first)
     rendered: list[str] = []
     render_page = render._render_page
 
@@ -469,9 +503,18 @@ def test_pages_taken_from_the_base_are_the_pages_a_whole_render_gives(
         rendered.append(spec.url)
         return render_page(env, common, spec)
 
-    monkeypatch.setattr(render, "_render_page", counted)
-    taken = revisions.working_tree(root, base)
-    assert base.analysis is not None and taken.analysis is not None
+    with ExitStack() as checkouts:
+        old = revisions.snapshot_at(git_repository(root), "HEAD", first, checkouts)
+        new = revisions.working_tree(root)
+        assert old.analysis is not None and new.analysis is not None
+        with monkeypatch.context() as patched:
+            patched.setattr(render, "_render_page", counted)
+            old, new = revisions.with_pages(old, new)
+        expected = page_diff(whole_render_digests(old.analysis), whole_render_digests(new.analysis))
+    found = page_diff(old.outputs, new.outputs)
+    assert found == expected, "the pages reported altered are not those that differ"
+    # Each edit shows on some page; the order of the sources, on none.
+    assert bool(found) == (name != "two sources change places")
     if name in ("canonical figure", "claim title", "variant verdict by editor"):
-        assert 0 < len(rendered) < len(list(render.page_specs(taken.analysis))) / 2, "no page was taken from the base"
-    assert taken.outputs == revisions.working_tree(root).outputs
+        pages = len(list(render.page_specs(new.analysis)))
+        assert 0 < len(rendered) < pages, "every page was rendered, on both sides"

@@ -30,6 +30,25 @@ def replace(path: str, old: str, new: str) -> Callable[[Path], None]:
     return apply
 
 
+def swap_two_claims(root: Path) -> None:
+    """The second and third claims of `claims.yaml` change places, nothing else: every list shows them
+    in the desk's order, whichever claims it lists."""
+    text = (root / "claims.yaml").read_text(encoding="utf-8")
+    second, third, fourth = [m.start() for m in re.finditer(r"^  - id: ", text, re.M)][1:4]
+    (root / "claims.yaml").write_text(
+        text[:second] + text[third:fourth] + text[second:third] + text[fourth:], encoding="utf-8"
+    )
+
+
+def swap_two_sources(root: Path) -> None:
+    """The first two sources of `claims.yaml` change places, nothing else."""
+    text = (root / "claims.yaml").read_text(encoding="utf-8")
+    start, end = text.index("sources:\n") + len("sources:\n"), text.index("\nclaims:")
+    blocks = text[start:end].split("\n\n")
+    blocks[0], blocks[1] = blocks[1], blocks[0]
+    (root / "claims.yaml").write_text(text[:start] + "\n\n".join(blocks) + text[end:], encoding="utf-8")
+
+
 EDITS = {
     "canonical figure": replace("claims.yaml", "value: about 400\n", "value: about 500\n"),
     "claim title": replace("claims.yaml", "title: North Korean soldiers killed\n", "title: Soldiers killed\n"),
@@ -45,6 +64,8 @@ EDITS = {
     "page title in the navigation": replace("content/methodology.md", "title: Methodology", "title: How we compare"),
     "template": replace("templates/footer.html", "Built with factsheet.", "Built with factsheet, by hand."),
     "site setting": replace("claims.yaml", "language: en", "language: en-GB"),
+    "two claims change places": swap_two_claims,
+    "two sources change places": swap_two_sources,
 }
 
 
