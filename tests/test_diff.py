@@ -9,26 +9,32 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from click.testing import CliRunner, Result
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 
 from builder import render, revisions
 from builder.cli import main
 from builder.diff import page_diff
 from builder.git import repository as git_repository
+from tests.benchmarks.generate import generate
 from tests.conftest import REPO, copy_example
 from tests.gitsite import change, commit, git, new_repo
 from tests.sitefactory import CLAIMS, position, tree
-from tests.test_incremental import EDITS
+from tests.test_incremental import EDITS, KINDS_OF_EDIT, write_desk
 
 TROOPS_CANONICAL = "value: about 11,000\n      as_of"
 RAISED = "value: about 14,000\n      as_of"
@@ -518,3 +524,27 @@ def test_a_diff_renders_only_what_may_differ_and_finds_every_page_that_does(
     if name in ("canonical figure", "claim title", "variant verdict by editor"):
         pages = len(list(render.page_specs(new.analysis)))
         assert 0 < len(rendered) < pages, "every page was rendered, on both sides"
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate])
+@given(edits=st.lists(st.tuples(st.sampled_from(sorted(KINDS_OF_EDIT)), st.integers(0, 2**32)), min_size=1, max_size=4))
+def test_after_edits_of_every_kind_a_diff_reports_the_pages_whose_bytes_differ(edits: list[tuple[str, int]]) -> None:
+    """The same property over random sequences of edits of every kind (see `test_incremental`), committed
+    desk against working tree."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "desk"
+        generate(root, 30, seed=3)
+        desk = yaml.safe_load((root / "claims.yaml").read_text(encoding="utf-8"))
+        write_desk(root, desk)
+        git(root, "init", "-q", "-b", "main")
+        first = commit(root, "The desk", "2025-01-01T12:00:00Z")
+        for kind, seed in edits:
+            KINDS_OF_EDIT[kind](desk, random.Random(seed), root)
+        write_desk(root, desk)
+        with ExitStack() as checkouts:
+            old = revisions.snapshot_at(git_repository(root), "HEAD", first, checkouts)
+            new = revisions.working_tree(root)
+            assert old.analysis is not None and new.analysis is not None
+            expected = page_diff(whole_render_digests(old.analysis), whole_render_digests(new.analysis))
+            old, new = revisions.with_pages(old, new)
+        assert page_diff(old.outputs, new.outputs) == expected, edits

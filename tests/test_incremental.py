@@ -432,7 +432,7 @@ KINDS_OF_EDIT: dict[str, Callable[[Desk, random.Random, Path], None]] = {
 }
 
 
-def _write_desk(root: Path, desk: Desk) -> None:
+def write_desk(root: Path, desk: Desk) -> None:
     (root / "claims.yaml").write_text(yaml.safe_dump(desk, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
@@ -448,12 +448,12 @@ def test_rebuilds_after_edits_of_every_kind_give_the_bytes_of_a_full_build(edits
         root = Path(folder) / "desk"
         generate(root, 30, seed=3)
         desk = yaml.safe_load((root / "claims.yaml").read_text(encoding="utf-8"))
-        _write_desk(root, desk)
+        write_desk(root, desk)
         session = Session(root, root / "site")
         assert session.build(search=False).ok
         for kind, seed in edits:
             KINDS_OF_EDIT[kind](desk, random.Random(seed), root)
-            _write_desk(root, desk)
+            write_desk(root, desk)
             first = session.edited_page()
             page = (root / "site" / first).read_bytes() if first else None
             again = session.build(search=False)
