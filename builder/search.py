@@ -141,7 +141,7 @@ class Scratch:
             raise SearchUnavailable(f"cannot make a scratch folder for pagefind: {error.strerror}") from error
         self.folder = Path(self._folder.name)
         self.waiting = self.folder / "documents"
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
 
     def __enter__(self) -> Scratch:
         return self
@@ -158,12 +158,14 @@ class Scratch:
         return None if document is None else self.add(path, document)
 
     def add(self, path: str, document: bytes) -> Fed:
-        file = self.waiting / path
+        file = os.path.join(self.waiting, path)  # str paths, as in `shard_folder`
         try:
-            if file.parent not in self._made:
-                file.parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(file.parent)
-            file.write_bytes(document)
+            folder = os.path.dirname(file)
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
+            with open(file, "wb") as written:
+                written.write(document)
         except OSError as error:
             return Fed(-1, b"", error.strerror or str(error))
         return Fed(len(document), hashlib.sha256(document).digest())

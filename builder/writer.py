@@ -323,7 +323,8 @@ class Staging:
         self.out = out
         self.folder = folder
         self.ours = (out / MARKER).is_file()
-        self.made: set[Path] = set()
+        self.made: set[str] = set()
+        """The folders made in it, by path (str paths: pathlib took a tenth of the time of staging 30,000 files)."""
         mask = os.umask(0o022)
         os.umask(mask)
         self.exact = not mask & 0o644
@@ -352,13 +353,15 @@ class Staging:
             raise _output_error(self.out, error, relative) from error
 
     def _put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
-        path = self.folder / relative
-        if path.parent not in self.made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(path.parent)
-        current = self.out / relative
-        if isinstance(data, bytes) and self.ours and _same(current, data) and self._link(current, path):
-            return False
+        path = os.path.join(self.folder, relative)
+        folder = os.path.dirname(path)
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+        if isinstance(data, bytes) and self.ours:
+            current = self.out / relative
+            if _same(current, data) and self._link(current, Path(path)):
+                return False
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             for part in [data] if isinstance(data, bytes) else data:
@@ -370,7 +373,10 @@ class Staging:
         if isinstance(data, bytes):
             return True
         # Parts are compared once written: an unchanged file is linked, as one given whole is.
-        return not (self.ours and _same_file(current, path) and self._link(current, path))
+        if not self.ours:
+            return True
+        current = self.out / relative
+        return not (_same_file(current, Path(path)) and self._link(current, Path(path)))
 
     def staged(self, relative: str) -> bytes:
         """The bytes staged for one file."""
