@@ -19,6 +19,7 @@ STAGE_WORDS = {
     "analyse": "comparing the figures",
     "render": "rendering and writing the pages",
     "write": "writing the site-wide files, indexing for search",
+    "read the site": "reading the site the last build left, current",
 }
 
 

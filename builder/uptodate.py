@@ -35,6 +35,8 @@ class Current:
 
     files: int
     warnings: tuple[Problem, ...]
+    paths: tuple[str, ...] = ()
+    """Each file it wrote, by its path in the output folder."""
 
 
 def inputs_digest(root: Path, out: Path) -> str:
@@ -151,7 +153,8 @@ def current(root: Path, out: Path, digest: str) -> Current | None:
             Problem(Location(w["path"], w["line"], w["col"]), Severity.WARNING, w["message"])
             for w in manifest["warnings"]
         )
-        return Current(sum(1 for name in manifest["output"]["files"] if name != MARKER), warnings)
+        paths = tuple(name for name in manifest["output"]["files"] if name != MARKER)
+        return Current(len(paths), warnings, paths)
     except (OSError, ValueError, TypeError, KeyError):
         return None
 

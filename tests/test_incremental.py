@@ -119,6 +119,63 @@ def test_a_sessions_first_build_keeps_each_file_as_its_digest_only(desk: Path) -
     assert all(session.bundle[path] == first.outputs[path] for path in session.bundle)
 
 
+def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.rglob("*")}
+
+
+def test_a_session_starts_from_the_current_site_a_build_left(desk: Path, tmp_path: Path) -> None:
+    """`serve`'s first build, after a build of the same inputs, reads the site instead of writing it again:
+    it keeps what a first build keeps (each file's digest, the search index), and the rebuild after an
+    edit gives a full build's bytes."""
+    site = desk / "site"
+    assert build(desk, site).ok
+    before = _stamps(site)
+    session = Session(desk, site)
+    first = session.build(adopt=True)
+    assert first.ok and first.report is not None and first.report.written == ()
+    assert first.current == len(_files(site)) - 1  # all but the marker
+    assert _stamps(site) == before, "a file was written again"
+    built = Session(desk, tmp_path / "other")
+    assert built.build().ok and built.last is not None and session.last is not None
+    assert session.last.outputs == built.last.outputs and session.bundle == built.bundle
+    EDITS["canonical figure"](desk)
+    assert session.edited_page() == FIRST_PAGE["canonical figure"]
+    again = session.build()
+    assert again.ok and again.current is None
+    assert build(desk, tmp_path / "full").ok
+    assert _files(site) == _files(tmp_path / "full")
+
+
+@pytest.mark.parametrize("change", ["edited", "removed", "added"])
+def test_a_session_does_not_start_from_a_site_changed_since(desk: Path, tmp_path: Path, change: str) -> None:
+    """A site changed behind the last build's back is built again, as it should be."""
+    site = desk / "site"
+    assert build(desk, site).ok
+    page = site / "claims" / "dprk-killed" / "index.html"
+    if change == "edited":
+        page.write_bytes(page.read_bytes() + b"<!-- by hand -->")
+    elif change == "removed":
+        page.unlink()
+    else:
+        (site / "claims" / "notes.txt").write_text("by hand")
+    first = Session(desk, site).build(adopt=True)
+    assert first.ok and first.current is None
+    assert build(desk, tmp_path / "full").ok
+    assert _files(site) == _files(tmp_path / "full")
+
+
+def test_a_sessions_first_build_is_there_for_the_next_session_until_it_writes(desk: Path) -> None:
+    """A session's first build records itself, so that the next session (`serve` started again) starts
+    from it; once a rebuild has written the site anew, the next one builds it (nothing tells what changed)."""
+    site = desk / "site"
+    assert Session(desk, site).build(adopt=True).current is None  # no site yet
+    second = Session(desk, site)
+    assert second.build(adopt=True).current is not None
+    EDITS["canonical figure"](desk)
+    assert second.build().ok
+    assert Session(desk, site).build(adopt=True).current is None
+
+
 def _random_edit(text: str, rng: random.Random, claims: int) -> tuple[str, str]:
     """One claim's canonical or variant figure, note or quote-free text changed at random; (new text, claim id)."""
     number = rng.randrange(claims)

@@ -353,7 +353,29 @@ def test_on_a_terminal_the_first_build_says_its_stages_and_a_rebuild_does_not(de
         reader.join(timeout=WAIT)  # serve has closed its end: the reader has all it wrote
         os.close(terminal)
     stages = re.findall(r"\d s  (.+)\.\.\.", b"".join(said).decode())
-    assert stages == list(progress.STAGE_WORDS.values()), stages
+    building = [words for stage, words in progress.STAGE_WORDS.items() if stage != "read the site"]
+    assert stages == building, stages
+
+
+def test_serve_started_on_a_current_site_reads_it_and_follows_saves(desk: Path) -> None:
+    """After `factsheet build` (or an earlier `serve`), serve starts from the site as it is: it writes
+    nothing, serves it, and a save updates the page as ever."""
+    built = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "--root", str(desk)], capture_output=True, text=True, timeout=120
+    )
+    assert built.returncode == 0, built.stderr
+    untouched = desk / "site" / UNRELATED
+    before = untouched.stat().st_mtime_ns
+    served = start(desk)
+    try:
+        files = sum(1 for p in (desk / "site").rglob("*") if p.is_file()) - 1  # all but the marker
+        assert f"initial build: the site is current ({files} files)" in served.output()
+        assert served.figure() == "about 400 killed"
+        edit(desk, "value: about 400\n", "value: about 450\n")
+        served.wait_for(lambda: served.figure() == "about 450 killed", "the new figure")
+        assert untouched.stat().st_mtime_ns == before, "a page that shows nothing of the edit was rewritten"
+    finally:
+        stop(served)
 
 
 def test_busy_port_moves_to_the_next_one_and_says_so(desk: Path) -> None:
