@@ -141,19 +141,30 @@ def _unchanged(out: Path, state: dict[str, dict[str, list[int]]]) -> bool:
     return True
 
 
+def _inside(name: object) -> bool:
+    """Whether `name` is the path of a file or folder inside the output folder, as a build writes them
+    (relative, by "/", with no empty, "." or ".." part): `serve` reads such a file and may later remove it."""
+    if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
+
+
 def current(root: Path, out: Path, digest: str) -> Current | None:
     """The last build, when its inputs had this digest and its output is untouched; else None."""
     try:
         manifest = json.loads((cache.folder(root) / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("inputs") != digest or manifest.get("out") != str(out.resolve()):
             return None
-        if not _unchanged(out, manifest["output"]):
+        state = manifest["output"]
+        if not all(map(_inside, state["files"])) or not all(name == "" or _inside(name) for name in state["folders"]):
+            return None  # a manifest not written here (a cache may come from elsewhere): its names are not ours
+        if not _unchanged(out, state):
             return None
         warnings = tuple(
             Problem(Location(w["path"], w["line"], w["col"]), Severity.WARNING, w["message"])
             for w in manifest["warnings"]
         )
-        paths = tuple(name for name in manifest["output"]["files"] if name != MARKER)
+        paths = tuple(name for name in state["files"] if name != MARKER)
         return Current(len(paths), warnings, paths)
     except (OSError, ValueError, TypeError, KeyError):
         return None

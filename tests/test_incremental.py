@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+import os
 import random
 import re
 import tempfile
@@ -162,6 +164,28 @@ def test_a_session_does_not_start_from_a_site_changed_since(desk: Path, tmp_path
     assert first.ok and first.current is None
     assert build(desk, tmp_path / "full").ok
     assert _files(site) == _files(tmp_path / "full")
+
+
+@pytest.mark.parametrize("named", ["relative", "absolute"])
+def test_a_manifest_naming_a_file_outside_the_site_is_not_trusted(desk: Path, named: str) -> None:
+    """A cache may come from elsewhere (a CI cache, a copied folder): a manifest that lists a file outside
+    the site, with its very size, time and inode, does not make a session start from it, and so no rebuild
+    removes that file as one the site no longer has."""
+    site = desk / "site"
+    assert build(desk, site).ok
+    victim = desk / "notes-of-an-editor.txt"
+    victim.write_text("not part of the site", encoding="utf-8")
+    manifest_file = desk / ".factsheet-cache" / "build.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    about = os.lstat(victim)
+    name = "../notes-of-an-editor.txt" if named == "relative" else str(victim)
+    manifest["output"]["files"][name] = [about.st_size, about.st_mtime_ns, about.st_ino]
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    session = Session(desk, site)
+    assert session.build(adopt=True).current is None
+    EDITS["canonical figure"](desk)
+    assert session.build().ok
+    assert victim.read_text(encoding="utf-8") == "not part of the site"
 
 
 def test_a_sessions_first_build_is_there_for_the_next_session_until_it_writes(desk: Path) -> None:
