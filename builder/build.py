@@ -377,7 +377,7 @@ class Session:
     ) -> BuildResult | None:
         """The session started from the current site that `found` describes: the desk read, checked and
         analysed, and each file of the site read for its digest, as a first build would have kept it
-        (at 10,000 claims some 5 s, where rendering and writing the site again took 20). None when the
+        (at 10,000 claims some 6 s, where rendering and writing the site again took 20). None when the
         desk does not check (then the build that follows says why) or a file cannot be read."""
         result = _analysed(self.root, timings=Timings(progress=progress))
         analysis = result.analysis

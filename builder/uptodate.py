@@ -149,15 +149,34 @@ def _inside(name: object) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
+def _output_shaped(state: object) -> bool:
+    """Whether `state` has the shape `_output_state` gives: files and folders by names inside the output
+    folder (the folder itself too, by ""), each with three whole numbers."""
+    if not isinstance(state, dict):
+        return False
+    for group in ("files", "folders"):
+        entries = state.get(group)
+        if not isinstance(entries, dict):
+            return False
+        for name, stamp in entries.items():
+            if not (_inside(name) or (name == "" and group == "folders")):
+                return False
+            if not (isinstance(stamp, list) and len(stamp) == 3 and all(type(n) is int for n in stamp)):
+                return False
+    return True
+
+
 def current(root: Path, out: Path, digest: str) -> Current | None:
     """The last build, when its inputs had this digest and its output is untouched; else None."""
     try:
         manifest = json.loads((cache.folder(root) / MANIFEST).read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            return None
         if manifest.get("inputs") != digest or manifest.get("out") != str(out.resolve()):
             return None
         state = manifest["output"]
-        if not all(map(_inside, state["files"])) or not all(name == "" or _inside(name) for name in state["folders"]):
-            return None  # a manifest not written here (a cache may come from elsewhere): its names are not ours
+        if not _output_shaped(state):
+            return None  # a manifest damaged, or not written here (a cache may come from elsewhere)
         if not _unchanged(out, state):
             return None
         warnings = tuple(

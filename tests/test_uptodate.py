@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,3 +159,33 @@ def test_a_failed_build_leaves_no_stale_record(desk: Path) -> None:
     assert not build(desk, desk / "site").ok
     path.write_text(good)
     assert build(desk, desk / "site").current is not None  # the output is still that of the good build
+
+
+DAMAGE: dict[str, Callable[[dict], object]] = {
+    "files a list": lambda m: {**m, "output": {**m["output"], "files": list(m["output"]["files"])}},
+    "a stamp a string": lambda m: {**m, "output": {**m["output"], "files": dict.fromkeys(m["output"]["files"], "x")}},
+    "a stamp of two numbers": lambda m: {
+        **m,
+        "output": {**m["output"], "files": {k: v[:2] for k, v in m["output"]["files"].items()}},
+    },
+    "no folders": lambda m: {**m, "output": {"files": m["output"]["files"]}},
+    "the output a list": lambda m: {**m, "output": []},
+    "warnings a mapping": lambda m: {**m, "warnings": {"a": 1}},
+    "a warning a number": lambda m: {**m, "warnings": [1]},
+    "the manifest a list": lambda m: [m],
+    "not JSON": lambda m: "{",
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_record_builds_again(desk: Path, damage: str) -> None:
+    """A record of the last build that is not as a build writes it (damaged, or copied from elsewhere) is
+    no record: the build builds, and says nothing of it."""
+    record = desk / ".factsheet-cache" / uptodate.MANIFEST
+    damaged = DAMAGE[damage](json.loads(record.read_text(encoding="utf-8")))
+    record.write_text(damaged if isinstance(damaged, str) else json.dumps(damaged), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "--root", str(desk)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "Built " in done.stdout and "Nothing changed" not in done.stdout
