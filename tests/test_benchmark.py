@@ -53,6 +53,8 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert row["warm"]["current"] and row["warm"]["written"] == 0 and row["warm"]["files"] == row["cold"]["files"]
     assert 0 < row["incremental"]["written"] < row["cold"]["written"] / 10
     assert 0 < row["incremental"]["first_page_s"] < row["incremental"]["wall_s"]
+    # The session starts as serve does, from the site the warm build found current.
+    assert row["incremental"]["start_current"] and row["incremental"]["start_s"] > 0
     if "hugo_cold" in row:  # the same pages: 1,000 claims, 100 sources, the index
         assert row["hugo_cold"]["pages"] == 1101 and row["ratio_to_hugo"] > 0
     assert "| claims | cold build (CPU) |" in done.stdout
@@ -207,5 +209,5 @@ def test_the_table_tells_skipped_and_stopped_measures() -> None:
     }
     rows = [line.split(" | ") for line in run.table(results).splitlines() if line[2:3].isdigit()]
     assert [row[0] for row in rows] == ["| 1,000", "| 100,000", "| 200,000"]
-    assert rows[0][3] == "—" and rows[1][2:4] == ["—", "—"] and rows[1][5] == "stopped: out of memory"
-    assert rows[2][1:5] == ["stopped: out of memory"] * 4
+    assert rows[0][3:5] == ["—", "—"] and rows[1][2:5] == ["—"] * 3 and rows[1][6] == "stopped: out of memory"
+    assert rows[2][1:6] == ["stopped: out of memory"] * 5
