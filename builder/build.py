@@ -27,6 +27,7 @@ from builder.quick import Edit, edited_claim_page
 from builder.render import (
     Rendered,
     claim_exports,
+    compile_templates,
     fingerprint,
     page_specs,
     render_site,
@@ -390,8 +391,9 @@ class Session:
                 outputs: dict[str, Output] = {path: Kept.of(_read(base + path)) for path in found.paths}
             except OSError:
                 return None
-            specs = list(page_specs(analysis))
-            self.last = streamed_render(analysis, specs, fingerprint(analysis), outputs, claim_exports(analysis))
+            specs, mark = list(page_specs(analysis)), fingerprint(analysis)
+            self.last = streamed_render(analysis, specs, mark, outputs, claim_exports(analysis))
+            compile_templates(analysis, mark)
         self.analysis, self.warnings, self.stamps = analysis, warnings, stamps
         self.read = yamlsource.last_cut(CLAIMS_FILE)
         # No index in the site (Pagefind could not run when it was built): the next build tries again.

@@ -8,16 +8,19 @@ import json
 import os
 import random
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 import yaml
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
+from builder import render as render_module
 from builder.build import Session, build, render
 from builder.writer import MARKER, Kept
 from tests.benchmarks.generate import generate
@@ -130,22 +133,37 @@ def test_a_session_starts_from_the_current_site_a_build_left(desk: Path, tmp_pat
     it keeps what a first build keeps (each file's digest, the search index), and the rebuild after an
     edit gives a full build's bytes."""
     site = desk / "site"
+    twin = shutil.copytree(desk, tmp_path / "twin")  # a desk keeps the record of one build: its own
+    built = Session(twin, twin / "site")
+    assert built.build().ok and built.last is not None
     assert build(desk, site).ok
     before = _stamps(site)
+    render_module.environment.cache_clear()  # as in a new process: no template compiled yet
     session = Session(desk, site)
     first = session.build(adopt=True)
     assert first.ok and first.report is not None and first.report.written == ()
     assert first.current == len(_files(site)) - 1  # all but the marker
     assert _stamps(site) == before, "a file was written again"
-    built = Session(desk, tmp_path / "other")
-    assert built.build().ok and built.last is not None and session.last is not None
+    assert session.last is not None
     assert session.last.outputs == built.last.outputs and session.bundle == built.bundle
     EDITS["canonical figure"](desk)
-    assert session.edited_page() == FIRST_PAGE["canonical figure"]
+    compiled: list[object] = []
+    compile_template = jinja2.Environment.compile
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(jinja2.Environment, "compile", lambda *a, **k: compiled.append(a) or compile_template(*a, **k))
+        assert session.edited_page() == FIRST_PAGE["canonical figure"]
+    assert not compiled, "the page written first waited for templates to compile"
     again = session.build()
     assert again.ok and again.current is None
     assert build(desk, tmp_path / "full").ok
     assert _files(site) == _files(tmp_path / "full")
+
+
+def test_a_template_no_page_uses_that_does_not_compile_does_not_stop_the_start(desk: Path) -> None:
+    site = desk / "site"
+    (desk / "templates" / "unused.html").write_text("{% if %}", encoding="utf-8")
+    assert build(desk, site).ok
+    assert Session(desk, site).build(adopt=True).current is not None
 
 
 @pytest.mark.parametrize("change", ["edited", "removed", "added"])

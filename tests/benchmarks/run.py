@@ -160,7 +160,7 @@ def _measure(mode: str, root: Path) -> Measured:
         # As `serve` starts: from the site the last build left, current (the warm build found it so).
         began = time.perf_counter()
         started = session.build(adopt=True)
-        start = time.perf_counter() - began
+        started_in = time.perf_counter() - began
         if not started.ok:
             raise SystemExit("\n".join(str(p) for p in started.problems.sorted()[:5]))
         edit_canonical(root / "claims.yaml")
@@ -174,7 +174,7 @@ def _measure(mode: str, root: Path) -> Measured:
     result = session.build(search=False)  # as `serve` rebuilds: the search index is made once, at start
     measured = _measured(result, time.perf_counter() - start, usage)
     measured["first_page_s"] = round(first_page, 4)
-    measured.update(start_s=round(start, 3), start_current=started.current is not None)
+    measured.update(start_s=round(started_in, 3), start_current=started.current is not None)
     return measured
 
 
