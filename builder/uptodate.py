@@ -136,34 +136,33 @@ def _unchanged(out: Path, state: dict[str, dict[str, list[int]]]) -> bool:
                 stat = lstat(base + name)
                 if stat.st_mtime_ns != mtime or stat.st_size != size or stat.st_ino != inode:
                     return False
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):  # TypeError: stamps not of three numbers (a damaged manifest)
         return False
     return True
 
 
-def _inside(name: object) -> bool:
-    """Whether `name` is the path of a file or folder inside the output folder, as a build writes them
-    (relative, by "/", with no empty, "." or ".." part): `serve` reads such a file and may later remove it."""
-    if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
-        return False
-    return all(part not in ("", ".", "..") for part in name.split("/"))
+def _inside(names: list[str]) -> bool:
+    """Whether each of `names` is the path of a file or folder inside the output folder, as a build writes
+    them (relative, by "/", with no empty, "." or ".." part): `serve` reads such a file, and may later
+    remove it. A name that is not text is a `TypeError`.
+
+    The names are joined by "/" between two more, so that each bad one shows as one of a few strings: a
+    search in C over them all, where testing each name took 40 ms of a 190 ms check at 10,000 claims."""
+    if not names:
+        return True
+    joined = "/" + "/".join(names) + "/"
+    return not any(bad in joined for bad in ("//", "/./", "/../", "\\", "\0"))
 
 
 def _output_shaped(state: object) -> bool:
-    """Whether `state` has the shape `_output_state` gives: files and folders by names inside the output
-    folder (the folder itself too, by ""), each with three whole numbers."""
+    """Whether `state` has the shape `_output_state` gives: files and folders (the folder itself by "")
+    by names inside the output folder; each one's three numbers are for `_unchanged` to compare."""
     if not isinstance(state, dict):
         return False
-    for group in ("files", "folders"):
-        entries = state.get(group)
-        if not isinstance(entries, dict):
-            return False
-        for name, stamp in entries.items():
-            if not (_inside(name) or (name == "" and group == "folders")):
-                return False
-            if not (isinstance(stamp, list) and len(stamp) == 3 and all(type(n) is int for n in stamp)):
-                return False
-    return True
+    files, folders = state.get("files"), state.get("folders")
+    if not isinstance(files, dict) or not isinstance(folders, dict):
+        return False
+    return _inside(list(files)) and _inside([name for name in folders if name != ""])
 
 
 def current(root: Path, out: Path, digest: str) -> Current | None:
