@@ -279,19 +279,19 @@ class Server:
         shown = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{shown}:{self.port}/"
 
-    def rebuild(self, what: str, first: str | None = None) -> BuildResult | None:
+    def rebuild(self, what: str, first_digest: str | None = None) -> BuildResult | None:
         """One build; its result is reported in one line, or with its problems. The first is given
-        the digest of the inputs as it starts (`uptodate.inputs_digest`): it starts from the site the last
-        build left when that is current, and says each stage as it starts on a terminal (the first build
-        of a large desk takes long)."""
+        `first_digest`, that of the inputs as it starts (`uptodate.inputs_digest`): it starts from the site
+        the last build left when that is current, and says each stage as it starts on a terminal (the first
+        build of a large desk takes long)."""
         start = time.perf_counter()
         try:
             # The search index is built once, at start: rebuilding it on every save would slow the preview.
             result = self.preview.session.build(
                 search=self.preview.session.bundle is None,
-                progress=progress.on_terminal() if first is not None else None,
-                digest=first,
-                adopt=first is not None,
+                progress=progress.on_terminal() if first_digest is not None else None,
+                digest=first_digest,
+                adopt=first_digest is not None,
             )
         except OutputError as error:
             # Shown as a build's problems are, in the open tabs too: a full disk is not a 404.
@@ -366,7 +366,7 @@ class Server:
         # A save while it runs is not missed: the inputs are compared with what it started from once
         # the watcher is watching (awatch sets up its watches on its first step).
         started_from = uptodate.inputs_digest(self.root, self.out)
-        self.after(self.rebuild("initial build", first=started_from))
+        self.after(self.rebuild("initial build", first_digest=started_from))
         watcher = asyncio.create_task(self.watch(stop))
         for _ in range(3):
             await asyncio.sleep(0)

@@ -154,16 +154,16 @@ def _measure(mode: str, root: Path) -> Measured:
         return _measure_other(mode, root)
     from builder.build import Session
 
-    out = root / "site"
-    session = Session(root, out)
-    if mode == "incremental":
-        # As `serve` starts: from the site the last build left, current (the warm build found it so).
-        began = time.perf_counter()
-        started = session.build(adopt=True)
-        started_in = time.perf_counter() - began
-        if not started.ok:
-            raise SystemExit("\n".join(str(p) for p in started.problems.sorted()[:5]))
-        edit_canonical(root / "claims.yaml")
+    if mode != "incremental":
+        raise SystemExit(f"no such measure: {mode}")
+    session = Session(root, root / "site")
+    # As `serve` starts: from the site the last build left, current (the warm build found it so).
+    began = time.perf_counter()
+    started = session.build(adopt=True)
+    started_in = time.perf_counter() - began
+    if not started.ok:
+        raise SystemExit("\n".join(str(p) for p in started.problems.sorted()[:5]))
+    edit_canonical(root / "claims.yaml")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     # As `serve` does after a save: the edited claim's page first, then the whole rebuild.
