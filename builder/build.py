@@ -85,6 +85,8 @@ class BuildResult:
     timings: Timings = field(default_factory=Timings)
     current: int | None = None
     """When the last build was still current and nothing was done: how many files it holds."""
+    read: tuple[str, ...] = ()
+    """Every file of the desk the build read (templates aside), by its path in the desk."""
 
     @property
     def files(self) -> int:
@@ -123,6 +125,7 @@ def check(root: Path, timings: Timings | None = None, once: bool = False) -> Bui
     result = BuildResult(Problems(), timings=timings or Timings())
     with without_cycle_collection(), result.timings.stage("load"):
         loaded = load_site(root, result.problems)
+    result.read = loaded.files()
     if once:
         yamlsource.forget()  # the pieces kept for a next read, which hold the data too
     with without_cycle_collection(), result.timings.stage("validate"):
@@ -261,6 +264,8 @@ class Session:
         """What reading and checking the site warned of in the last good build."""
         self.stamps: tuple[object, ...] | None = None
         """The inputs but `claims.yaml` as they stood when the last good build started (`uptodate.stamps`)."""
+        self.inputs: tuple[str, ...] = ()
+        """The files of the desk the last good build read (`BuildResult.read`)."""
         self.edit: Edit | None = None
         """The save that `edited_page` found changed one claim, for the next build to start from."""
 
@@ -312,7 +317,7 @@ class Session:
         check_output(self.out, self.protected)
         edit, self.edit = self.edit, None
         # Taken before anything is read: a file changed while this build reads it differs from them.
-        stamps = uptodate.stamps(self.root, self.out, CLAIMS_FILE) if not once else None
+        stamps = uptodate.stamps(self.root, self.out, CLAIMS_FILE, self.inputs) if not once else None
         if adopt and self.last is None:
             digest = digest or uptodate.inputs_digest(self.root, self.out)
             found = uptodate.current(self.root, self.out, digest)
@@ -336,10 +341,10 @@ class Session:
             if staging is not None:
                 result = self._streamed(staging, search, keep=not once, progress=progress)
                 if result.ok:
-                    self.stamps = stamps
+                    self.stamps, self.inputs = stamps, result.read
                     self._schema_beside_claims()
                     if digest is not None:
-                        uptodate.record(self.root, self.out, digest, result.problems.sorted())
+                        uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
                 return result
         if edit is not None and self._stands(edit, stamps):
             result, rendered = self._render_edit(edit)
@@ -367,10 +372,10 @@ class Session:
         result.outputs = self.last.outputs  # written: the bytes of the whole site can go now
         self.analysis = result.analysis
         self.read = edit.read if edit is not None else yamlsource.last_cut(CLAIMS_FILE)
-        self.warnings, self.stamps = warnings, stamps
+        self.warnings, self.stamps, self.inputs = warnings, stamps, result.read
         self._schema_beside_claims()
         if digest is not None:
-            uptodate.record(self.root, self.out, digest, result.problems.sorted())
+            uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
         return result
 
     def _adopted(
@@ -394,7 +399,7 @@ class Session:
             specs, mark = list(page_specs(analysis)), fingerprint(analysis)
             self.last = streamed_render(analysis, specs, mark, outputs, claim_exports(analysis))
             compile_templates(analysis, mark)
-        self.analysis, self.warnings, self.stamps = analysis, warnings, stamps
+        self.analysis, self.warnings, self.stamps, self.inputs = analysis, warnings, stamps, result.read
         self.read = yamlsource.last_cut(CLAIMS_FILE)
         # No index in the site (Pagefind could not run when it was built): the next build tries again.
         self.bundle = {path: kept for path, kept in outputs.items() if path.startswith(BUNDLE)} or None
@@ -420,7 +425,7 @@ class Session:
         site = self.analysis.site
         claims = list(site.claims)
         claims[edit.index] = edit.analysed.claim
-        result = BuildResult(Problems(), site=replace(site, claims=tuple(claims)))
+        result = BuildResult(Problems(), site=replace(site, claims=tuple(claims)), read=self.inputs)
         for warning in self.warnings:
             result.problems.add(warning)
         with without_cycle_collection():

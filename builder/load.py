@@ -43,6 +43,11 @@ class LoadedSite:
     """Archived source texts by their path relative to the root."""
     template_dir: Path | None = None
 
+    def files(self) -> tuple[str, ...]:
+        """Every file read, by its path relative to the root as the site names it (templates aside)."""
+        docs = [self.claims, *self.included] if self.claims is not None else []
+        return (*(doc.path for doc in docs), *(page.path for page in self.pages), *self.texts)
+
 
 def read_text(root: Path, relative: str, problems: Problems, where: Where) -> str | None:
     """A UTF-8 text file inside `root`.

@@ -19,6 +19,7 @@ import json
 import logging
 import mimetypes
 import os
+import posixpath
 import re
 import signal
 import socket
@@ -229,15 +230,18 @@ def error_page(problems: list[Problem]) -> bytes:
     ).encode()
 
 
-def relevant(root: Path, out: Path) -> Callable[[object, str], bool]:
-    """Which changed files call for a rebuild: the site's data, pages and templates; not the output,
-    not editors' scratch files (vim's `4913`, `.swp`, sed's temporary files)."""
+def relevant(root: Path, out: Path, read: Callable[[], Iterable[str]] = tuple) -> Callable[[object, str], bool]:
+    """Which changed files call for a rebuild: the site's data, pages and templates, and any other file
+    the last build `read` (an archived text kept as `archive/ap.txt`); not the output, not editors'
+    scratch files (vim's `4913`, `.swp`, sed's temporary files)."""
     root, out = root.resolve(), out.resolve()
 
     def accept(_change: object, path: str) -> bool:
         file = Path(path)
         if file.is_relative_to(out) or not file.is_relative_to(root):
             return False
+        if file.relative_to(root).as_posix() in {posixpath.normpath(name) for name in read()}:
+            return True
         parts = file.relative_to(root).parts
         if not parts or any(part in IGNORED_FOLDERS or part.startswith(".") for part in parts):
             return False
@@ -344,7 +348,7 @@ class Server:
         from watchfiles import awatch
 
         loop = asyncio.get_running_loop()
-        accept = relevant(self.root, self.out)
+        accept = relevant(self.root, self.out, lambda: self.preview.session.inputs)
         # `step` waits this long for more changes before the batch ends, so a
         # rename-save or a `git checkout` of many files is one rebuild.
         async for changes in awatch(self.root, watch_filter=accept, debounce=1000, step=60, stop_event=stop):
@@ -364,13 +368,15 @@ class Server:
         # The first build runs before the watcher and the build thread start, in this thread alone,
         # so that it renders on every core (a process with threads renders on one, see `parallel`).
         # A save while it runs is not missed: the inputs are compared with what it started from once
-        # the watcher is watching (awatch sets up its watches on its first step).
-        started_from = uptodate.inputs_digest(self.root, self.out)
+        # the watcher is watching (awatch sets up its watches on its first step). Both digests read the
+        # same files beyond the desk's walk: those the last build recorded (the first build may record more).
+        beyond = uptodate.last_read(self.root)
+        started_from = uptodate.inputs_digest(self.root, self.out, beyond)
         self.after(self.rebuild("initial build", first_digest=started_from))
         watcher = asyncio.create_task(self.watch(stop))
         for _ in range(3):
             await asyncio.sleep(0)
-        if uptodate.inputs_digest(self.root, self.out) != started_from:
+        if uptodate.inputs_digest(self.root, self.out, beyond) != started_from:
             what = "changed during the initial build"
             self.after(await loop.run_in_executor(self.executor, self.rebuild, what))
         app = web.Application(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,11 @@ from builder.problems import Location, Problem, Severity
 from builder.writer import MARKER
 
 MANIFEST = "build.json"
+READ = "inputs.json"
+"""The files the last build read that the walk of the desk (`_site_files`) does not find: an archived
+text kept outside `content/`, a file included from a folder the walk leaves out. The next build's
+digest reads them too. (A build that reads a new one records it for the build after: that one then
+builds again once, as its digest now covers a file the recorded one did not.)"""
 _SKIPPED_FOLDERS = frozenset({".git", cache.CACHE_DIR, "node_modules", "__pycache__", ".venv", "venv"})
 _PACKAGE = Path(__file__).parent
 
@@ -39,8 +45,9 @@ class Current:
     """Each file it wrote, by its path in the output folder."""
 
 
-def inputs_digest(root: Path, out: Path) -> str:
-    """A digest of everything a build reads, and of where it writes."""
+def inputs_digest(root: Path, out: Path, also: Iterable[str] | None = None) -> str:
+    """A digest of everything a build reads, and of where it writes: the files of the desk's walk, and
+    those of `also` beyond it (by default, those the last build recorded reading, `last_read`)."""
     digest = hashlib.sha256()
     digest.update(repr((__version__, os.environ.get("SOURCE_DATE_EPOCH"), str(out.resolve()))).encode())
     digest.update(_git_state(root).encode())
@@ -48,7 +55,8 @@ def inputs_digest(root: Path, out: Path) -> str:
         # The package's own code and templates: an edited checkout of factsheet builds anew.
         if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".xml", ".txt"):
             digest.update(f"{path.relative_to(_PACKAGE)}\0".encode() + path.read_bytes())
-    for relative in _site_files(root, out):
+    walked = _site_files(root, out)
+    for relative in [*walked, *_beyond(root, walked, last_read(root) if also is None else also)]:
         digest.update(f"\0{relative}\0".encode())
         try:
             digest.update((root / relative).read_bytes())
@@ -57,12 +65,38 @@ def inputs_digest(root: Path, out: Path) -> str:
     return digest.hexdigest()
 
 
-def stamps(root: Path, out: Path, leaving_out: str) -> tuple[object, ...]:
-    """The size and time of every file a build reads but `leaving_out`, and the git commit: what
-    tells a session that nothing else changed since it last read them, without reading them
-    (10 ms for a desk of a thousand archived texts in git)."""
+def last_read(root: Path) -> list[str]:
+    """The files beyond the walk that the last build read (see `READ`); none when not recorded."""
+    try:
+        names = json.loads((cache.folder(root) / READ).read_text(encoding="utf-8"))["beyond"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return []
+    return names if isinstance(names, list) and all(isinstance(name, str) for name in names) else []
+
+
+def _beyond(root: Path, walked: list[str], read: Iterable[str]) -> list[str]:
+    """Those of `read` (paths in the desk) that `walked` leaves out and that a build could read: regular
+    files inside the desk, as `load.read_text` reads them (the record may be damaged, or from elsewhere)."""
+    inside = root.resolve()
+    found = set()
+    for relative in set(read).difference(walked):
+        try:
+            resolved = (root / relative).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if resolved.is_relative_to(inside) and resolved.is_file():
+            found.add(relative)
+    return sorted(found)
+
+
+def stamps(root: Path, out: Path, leaving_out: str, also: Iterable[str] = ()) -> tuple[object, ...]:
+    """The size and time of every file a build reads but `leaving_out`, with the files of `also` (those
+    the last build read) that the walk does not find, and the git commit: what tells a session that
+    nothing else changed since it last read them, without reading them (10 ms for a desk of a
+    thousand archived texts in git)."""
     found: list[object] = [_git_state(root)]
-    for relative in _site_files(root, out):
+    walked = _site_files(root, out)
+    for relative in [*walked, *_beyond(root, walked, also)]:
         if relative == leaving_out:
             continue
         try:
@@ -98,8 +132,15 @@ def _site_files(root: Path, out: Path) -> list[str]:
 
 
 def _walked(folder: Path, skipped: set[Path]) -> bool:
+    """Whether the walk goes into `folder`: not into the output, nor any other folder a build wrote (a site
+    kept as `site.old/`, built with another `--out`), which holds no input and may hold 30,000 files."""
     name = folder.name
-    return name not in _SKIPPED_FOLDERS and "factsheet-staging" not in name and folder.resolve() not in skipped
+    return (
+        name not in _SKIPPED_FOLDERS
+        and "factsheet-staging" not in name
+        and folder.resolve() not in skipped
+        and not (folder / MARKER).exists()
+    )
 
 
 def _output_state(out: Path) -> dict[str, dict[str, list[int]]]:
@@ -188,8 +229,12 @@ def current(root: Path, out: Path, digest: str) -> Current | None:
         return None
 
 
-def record(root: Path, out: Path, digest: str, problems: list[Problem]) -> None:
-    """Remember the build just written (best effort: a site folder we cannot write to is just not cached)."""
+def record(root: Path, out: Path, digest: str, problems: list[Problem], read: Iterable[str] = ()) -> None:
+    """Remember the build just written, and which of the files it `read` the next digest must read beyond
+    the walk (best effort: a site folder we cannot write to is just not cached)."""
+    beyond = _beyond(root, _site_files(root, out), read)
+    if beyond != last_read(root):
+        cache.keep(root, READ, json.dumps({"beyond": beyond}).encode("utf-8"))
     warnings: list[dict[str, Any]] = [
         {"path": p.location.path, "line": p.location.line, "col": p.location.col, "message": p.message}
         for p in problems

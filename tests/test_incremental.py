@@ -402,6 +402,24 @@ def test_a_one_claim_save_with_another_change_is_rebuilt_in_full(
         assert not again.ok and any("quote not found" in str(p) for p in again.problems.sorted())
 
 
+def test_a_one_claim_save_with_an_archived_text_kept_elsewhere_edited_is_rebuilt_in_full(desk: Path) -> None:
+    """An archived text outside `content/` (the contract allows any path in the desk) edited with a claim:
+    the rebuild does not start from the last analysis, which holds the text as it was."""
+    text = desk / "archive" / "sent-3000-more-soldiers.txt"
+    text.parent.mkdir()
+    (desk / "content" / "sources" / "sent-3000-more-soldiers.md").rename(text)
+    named = "text: content/sources/sent-3000-more-soldiers.md"
+    replace("claims.yaml", named, "text: archive/sent-3000-more-soldiers.txt")(desk)
+    session = Session(desk, desk / "site")
+    assert session.build().ok
+    EDITS["canonical figure"](desk)
+    assert session.edited_page() == FIRST_PAGE["canonical figure"]
+    replace("archive/sent-3000-more-soldiers.txt", "about 4,000 of them", "about 4,500 of them")(desk)
+    again = session.build()
+    assert "validate" in again.timings.stages
+    assert not again.ok and any("quote not found" in str(p) for p in again.problems.sorted())
+
+
 def test_a_second_save_before_the_rebuild_is_rebuilt_in_full(desk: Path, tmp_path: Path) -> None:
     session = Session(desk, desk / "site")
     assert session.build().ok

@@ -378,6 +378,30 @@ def test_serve_started_on_a_current_site_reads_it_and_follows_saves(desk: Path) 
         stop(served)
 
 
+def test_an_archived_text_kept_outside_content_is_followed(desk: Path) -> None:
+    """A source's `text:` may name any file in the desk, of any name: a save of it rebuilds the source's page."""
+    text = desk / "archive" / "sent-3000-more-soldiers.txt"
+    text.parent.mkdir()
+    (desk / "content" / "sources" / "sent-3000-more-soldiers.md").rename(text)
+    claims = desk / "claims.yaml"
+    named = "text: content/sources/sent-3000-more-soldiers.md"
+    claims.write_text(claims.read_text().replace(named, "text: archive/sent-3000-more-soldiers.txt"))
+    added = "A paragraph added to the archive."
+
+    def shown() -> bool:
+        status, body = served.get("/sources/sent-3000-more-soldiers/")
+        return status == 200 and added in BeautifulSoup(body, "html.parser").get_text()
+
+    served = start(desk)
+    try:
+        assert not shown()
+        text.write_text(text.read_text() + f"\n{added}\n")
+        served.wait_for(shown, "the archived text as saved")
+        assert "archive/sent-3000-more-soldiers.txt" in served.rebuilds()[0], served.output()
+    finally:
+        stop(served)
+
+
 def test_busy_port_moves_to_the_next_one_and_says_so(desk: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from builder import uptodate
 from builder.build import build
@@ -159,6 +160,50 @@ def test_a_failed_build_leaves_no_stale_record(desk: Path) -> None:
     assert not build(desk, desk / "site").ok
     path.write_text(good)
     assert build(desk, desk / "site").current is not None  # the output is still that of the good build
+
+
+def _text_kept_in(root: Path, relative: str) -> Path:
+    """The site's archived text moved to `relative` (the contract allows any path in the desk), built."""
+    text = root / relative
+    text.parent.mkdir(parents=True, exist_ok=True)
+    (root / "content" / "sources" / "ap-2025-03-27.md").rename(text)
+    claims = root / "claims.yaml"
+    claims.write_text(edit(claims.read_text(), "text: content/sources/ap-2025-03-27.md", f"text: {relative}"))
+    assert build(root, root / "site").ok
+    return text
+
+
+@pytest.mark.parametrize("relative", ["archive/ap-2025-03-27.txt", "node_modules/ap.md", "content/../ap.md"])
+def test_an_archived_text_kept_anywhere_in_the_desk_builds_again_when_edited(desk: Path, relative: str) -> None:
+    """A text outside the folders a build is known to read (here a folder the check passes by, and a path
+    named through `..`) is read by the check as the last build recorded reading it."""
+    text = _text_kept_in(desk, relative)
+    build(desk, desk / "site")  # the check now reads the text too (see `uptodate.READ`)
+    assert build(desk, desk / "site").current is not None
+    text.write_text(text.read_text() + "\nA paragraph added to the archive.\n")
+    again = build(desk, desk / "site")
+    assert again.current is None, "an edited archived text was taken for the last build's"
+    page = (desk / "site" / "sources" / "ap-2025-03-27" / "index.html").read_text()
+    assert "A paragraph added to the archive." in BeautifulSoup(page, "html.parser").get_text()
+    assert build(desk, desk / "site").current is not None
+
+
+def test_a_folder_a_build_wrote_is_not_an_input_unless_it_is_read(desk: Path) -> None:
+    """A copy of the site kept in the desk (`site.old/`) holds nothing a build reads: a YAML file in it
+    does not make a build stale, until `claims.yaml` includes it."""
+    shutil.copytree(desk / "site", desk / "site.old")
+    stray = desk / "site.old" / "extra.yaml"
+    stray.write_text("claims: []\n")
+    assert build(desk, desk / "site").current is not None
+    stray.write_text("claims: [] # edited\n")
+    assert build(desk, desk / "site").current is not None, "a folder factsheet wrote was taken for an input"
+    claims = desk / "claims.yaml"
+    claims.write_text(edit(claims.read_text(), "sources:\n", "include:\n  - site.old/extra.yaml\nsources:\n"))
+    assert build(desk, desk / "site").current is None
+    build(desk, desk / "site")
+    assert build(desk, desk / "site").current is not None
+    stray.write_text("claims: []\n")
+    assert build(desk, desk / "site").current is None, "an included file was not read by the check"
 
 
 DAMAGE: dict[str, Callable[[dict], object]] = {
