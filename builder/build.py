@@ -87,6 +87,8 @@ class BuildResult:
     """When the last build was still current and nothing was done: how many files it holds."""
     read: tuple[str, ...] = ()
     """Every file of the desk the build read (templates aside), by its path in the desk."""
+    without_search: bool = False
+    """Whether Pagefind could not run, and the site was written without search."""
 
     @property
     def files(self) -> int:
@@ -343,7 +345,9 @@ class Session:
                 if result.ok:
                     self.stamps, self.inputs = stamps, result.read
                     self._schema_beside_claims()
-                    if digest is not None:
+                    # A site written without search is not the site these inputs make: the next build
+                    # tries again (Pagefind installed since, or its failure passed: a full /dev/shm...).
+                    if digest is not None and not result.without_search:
                         uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
                 return result
         if edit is not None and self._stands(edit, stamps):
@@ -374,7 +378,7 @@ class Session:
         self.read = edit.read if edit is not None else yamlsource.last_cut(CLAIMS_FILE)
         self.warnings, self.stamps, self.inputs = warnings, stamps, result.read
         self._schema_beside_claims()
-        if digest is not None:
+        if digest is not None and not result.without_search:
             uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
         return result
 
@@ -543,6 +547,7 @@ class Session:
     @staticmethod
     def _no_search(result: BuildResult, error: SearchUnavailable) -> None:
         result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
+        result.without_search = True
 
     def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, Output]) -> dict[str, Output]:
         """The bundle for the pages of a build kept in memory; without `search`, the last one, as it was."""

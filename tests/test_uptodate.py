@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import uptodate
+from builder import search, uptodate
 from builder.build import build
 from tests.sitefactory import CLAIMS, edit, write_site
 
@@ -204,6 +204,27 @@ def test_a_folder_a_build_wrote_is_not_an_input_unless_it_is_read(desk: Path) ->
     assert build(desk, desk / "site").current is not None
     stray.write_text("claims: []\n")
     assert build(desk, desk / "site").current is None, "an included file was not read by the check"
+
+
+def test_a_site_written_without_search_is_built_again_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When Pagefind could not run, the next build tries again rather than find that site current: the
+    editor who installs Pagefind after the warning, or whose Pagefind failed once, gets the search box."""
+    root = write_site(tmp_path / "desk")
+
+    def missing() -> str:
+        raise search.SearchUnavailable("no pagefind binary (install the pagefind[bin] package)")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "_binary", missing)
+        first = build(root, root / "site")
+    assert first.ok and any("without search" in str(p) for p in first.problems.sorted())
+    assert not (root / "site" / search.BUNDLE).exists()
+    again = build(root, root / "site")
+    assert again.current is None and not any("without search" in str(p) for p in again.problems.sorted())
+    assert (root / "site" / search.SHARDS_FILE).is_file()
+    assert build(root, root / "site").current is not None
 
 
 DAMAGE: dict[str, Callable[[dict], object]] = {
