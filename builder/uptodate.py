@@ -2,8 +2,9 @@
 
 A desk of 10,000 claims takes many seconds to read, check and render; a build
 whose inputs (every YAML file, page, archived text and template of the site,
-the git commit its history comes from, the factsheet package itself and the
-`SOURCE_DATE_EPOCH` it dates by) are byte for byte those of the last build,
+the git commit its history comes from, the factsheet package itself, the
+packages it runs with and the `SOURCE_DATE_EPOCH` it dates by) are byte for
+byte those of the last build,
 and whose output folder still holds exactly the files that build wrote,
 unmodified, would write the same bytes again. The last build leaves a
 manifest of both in `.factsheet-cache/build.json`; checking it costs a read
@@ -13,9 +14,12 @@ folder's time moves when a file is added to it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +54,7 @@ def inputs_digest(root: Path, out: Path, also: Iterable[str] | None = None) -> s
     those of `also` beyond it (by default, those the last build recorded reading, `last_read`)."""
     digest = hashlib.sha256()
     digest.update(repr((__version__, os.environ.get("SOURCE_DATE_EPOCH"), str(out.resolve()))).encode())
+    digest.update(repr(_libraries()).encode())
     digest.update(_git_state(root).encode())
     for path in sorted(_PACKAGE.rglob("*")):
         # The package's own code and templates: an edited checkout of factsheet builds anew.
@@ -63,6 +68,25 @@ def inputs_digest(root: Path, out: Path, also: Iterable[str] | None = None) -> s
         except OSError:
             digest.update(b"\0unreadable")
     return digest.hexdigest()
+
+
+def _libraries() -> tuple[object, ...]:
+    """The packages installed where this Python imports from, by their names and versions, and the
+    Pagefind a build would run: a newer Markdown parser, template engine or Pagefind may write other
+    bytes (0.5 ms: one listing of each folder, no import)."""
+    found: list[object] = [os.environ.get("PAGEFIND_BINARY_PATH")]
+    for folder in sys.path:
+        try:
+            with os.scandir(folder or ".") as entries:
+                found.extend(sorted(e.name for e in entries if e.name.endswith((".dist-info", ".egg-info"))))
+        except OSError:
+            continue
+    for name in ("pagefind_extended", "pagefind"):  # one installed outside Python, as Pagefind's wrapper finds it
+        program = shutil.which(name)
+        if program is not None:
+            with contextlib.suppress(OSError):
+                found.append((program, os.stat(program).st_mtime_ns))
+    return tuple(found)
 
 
 def last_read(root: Path) -> list[str]:

@@ -128,7 +128,16 @@ def test_any_change_builds_again(desk: Path, change: Callable[[Path], None]) -> 
     assert build(desk, desk / "site").current is not None, "the build after it was not current"
 
 
-@pytest.mark.parametrize("change", [_version, _source_date], ids=["the package version", "SOURCE_DATE_EPOCH"])
+def _library(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another version of a library installed where Python imports from (as `pip install -U` leaves it)."""
+    folder = root.parent / "site-packages"
+    (folder / "jinja2-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(folder))
+
+
+@pytest.mark.parametrize(
+    "change", [_version, _source_date, _library], ids=["the package version", "SOURCE_DATE_EPOCH", "a library"]
+)
 def test_the_package_and_the_environment_count(
     desk: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path, pytest.MonkeyPatch], None]
 ) -> None:
