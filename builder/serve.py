@@ -235,12 +235,21 @@ def relevant(root: Path, out: Path, read: Callable[[], Iterable[str]] = tuple) -
     the last build `read` (an archived text kept as `archive/ap.txt`); not the output, not editors'
     scratch files (vim's `4913`, `.swp`, sed's temporary files)."""
     root, out = root.resolve(), out.resolve()
+    known: tuple[object, frozenset[str]] = ((), frozenset())
+
+    def names() -> frozenset[str]:
+        """`read()` as the watcher reports paths; made again only when the build has read another list."""
+        nonlocal known
+        listed = read()
+        if listed is not known[0]:
+            known = (listed, frozenset(posixpath.normpath(name) for name in listed))
+        return known[1]
 
     def accept(_change: object, path: str) -> bool:
         file = Path(path)
         if file.is_relative_to(out) or not file.is_relative_to(root):
             return False
-        if file.relative_to(root).as_posix() in {posixpath.normpath(name) for name in read()}:
+        if file.relative_to(root).as_posix() in names():
             return True
         parts = file.relative_to(root).parts
         if not parts or any(part in IGNORED_FOLDERS or part.startswith(".") for part in parts):
