@@ -215,6 +215,24 @@ def test_a_folder_a_build_wrote_is_not_an_input_unless_it_is_read(desk: Path) ->
     assert build(desk, desk / "site").current is None, "an included file was not read by the check"
 
 
+@pytest.mark.parametrize(
+    "listed",
+    [["../outside.txt"], ["/etc/hostname"], ["pipe"], ["content"], "archive.txt", [1, 2], {"a": 1}],
+    ids=["a file outside the desk", "an absolute path", "a named pipe", "a folder", "not a list", "numbers", "a map"],
+)
+def test_a_damaged_list_of_the_files_read_is_not_followed(desk: Path, listed: object) -> None:
+    """The list of files beyond the walk comes from the cache, which may be damaged or copied from elsewhere:
+    only regular files inside the desk are read (a named pipe would block the check forever)."""
+    (desk.parent / "outside.txt").write_text("not the desk's\n")
+    os.mkfifo(desk / "pipe")
+    (desk / ".factsheet-cache" / uptodate.READ).write_text(json.dumps({"beyond": listed}), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "--root", str(desk)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert build(desk, desk / "site").current is not None
+
+
 def test_a_site_written_without_search_is_built_again_by_the_next_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
