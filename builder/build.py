@@ -345,10 +345,7 @@ class Session:
                 if result.ok:
                     self.stamps, self.inputs = stamps, result.read
                     self._schema_beside_claims()
-                    # A site written without search is not the site these inputs make: the next build
-                    # tries again (Pagefind installed since, or its failure passed: a full /dev/shm...).
-                    if digest is not None and not result.without_search:
-                        uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
+                    self._record(digest, result)
                 return result
         if edit is not None and self._stands(edit, stamps):
             result, rendered = self._render_edit(edit)
@@ -378,9 +375,15 @@ class Session:
         self.read = edit.read if edit is not None else yamlsource.last_cut(CLAIMS_FILE)
         self.warnings, self.stamps, self.inputs = warnings, stamps, result.read
         self._schema_beside_claims()
+        self._record(digest, result)
+        return result
+
+    def _record(self, digest: str | None, result: BuildResult) -> None:
+        """The site just written recorded as what inputs of `digest` make, when the build was given one. A site
+        written without search is not: the next build tries again (Pagefind installed since the warning, or
+        its failure passed: a full /dev/shm...)."""
         if digest is not None and not result.without_search:
             uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
-        return result
 
     def _adopted(
         self, found: uptodate.Current, stamps: tuple[object, ...] | None, progress: Progress | None

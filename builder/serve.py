@@ -249,9 +249,10 @@ def relevant(root: Path, out: Path, read: Callable[[], Iterable[str]] = tuple) -
         file = Path(path)
         if file.is_relative_to(out) or not file.is_relative_to(root):
             return False
-        if file.relative_to(root).as_posix() in names():
+        relative = file.relative_to(root)
+        if relative.as_posix() in names():
             return True
-        parts = file.relative_to(root).parts
+        parts = relative.parts
         if not parts or any(part in IGNORED_FOLDERS or part.startswith(".") for part in parts):
             return False
         name = parts[-1]
