@@ -492,11 +492,13 @@ class Session:
 
                 with result.timings.stage("render"):
                     try:
-                        made = stream_pages(analysis, specs, mark, sink, exports)
+                        # A one-off build's rows of claims.csv made by the workers, beside each claim's JSON.
+                        streamed = stream_pages(analysis, specs, mark, sink, exports, rows=exports is None)
                     except TemplateError as error:
                         where = template_location(error, self.root)
                         result.problems.error(where, f"template: {error.message or error}")
                         return result
+                made = streamed.files
                 fed = {path: staged.fed for path, staged in made.items() if staged.fed is not None}
                 # Pagefind indexes (in its own process) while the files made from the whole site are;
                 # each shard's files are staged as soon as it is done, by the thread that waited for it.
@@ -511,7 +513,7 @@ class Session:
                         index = partial(index_fed, scratch, fed, put=put)
                         bundle = searching.submit(self._timed_index, result, index)
                     with result.timings.stage("write"):
-                        made.update(stream_site_files(analysis, made, sink, exports, staging.staged))
+                        made.update(stream_site_files(analysis, made, sink, exports, staging.staged, streamed.rows))
                         if bundle is not None and not bundle.result():  # Pagefind could not run: no search
                             staging.discard(BUNDLE)
                             indexed.clear()

@@ -2,8 +2,9 @@
 
 Each worker is a fork of the build process, so it starts with the analysis and
 the compiled templates already in memory and is handed only its share of the
-work; it sends back the rendered bytes. Pages come back in the order given, so
-the output is the same bytes whether one core or several made it.
+work; it sends back what it made (the rendered bytes, or what became of them
+once written). Results come back in the order given, so the output is the same
+bytes whether one core or several made it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 MIN_PER_WORKER = 400
 """Below this many pages a fork costs more than it saves."""
@@ -32,7 +34,7 @@ def workers() -> int:
     return max(1, min(cores, 8, int(os.environ.get("FACTSHEET_JOBS", "0")) or cores))
 
 
-def map_pages(render: Callable[[T], bytes], items: Sequence[T]) -> list[bytes]:
+def map_pages(render: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """`[render(item) for item in items]`, spread over forked workers when there is enough to do.
 
     Forking is only safe in a process with one thread (a lock held by another thread
@@ -53,7 +55,7 @@ def map_pages(render: Callable[[T], bytes], items: Sequence[T]) -> list[bytes]:
             _work(render, items, share, write_end)
         os.close(write_end)
         children.append((pid, read_end))
-    results: list[bytes | None] = [None] * len(items)
+    results: list[R | None] = [None] * len(items)
     running = [pid for pid, _ in children]  # not yet waited for
     unread = [read_end for _, read_end in children]  # pipes not yet handed to a reader, which closes them
     try:
@@ -88,7 +90,7 @@ def _stop(running: list[int], unread: list[int]) -> None:
             os.close(read_end)
 
 
-def _work(render: Callable[[T], bytes], items: Sequence[T], share: range, write_end: int) -> None:
+def _work(render: Callable[[T], R], items: Sequence[T], share: range, write_end: int) -> None:
     code = 1
     try:
         pages = [render(items[index]) for index in share]

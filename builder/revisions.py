@@ -140,7 +140,7 @@ def _with_digests(snapshot: Snapshot, specs: list[PageSpec], same: frozenset[str
     todo = [spec for spec in specs if urls.file_of(spec.url) not in same]
     claims = [c for c in analysis.claims if urls.claim_data(c.claim.id) not in same]
     try:
-        made = stream_pages(analysis, todo, fingerprint(analysis), _digest, claims=claims)
+        made = stream_pages(analysis, todo, fingerprint(analysis), _digest, claims=claims).files
     except TemplateError as error:
         problems = Problems()
         where = template_location(error, snapshot.root) if snapshot.root else Location("templates")
