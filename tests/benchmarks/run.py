@@ -981,11 +981,13 @@ def _absent(row: dict[str, object], mode: str) -> str:
 
 def table(results: dict[str, object]) -> str:
     """The Markdown table the README carries: medians of the repeated runs."""
+    hugo: dict[str, str] | None = results.get("hugo")  # type: ignore[assignment]
+    release = re.match(r"v?(\d+(?:\.\d+)*)", hugo["version"]) if hugo else None
     lines = [
         f"Medians of {results['repeat']} interleaved runs:" if results["repeat"] != 1 else "One run of each:",
         "",
         "| claims | cold build (CPU) | warm build | incremental rebuild | serve's start, site current "
-        "| peak memory | Hugo, same pages | ratio |",
+        f"| peak memory | Hugo{' ' + release[1] if release else ''}, same pages | ratio |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     others = [
