@@ -81,7 +81,7 @@ the build after it (the history replayed from the state the cache kept).
 measures named: the warm build, the incremental rebuild, Hugo, MkDocs,
 Pelican (the cold build is what the others start from; `--others-only` leaves
 all three of ours out). At 100,000 claims a run of one of each takes some
-fifteen minutes, most of it the cold build, the session's first build and
+twenty minutes (with the desk in git), most of it the cold build, the session's first build and
 Hugo; the session (as `serve` keeps it) then peaks at 5.7 GB, against 2.8 GB
 for the cold build.
 
