@@ -75,7 +75,16 @@ def _libraries() -> tuple[object, ...]:
     Pagefind a build would run: a newer Markdown parser, template engine or Pagefind may write other
     bytes (0.5 ms: one listing of each folder, no import)."""
     found: list[object] = [os.environ.get("PAGEFIND_BINARY_PATH")]
+    try:
+        here = os.getcwd()
+    except OSError:  # the working folder was removed
+        here = ""
     for folder in sys.path:
+        # The working folder, which `python -m` and `-c` put first, is not where packages are installed:
+        # counting what it holds made the digest depend on where a command ran (`serve --root desk`
+        # run from a checkout of factsheet, with its egg-info, found no site current).
+        if not folder or os.path.abspath(folder) == here:
+            continue
         try:
             with os.scandir(folder or ".") as entries:
                 found.extend(sorted(e.name for e in entries if e.name.endswith((".dist-info", ".egg-info"))))

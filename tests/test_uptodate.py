@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from builder import search, uptodate
 from builder.build import build
+from tests.conftest import REPO
 from tests.sitefactory import CLAIMS, edit, write_site
 
 
@@ -143,6 +144,24 @@ def test_the_package_and_the_environment_count(
 ) -> None:
     change(desk, monkeypatch)
     assert build(desk, desk / "site").current is None
+
+
+def test_the_folder_a_command_runs_in_does_not_count(tmp_path: Path) -> None:
+    """`python -m builder` puts its working folder first on the path: a build run from a folder holding
+    a package's metadata (a checkout of factsheet has its egg-info) finds the site another folder's built."""
+    root = write_site(tmp_path / "desk")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "other-1.0.dist-info").mkdir(parents=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    said = []
+    for cwd in (root, elsewhere):
+        done = subprocess.run(
+            [sys.executable, "-m", "builder", "build", "--root", str(root)],
+            cwd=cwd, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout)
+    assert said[0].startswith("Built ") and said[1].startswith("Nothing changed since the last build"), said
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
