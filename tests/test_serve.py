@@ -99,11 +99,11 @@ def launch(root: Path, *args: str, stderr: int = subprocess.STDOUT) -> Served:
     return Served(root, port, process, lines)
 
 
-def start(root: Path, *args: str, stderr: int = subprocess.STDOUT) -> Served:
-    """`factsheet serve` started and serving (on the port it said)."""
+def start(root: Path, *args: str, stderr: int = subprocess.STDOUT, wait: float = WAIT) -> Served:
+    """`factsheet serve` started and serving (on the port it said), within `wait` seconds."""
     served = launch(root, *args, stderr=stderr)
     process = served.process
-    deadline = time.monotonic() + WAIT
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         match = re.search(r"Serving .* at http://[^:]+:(\d+)/", served.output())
         if match:
