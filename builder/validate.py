@@ -636,7 +636,8 @@ def revalidate_claim(doc: YamlDocument, index: int, data: Any, site: Site, probl
     spec = check_shape(schema.ClaimSpec, data, doc, ("claims", index), "claim", problems)
     if spec is None:
         return None
-    checker.claim_at = {claim.id: claim.location for claim in site.claims if claim.id != spec.id}
+    checker.claim_at = dict(site.claim_places)  # a copy: checking the claim adds its own id
+    checker.claim_at.pop(spec.id, None)
     claim = checker.claim(doc, index, spec)
     checker.check_notes()
     for position, other in enumerate(spec.related):

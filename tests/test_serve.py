@@ -154,7 +154,7 @@ def edit(root: Path, old: str, new: str, how: str = "in place") -> None:
         os.replace(temporary, path)
     elif how == "delete and create":
         path.unlink()
-        time.sleep(0.02)
+        time.sleep(0.01)  # some editors do this, within a millisecond; well inside one step
         path.write_text(text)
 
 
