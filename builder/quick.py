@@ -104,8 +104,9 @@ def _changed_item(old: str, new: str, cut: yamlpieces.Cut) -> tuple[int, yamlpie
     prefix = _common_prefix(old, new)
     suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
     changed_end = len(old) - suffix
-    # The pieces are in file order: the one holding the first change found by bisection, not by a
-    # walk over every piece (two lists of 10,000 made on each save of a large desk: 8 ms).
+    # The pieces are in file order: the one holding the first change is found by bisection, and its
+    # index among the claims by counting back over the claims before it, rather than by two lists of
+    # every piece made on each save (8 ms at 10,000 claims; the count back, at most 1 ms).
     at = bisect.bisect_right(cut.pieces, prefix, key=_start) - 1
     if at < 0 or not _claim_item(cut.pieces[at]):
         return None

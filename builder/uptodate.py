@@ -86,7 +86,7 @@ def _libraries() -> tuple[object, ...]:
         if not folder or os.path.abspath(folder) == here:
             continue
         try:
-            with os.scandir(folder or ".") as entries:
+            with os.scandir(folder) as entries:
                 found.extend(sorted(e.name for e in entries if e.name.endswith((".dist-info", ".egg-info"))))
         except OSError:
             continue
