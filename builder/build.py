@@ -423,7 +423,7 @@ class Session:
         the edit left it, and no other input has moved."""
         if stamps is None or stamps != self.stamps:
             return False
-        return read_text(self.root, CLAIMS_FILE, Problems(), Location(CLAIMS_FILE)) == edit.read[0]
+        return read_text(self.root, CLAIMS_FILE, Problems(), Location(CLAIMS_FILE)) == edit.text
 
     def _render_edit(self, edit: Edit) -> tuple[BuildResult, Rendered | None]:
         """The site after `edit`, from the last good analysis with the edited claim in it: the claim was
