@@ -222,3 +222,22 @@ def test_the_table_tells_skipped_and_stopped_measures() -> None:
     assert [row[0] for row in rows] == ["| 1,000", "| 100,000", "| 200,000"]
     assert rows[0][3:5] == ["—", "—"] and rows[1][2:5] == ["—"] * 3 and rows[1][6] == "stopped: out of memory"
     assert rows[2][1:6] == ["stopped: out of memory"] * 5
+
+
+def test_preview_latency_times_saves_as_an_open_tab_sees_them() -> None:
+    """The live preview's benchmark runs (on the example, two saves): each save timed to the page shown after
+    the reload message, and serve's own time for the page first; no time is asserted."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.preview_latency", "--edits", "2"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    found = re.search(
+        r"^save to page updated, 2 saves: median (\d+) ms, worst (\d+) ms; "
+        r"serve says it wrote the page in a median (\d+) ms$",
+        done.stdout,
+        re.M,
+    )
+    assert found, done.stdout
+    median, worst, first = map(int, found.groups())
+    assert 0 < median <= worst and first <= worst
