@@ -187,14 +187,17 @@ def _rendered(result: BuildResult, root: Path, previous: Rendered | None) -> tup
     return result, rendered
 
 
-def build(root: Path, out: Path, digest: str | None = None, progress: Progress | None = None) -> BuildResult:
+def build(
+    root: Path, out: Path, digest: str | None = None, progress: Progress | None = None, search: bool = True
+) -> BuildResult:
     """Build the site at `root` into `out`; on any problem, `out` is left as it was.
 
     When nothing it reads has changed since the last build and the output is as that
     build left it, nothing is done (see `uptodate`). `digest` is that of the inputs when
     the caller found the last build no longer current. `progress` is told each stage as it starts.
+    Without `search`, the site is written without its search index, and Pagefind is not run.
     """
-    return Session(root, out).build(reuse=True, once=True, digest=digest, progress=progress)
+    return Session(root, out).build(search=search, reuse=True, once=True, digest=digest, progress=progress)
 
 
 def _give_back_memory() -> None:
@@ -331,7 +334,7 @@ class Session:
         elif digest is None:
             timings = Timings()
             with timings.stage("up-to-date check"):
-                digest = uptodate.inputs_digest(self.root, self.out)
+                digest = uptodate.inputs_digest(self.root, self.out, search=search)
                 found = uptodate.current(self.root, self.out, digest)
             if found is not None:
                 result = BuildResult(Problems(), timings=timings, current=found.files)
@@ -360,7 +363,10 @@ class Session:
         pages = dict(result.outputs)
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
-                bundle = searching.submit(self._timed_search, result, search, pages)
+                # Without `search`, a session keeps the last index; a first one indexes unless it is a
+                # one-off build asked to write no index (`--no-search`).
+                again = search or (self.bundle is None and not once)
+                bundle = searching.submit(self._timed_search, result, again, pages)
                 with result.timings.stage("write"):
                     known = self.last.outputs if self.last else None
                     result.report = write_site(result.outputs, self.out, self.protected, known, later=bundle.result)
@@ -554,9 +560,10 @@ class Session:
         result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
         result.without_search = True
 
-    def _timed_search(self, result: BuildResult, search: bool, pages: dict[str, Output]) -> dict[str, Output]:
-        """The bundle for the pages of a build kept in memory; without `search`, the last one, as it was."""
-        if search or self.bundle is None:
+    def _timed_search(self, result: BuildResult, again: bool, pages: dict[str, Output]) -> dict[str, Output]:
+        """The bundle for the pages of a build kept in memory, made `again`, or else the last one as it was
+        (none if there is none)."""
+        if again:
             documents = {}
             for path, data in pages.items():
                 if searched(path):
@@ -571,4 +578,4 @@ class Session:
             self.bundle = bundle if self._timed_index(result, index) else {}
         else:
             result.timings.stages["search"] = 0.0
-        return self.bundle
+        return self.bundle or {}

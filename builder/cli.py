@@ -91,7 +91,13 @@ def program() -> None:
 @main.command("build")
 @ROOT_OPTION
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]")
-def build_command(root: Path, out: Path | None) -> None:
+@click.option(
+    "--no-search",
+    "no_search",
+    is_flag=True,
+    help="Write the site without its search index (Pagefind is most of a large desk's build).",
+)
+def build_command(root: Path, out: Path | None, no_search: bool) -> None:
     """Validate, analyse and write the site."""
     out = out.expanduser() if out is not None else root / "site"  # a quoted '~' is the home folder too
     signal.signal(signal.SIGTERM, _terminated)
@@ -102,14 +108,14 @@ def build_command(root: Path, out: Path | None) -> None:
         gc.disable()
     try:
         check_output(out, protected_folders(root))
-        digest = uptodate.inputs_digest(root, out)
+        digest = uptodate.inputs_digest(root, out, search=not no_search)
         current = uptodate.current(root, out, digest)
         if current is not None:
             _report_current(root, out, current)
             return
         from builder.build import build
 
-        result = build(root, out, digest, progress.on_terminal())
+        result = build(root, out, digest, progress.on_terminal(), search=not no_search)
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)

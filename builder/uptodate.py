@@ -49,11 +49,15 @@ class Current:
     """Each file it wrote, by its path in the output folder."""
 
 
-def inputs_digest(root: Path, out: Path, also: Iterable[str] | None = None) -> str:
+def inputs_digest(root: Path, out: Path, also: Iterable[str] | None = None, search: bool = True) -> str:
     """A digest of everything a build reads, and of where it writes: the files of the desk's walk, and
-    those of `also` beyond it (by default, those the last build recorded reading, `last_read`)."""
+    those of `also` beyond it (by default, those the last build recorded reading, `last_read`). Without
+    `search` (`factsheet build --no-search`), another digest: a site built with its search index is not
+    what such a build asks for, nor the other way round."""
     digest = hashlib.sha256()
     digest.update(repr((__version__, os.environ.get("SOURCE_DATE_EPOCH"), str(out.resolve()))).encode())
+    if not search:
+        digest.update(b"\0without search\0")
     digest.update(repr(_libraries()).encode())
     digest.update(_git_state(root).encode())
     for path in sorted(_PACKAGE.rglob("*")):

@@ -294,6 +294,31 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     assert a == b
 
 
+def test_build_without_search_writes_the_site_but_its_index(tmp_path: Path) -> None:
+    """`--no-search` writes every file a full build writes, byte for byte, but Pagefind's, and warns of
+    nothing; the up-to-date check takes neither kind of site for the other's."""
+    root = write_site(tmp_path / "desk")
+    full = run(["build", "--out", str(tmp_path / "full")], root)
+    assert full.returncode == 0, full.stderr
+    with_index = tree(tmp_path / "full")
+    index = {path for path in with_index if path.startswith(search.BUNDLE)}
+    assert f"{search.BUNDLE}pagefind-ui.js" in index and any("/fragment/" in path for path in index)
+
+    bare = run(["build", "--no-search"], root)
+    assert bare.returncode == 0, bare.stderr
+    without_index = {path: digest for path, digest in with_index.items() if path not in index}
+    assert bare.stderr == "" and counts(bare.stdout)["written"] == len(without_index) - 1  # the output's marker
+    assert tree(root / "site") == without_index
+    assert "Nothing changed" in run(["build", "--no-search"], root).stdout
+
+    searched = run(["build"], root)
+    assert searched.returncode == 0 and "Nothing changed" not in searched.stdout, searched.stdout
+    assert tree(root / "site") == with_index
+    assert "Nothing changed" in run(["build"], root).stdout
+    assert run(["build", "--no-search"], root).returncode == 0
+    assert not (root / "site" / search.BUNDLE).exists()
+
+
 # -- check ---------------------------------------------------------------------------
 
 

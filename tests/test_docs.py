@@ -30,6 +30,20 @@ def test_every_command_is_documented() -> None:
         assert f"factsheet {name}" in readme, f"'factsheet {name}' is not in the README"
 
 
+def test_every_option_is_documented() -> None:
+    """Each command's row in the README's command-line table names every option the command takes."""
+    rows = {
+        line.split("`")[1].split()[1]: line
+        for line in (REPO / "README.md").read_text().splitlines()
+        if line.startswith("| `factsheet ")
+    }
+    for name, command in main.commands.items():
+        for parameter in command.params:
+            for option in parameter.opts:
+                if option.startswith("--"):
+                    assert option in rows[name], f"'factsheet {name} {option}' is not in the README's table"
+
+
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "builder", "tests"], cwd=REPO, capture_output=True, text=True
