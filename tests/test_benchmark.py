@@ -39,7 +39,7 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr[-3000:]
     print(done.stdout, file=sys.stderr)
     row = json.loads(results.read_text())["sizes"]["1000"]
-    for mode in ("cold", "warm", "incremental"):
+    for mode in ("pages", "cold", "warm", "incremental"):
         measured = row[mode]
         assert measured["wall_s"] > 0 and measured["cpu_s"] > 0 and measured["peak_mb"] > 0
         assert measured["min"]["wall_s"] <= measured["wall_s"] <= measured["max"]["wall_s"]
@@ -49,6 +49,9 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert not {"load", "validate"} & row["incremental"]["stages_ms"].keys()
     assert row["cold"]["cpu_s"] > row["incremental"]["cpu_s"] / 2  # the workers' and Pagefind's CPU counted too
     assert row["cold"]["written"] == row["cold"]["files"] > 3000 and not row["cold"]["current"]
+    # `--no-search`: every file but the search index's, and no search stage.
+    assert "search" not in row["pages"]["stages_ms"] and not row["pages"]["current"]
+    assert 2100 < row["pages"]["written"] == row["pages"]["files"] < row["cold"]["files"] - 1000
     # Nothing changed: the warm build finds the last one current, and neither renders nor writes.
     assert row["warm"]["current"] and row["warm"]["written"] == 0 and row["warm"]["files"] == row["cold"]["files"]
     assert 0 < row["incremental"]["written"] < row["cold"]["written"] / 10
@@ -61,6 +64,20 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert {mode: row[mode]["pages"] for mode in pages} == pages
     for mode, name in (("hugo_cold", "hugo"), ("mkdocs", "mkdocs"), ("pelican", "pelican")):
         assert row[f"ratio_to_{name}"] == pytest.approx(row["cold"]["process_s"] / row[mode]["wall_s"], abs=0.01)
+    # Without search against Hugo; with search against Hugo and Pagefind on Hugo's pages, their times added.
+    assert row["pages_ratio_to_hugo"] == pytest.approx(row["pages"]["process_s"] / row["hugo_cold"]["wall_s"], abs=0.01)
+    hugo_search = row["hugo_search"]
+    assert hugo_search["total_s"] == pytest.approx(row["hugo_cold"]["wall_s"] + hugo_search["wall_s"], abs=0.002)
+    assert row["ratio_to_hugo_search"] == pytest.approx(row["cold"]["process_s"] / hugo_search["total_s"], abs=0.01)
+    search_table = re.search(
+        r"^\| claims \| factsheet without search \(CPU\) \| Hugo [\d.]+, same pages \| ratio \| factsheet with search "
+        r"\(CPU\) \| Hugo [\d.]+ \+ Pagefind [\d.]+ \| ratio \|\n.*\n\| 1,000 \| (.*) \|$",
+        done.stdout,
+        re.M,
+    )
+    assert search_table, done.stdout
+    cells = search_table[1].split(" | ")
+    assert cells[2] == str(row["pages_ratio_to_hugo"]) and cells[5] == str(row["ratio_to_hugo_search"])
     assert re.search(
         r"^\| claims \| cold build \(CPU\) \|.* \| Hugo \d+\.\d+\.\d+, same pages \| ratio \|$", done.stdout, re.M
     )
@@ -80,7 +97,7 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert "| claims | in git, with |" in done.stdout
     # Progress as it goes, on standard error: each measure as it starts.
     said = re.findall(r"^ *\d+\.\d s  1,000 claims: (.+)$", done.stderr, re.M)
-    measures = ["cold", "warm", "incremental", "hugo_cold", "mkdocs", "pelican"]
+    measures = ["pages", "cold", "warm", "incremental", "hugo_cold", "hugo_search", "mkdocs", "pelican"]
     expected = ["writing the desk...", *(f"{mode} (1 of 1)..." for mode in measures), "in git, 100 commits..."]
     assert said == expected, done.stderr[-3000:]
 

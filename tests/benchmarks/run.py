@@ -1,11 +1,14 @@
 """The build benchmark: synthetic desks of N claims, cold, warm and incremental builds, beside Hugo.
 
 Run:  python -m tests.benchmarks.run [--sizes 1000 10000 100000] [--repeat 3] [--json results.json]
-      [--skip warm incremental history hugo mkdocs pelican] [--commits N] [--memory-floor GB] [--others-only]
+      [--skip pages warm incremental history hugo hugo_search mkdocs pelican] [--commits N]
+      [--memory-floor GB] [--others-only]
 At 100,000 claims:  python -m tests.benchmarks.run --sizes 100000 --repeat 1
 
 For each N it reports, each in a fresh process: a cold full build (no output
-yet, no `.factsheet-cache/`) and a warm full build (nothing changed, so it
+yet, no `.factsheet-cache/`), the same without its search index (`factsheet
+build --no-search`: the pages Hugo's build is compared with, `pages`), and a
+warm full build (nothing changed, so it
 finds the last build current), each `factsheet build` itself, timed as the
 whole process (what a user waits for, interpreter start and imports included),
 with the CPU time and peak memory of the process and of the processes it ran
@@ -59,6 +62,15 @@ the search index have no Hugo counterpart either: Hugo does less work than we
 do, which is the comparison the issue asks for. Each Hugo run writes into a
 fresh `public/` with an empty cache folder; wall time, CPU time and peak memory
 are those of the Hugo process alone (`os.wait4`).
+
+A Hugo site gets its search index from Pagefind, run on what Hugo wrote: so,
+when our Pagefind can run, it is run on each Hugo build's `public/` as its
+documentation says (`pagefind --site public`, whole pages: Hugo's templates
+mark no body), and timed alone (`hugo_search`; `total_s` adds Hugo's build of
+the same run). Our cold build, search index included, is compared with that
+total (`ratio_to_hugo_search`), and our build without its index with Hugo's
+build alone (`pages_ratio_to_hugo`), beside `ratio_to_hugo` (our whole build
+against Hugo's without an index, as the speed issue measured).
 
 When MkDocs or Pelican is importable (the `bench` extra installs them and Hugo;
 `test` does too, so that CI runs the comparison), the same pages are built with
@@ -197,7 +209,7 @@ def _measured(result: BuildResult, wall: float, usage: resource.struct_rusage) -
 
 def measure(mode: str, root: Path) -> Measured:
     """One build in a fresh process; `process_s` is what a user waits for, interpreter start and imports included."""
-    if mode in ("cold", "warm"):
+    if mode in ("pages", "cold", "warm"):
         return _command(mode, root)
     _, process, output = watched_output(
         [sys.executable, "-m", "tests.benchmarks.run", "--measure", mode, str(root)], mode
@@ -286,10 +298,11 @@ _CURRENT = re.compile(r"Nothing changed since the last build: 0 written, (\d+) u
 def _command(mode: str, root: Path) -> Measured:
     """`factsheet build` itself, as a user runs it: the whole process timed, and what it and the processes it
     ran (render workers, Pagefind) cost, from `wait4`; the stages from its summary line."""
-    if mode == "cold":
+    if mode in ("pages", "cold"):
         set_aside(root / "site")
         set_aside(root / ".factsheet-cache")  # no record of a last build, no cached index
-    usage, wall, output = watched_output([sys.executable, "-m", "builder", "build", "--root", str(root)], mode)
+    command = [sys.executable, "-m", "builder", "build", "--root", str(root)]
+    usage, wall, output = watched_output(command + ["--no-search"] * (mode == "pages"), mode)
     line = output.strip().splitlines()[-1]
     measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
     if (current := _CURRENT.search(line)) is not None:
@@ -589,6 +602,25 @@ def time_hugo(hugo: str, site: Path, count: bool) -> Measured:
     return measured
 
 
+def time_pagefind(pagefind: str, public: Path, hugo: Measured) -> Measured:
+    """Pagefind run on the site Hugo has just written, as a Hugo site gets its search; `total_s` is Hugo's
+    build and this together, the counterpart of a `factsheet build` with its search index."""
+    measured = run_child([pagefind, "--site", str(public), "--output-path", str(public / "pagefind")])
+    measured["total_s"] = round(float(hugo["wall_s"]) + float(measured["wall_s"]), 3)  # type: ignore[arg-type]
+    return measured
+
+
+def pagefind_binary() -> tuple[str, str] | None:
+    """The Pagefind our build runs, and its version; None where it cannot run."""
+    from builder.search import SearchUnavailable, _binary, _version
+
+    try:
+        binary = _binary()
+        return binary, _version(binary).removeprefix("pagefind ")
+    except SearchUnavailable:
+        return None
+
+
 def _html_pages(folder: Path) -> int:
     return sum(name.endswith(".html") for _, _, names in os.walk(folder) for name in names)
 
@@ -742,7 +774,7 @@ OTHER_BUILDS: dict[str, tuple[Callable[[], bool], Callable[[Path], Path]]] = {
 
 # The run.
 
-SUMMARISED = ("wall_s", "process_s", "first_page_s", "start_s", "cpu_s", "peak_mb")
+SUMMARISED = ("wall_s", "process_s", "first_page_s", "start_s", "cpu_s", "peak_mb", "total_s")
 
 
 # A desk in git. A desk is edited in commits, and a build reads each claim's canonical figures over its
@@ -824,8 +856,8 @@ def summarise(runs: list[Measured]) -> Measured:
     return summary
 
 
-OURS = ("cold", "warm", "incremental")
-SKIPPABLE = ("warm", "incremental", "history", "hugo", *OTHER_BUILDS)
+OURS = ("pages", "cold", "warm", "incremental")
+SKIPPABLE = ("pages", "warm", "incremental", "history", "hugo", "hugo_search", *OTHER_BUILDS)
 """What `--skip` may leave out (the warm build and the incremental rebuild need no other measure)."""
 
 
@@ -835,11 +867,13 @@ def run(
     skipped = set(skip) | (set() if ours else {*OURS, "history"})
     modes = [mode for mode in OURS if mode not in skipped]
     hugo = None if "hugo" in skipped else hugo_binary()
+    pagefind = None if hugo is None or "hugo_search" in skipped else pagefind_binary()
     others = [name for name, (available, _) in OTHER_BUILDS.items() if name not in skipped and available()]
     results: dict[str, object] = {
         "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
         "repeat": repeat,
         "hugo": {"binary": hugo, "version": hugo_version(hugo)} if hugo else None,
+        "pagefind": {"binary": pagefind[0], "version": pagefind[1]} if pagefind else None,
         "others": {name: importlib.metadata.version(name) for name in others},
         "skipped": [mode for mode in dict.fromkeys((*OURS, *SKIPPABLE)) if mode in skipped],
         "sizes": {},
@@ -856,10 +890,15 @@ def run(
     with tempfile.TemporaryDirectory(prefix="factsheet-bench-") as folder:
         for claims in sizes:
             in_git = 0 if "history" in skipped else commits
-            row = measure_size(claims, repeat, modes, hugo, others, Path(folder) / str(claims), in_git)
+            where = Path(folder) / str(claims)
+            row = measure_size(claims, repeat, modes, hugo, others, where, in_git, pagefind and pagefind[0])
+            # Each whole process, from its start to the last file written.
             if "cold" in row and "hugo_cold" in row:
-                # Both whole processes, from start to the last file written.
                 row["ratio_to_hugo"] = round(row["cold"]["process_s"] / row["hugo_cold"]["wall_s"], 2)  # type: ignore[index]
+            if "pages" in row and "hugo_cold" in row:  # the same pages, neither with a search index
+                row["pages_ratio_to_hugo"] = round(row["pages"]["process_s"] / row["hugo_cold"]["wall_s"], 2)  # type: ignore[index]
+            if "cold" in row and "hugo_search" in row:  # the same pages, each with a Pagefind index
+                row["ratio_to_hugo_search"] = round(row["cold"]["process_s"] / row["hugo_search"]["total_s"], 2)  # type: ignore[index]
             for name in others:
                 if "cold" in row and name in row:  # their build without the interpreter's start: to their favour
                     row[f"ratio_to_{name}"] = round(row["cold"]["process_s"] / row[name]["wall_s"], 2)  # type: ignore[index]
@@ -871,7 +910,14 @@ def run(
 
 
 def measure_size(
-    claims: int, repeat: int, modes: list[str], hugo: str | None, others: list[str], folder: Path, commits: int = 0
+    claims: int,
+    repeat: int,
+    modes: list[str],
+    hugo: str | None,
+    others: list[str],
+    folder: Path,
+    commits: int = 0,
+    pagefind: str | None = None,
 ) -> dict[str, object]:
     """Every measure of one desk of `claims` claims, made in `folder`, `repeat` times, interleaved; a measure
     killed for want of memory is not run again (nor, after a cold build killed, the builds that start from it)."""
@@ -911,6 +957,9 @@ def measure_size(
             shutil.copyfile(original, root / "claims.yaml")
         if hugo and hugo_root:
             attempt("hugo_cold", lambda first=number == 0: time_hugo(hugo, hugo_root, count=first))
+            built = runs.get("hugo_cold", [])
+            if pagefind and len(built) == number + 1:  # on the site Hugo has just written
+                attempt("hugo_search", lambda last=built[-1]: time_pagefind(pagefind, hugo_root / "public", last))
         for name, site in other_roots.items():
             attempt(name, lambda name=name, site=site: measure(name, site))
     history: Measured | None = None
@@ -938,7 +987,7 @@ def _line(claims: int, row: dict[str, object]) -> str:
     parts = [f"{claims:>7,} claims"]
     if "file_creation_us" in row:
         parts.append(f"creating a file {row['file_creation_us']:.0f} µs")
-    for mode in ("cold", "warm", "incremental", "hugo_cold", *OTHER_BUILDS):
+    for mode in ("pages", "cold", "warm", "incremental", "hugo_cold", "hugo_search", *OTHER_BUILDS):
         if mode in row:
             m = row[mode]
             parts.append(f"{mode} {m['wall_s']:.2f} s wall, {m['cpu_s']:.2f} s CPU, {m['peak_mb']:.0f} MB")  # type: ignore[index]
@@ -946,9 +995,11 @@ def _line(claims: int, row: dict[str, object]) -> str:
                 parts[-1] += f", {m['pages']:,} pages"  # type: ignore[index]
     for mode in row.get("stopped", {}):  # type: ignore[attr-defined]
         parts.append(f"{mode} stopped (memory)")
-    for name in ("hugo", *OTHER_BUILDS):
+    for name in ("hugo", "hugo_search", *OTHER_BUILDS):
         if f"ratio_to_{name}" in row:
             parts.append(f"ratio to {name} {row[f'ratio_to_{name}']}")
+    if "pages_ratio_to_hugo" in row:
+        parts.append(f"without search, ratio to hugo {row['pages_ratio_to_hugo']}")
     if "cold" in row:
         stages = row["cold"]["stages_ms"]  # type: ignore[index]
         parts.append("cold stages: " + ", ".join(f"{k} {v} ms" for k, v in stages.items()))
@@ -1020,6 +1071,7 @@ def table(results: dict[str, object]) -> str:
         )
         cells.append(str(row["ratio_to_hugo"]) if "ratio_to_hugo" in row else "—")
         lines.append("| " + " | ".join(cells) + " |")
+    lines += _search_table(results, release[1] if release else "")
     in_git = [(claims, row["history"]) for claims, row in results["sizes"].items() if "history" in row]  # type: ignore[attr-defined]
     if in_git:
         lines += [
@@ -1047,6 +1099,39 @@ def table(results: dict[str, object]) -> str:
                 cells.append(str(row.get(f"ratio_to_{name}", "—")))
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _search_table(results: dict[str, object], hugo_release: str) -> list[str]:
+    """The lines of the table of the same pages without a search index and with one (Pagefind's, on both
+    sides); none when neither was measured."""
+    sizes: dict[str, dict[str, Any]] = results["sizes"]  # type: ignore[assignment]
+    if not any("pages" in row or "hugo_search" in row for row in sizes.values()):
+        return []
+    pagefind: dict[str, str] | None = results.get("pagefind")  # type: ignore[assignment]
+    hugo = f"Hugo {hugo_release}".rstrip()
+    lines = [
+        "",
+        f"| claims | factsheet without search (CPU) | {hugo}, same pages | ratio | factsheet with search (CPU) "
+        f"| {hugo} + Pagefind{' ' + pagefind['version'] if pagefind else ''} | ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for claims, row in sizes.items():
+        cells = [f"{int(claims):,}"]
+        pages, cold, hugo_cold, hugo_search = (row.get(m) for m in ("pages", "cold", "hugo_cold", "hugo_search"))
+        cells.append(
+            f"{_seconds(pages['process_s'])} ({_seconds(pages['cpu_s'])} CPU)" if pages else _absent(row, "pages")
+        )
+        cells.append(_seconds(hugo_cold["wall_s"]) if hugo_cold else _absent(row, "hugo_cold"))
+        cells.append(str(row.get("pages_ratio_to_hugo", "—")))
+        cells.append(f"{_seconds(cold['process_s'])} ({_seconds(cold['cpu_s'])} CPU)" if cold else _absent(row, "cold"))
+        cells.append(
+            f"{_seconds(hugo_search['total_s'])} ({_seconds(hugo_search['wall_s'])} of it Pagefind)"
+            if hugo_search
+            else _absent(row, "hugo_search")
+        )
+        cells.append(str(row.get("ratio_to_hugo_search", "—")))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def main() -> None:
