@@ -546,3 +546,26 @@ def test_without_pagefind_the_site_is_built_without_search_and_one_warning(
     ]
     assert (tmp_path / "site" / "index.html").is_file() and not (tmp_path / "site" / search.BUNDLE).exists()
     assert written == []
+
+
+@pytest.mark.parametrize("streamed", [True, False], ids=["streamed", "in-memory"])
+def test_a_build_asked_for_no_search_runs_no_pagefind_and_writes_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    """`factsheet build --no-search`, whether the build streams its files into a staging folder or, where
+    none can be made beside the output, writes them from memory: every page, no index, Pagefind not run."""
+    from builder import build as building
+    from tests.conftest import copy_example
+
+    if not streamed:
+        monkeypatch.setattr(building.Staging, "make", classmethod(lambda cls, out, protected=(): None))
+    ran: list[str] = []
+    index_folder = search._index_folder
+    monkeypatch.setattr(search, "_index_folder", lambda *args: ran.append("pagefind") or index_folder(*args))
+    root = copy_example(tmp_path / "desk")
+    bare = building.build(root, tmp_path / "bare", search=False)
+    assert bare.ok and not bare.problems.sorted() and ran == []
+    assert (tmp_path / "bare" / "claims" / "dprk-troops-total" / "index.html").is_file()
+    assert not (tmp_path / "bare" / search.BUNDLE).exists()
+    full = building.build(root, tmp_path / "full")
+    assert full.ok and ran and (tmp_path / "full" / search.BUNDLE / "pagefind-ui.js").is_file()
