@@ -90,9 +90,10 @@ the build after it (the history replayed from the state the cache kept).
 
 `--others-only` skips our build and times only the other generators, for sizes
 (100,000 claims) where our build takes many minutes. `--skip` leaves out the
-measures named: the warm build, the incremental rebuild, Hugo, MkDocs,
+measures named: the build without search (`pages`), the warm build, the
+incremental rebuild, Hugo, Pagefind on Hugo's pages (`hugo_search`), MkDocs,
 Pelican (the cold build is what the others start from; `--others-only` leaves
-all three of ours out). At 100,000 claims a run of one of each takes some
+all of ours out). At 100,000 claims a run of one of each takes some
 twenty minutes (with the desk in git), most of it the cold build, the session's first build and
 Hugo; the session (as `serve` keeps it) then peaks at 5.7 GB, against 2.8 GB
 for the cold build.
