@@ -109,6 +109,24 @@ def test_claim_chart_is_visible_sized_and_described(open_page, base_url: str) ->
     assert page.locator(f"[id='{title_id}']").text_content()
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_chart_label_is_drawn_whole(open_page, base_url: str, example_site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Each label of each claim's chart lies inside the chart as the browser draws it: a long source name
+    or figure is not cut off at the chart's edge, losing its verdict."""
+    clipped = []
+    for claim in sorted((example_site / "claims").iterdir()):
+        if not (claim / "index.html").is_file():
+            continue
+        page = open_page(f"{base_url}claims/{claim.name}/", width=width)
+        for chart in page.locator("svg.chart").all():
+            clipped += chart.evaluate(
+                """svg => { const box = svg.viewBox.baseVal;
+                    return [...svg.querySelectorAll('text')].filter(t => { const b = t.getBBox();
+                        return b.x < box.x || b.x + b.width > box.x + box.width; }).map(t => t.textContent); }"""
+            )
+    assert clipped == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violation(open_page, base_url: str, name: str, scheme: str) -> None:  # type: ignore[no-untyped-def]

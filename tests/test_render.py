@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from builder import chart as chart_module
 from builder import formatting, parallel, search
 from builder.analysis import analyse
 from builder.build import build, render
@@ -89,6 +90,34 @@ def test_chart_labels_tell_apart_sources_of_one_outlet() -> None:
     sources = {item.variant.index: item.source.id for item in analysed.variants}
     assert len(set(sources.values())) < len(sources)  # one source reports it twice
     assert len(set(labels.values())) == len(set(sources.values()))
+
+
+def test_a_long_chart_label_is_drawn_on_two_lines_and_keeps_its_verdict() -> None:
+    """A label that would run past the chart's edge is broken after the source's name, the bar under its
+    second line; a name too long even for a line of its own is cut with an ellipsis (the whole label is in
+    the description). `tests/test_browser.py` checks, as Chromium draws them, that every label fits."""
+    analysed = _analysed_with([Interval(400, 400), Interval(300, 500)])
+    short, long = analysed.variants[0].variant.index, analysed.variants[1].variant.index
+    name = "An outlet with a name long enough to fill a line by itself, and then some"
+    svg = BeautifulSoup(chart(analysed, {short: "EU Today", long: name}, "c") or "", "html.parser")
+    labels = svg.select("text.label")
+    assert len(labels) == 3  # the canonical figure and each variant: one label each
+    verdicts = [item.verdict for item in analysed.variants]
+    assert " EU Today: " in labels[1].get_text() and labels[1].get_text().endswith(f" — {verdicts[0]}")
+    assert labels[1].tspan is None  # short enough for one line
+    second = labels[2].tspan
+    assert second is not None and second.get_text().endswith(f" — {verdicts[1]}")
+    first = labels[2].get_text().removesuffix(second.get_text())
+    assert first.endswith("…") and name.startswith(first[2:-1])  # after the verdict's symbol and a space
+    x, y = float(labels[2]["x"]), float(labels[2]["y"])
+    assert float(second["x"]) > x and float(second["dy"]) > 0
+    for text, at in ((first, x), (second.get_text(), float(second["x"]))):
+        assert at + chart_module._width(text) <= chart_module.RIGHT
+    bars = [float(line["y1"]) for line in svg.select("line.bar")]
+    assert bars[-1] > y + float(second["dy"])  # the long label's bar is under its second line
+    view_height = float(svg.svg["viewbox"].split()[3])
+    assert view_height == chart_module.TOP + 3 * chart_module.ROW + chart_module.LINE + chart_module.AXIS
+    assert name in svg.select_one("desc").get_text()
 
 
 @pytest.mark.parametrize(
