@@ -7,8 +7,11 @@ marker shape and a text label, so colour is never the only carrier.
 from __future__ import annotations
 
 import math
+import string
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
+from itertools import repeat
 
 from builder import formatting
 from builder.analysis import ClaimAnalysis
@@ -26,8 +29,14 @@ INDENT = 14
 # Labels are fitted without measuring them: each character is given the width, at the labels' 13 units,
 # of the widest of its kind in DejaVu Sans, the default sans-serif face on Linux and wider than the faces
 # the stylesheet names first (measured in Chromium: "i" 3.6, "r" 5.2, digits 8.3, "D" 10.0, "m" 12.7).
-_NARROW = frozenset(" fijlrt.,:;'-()[]!/|IJ")
-_WIDE = frozenset("mwMW—%&@●◐✕◷")
+_WIDTHS = {
+    **dict.fromkeys(string.ascii_lowercase + string.digits + string.punctuation, 8.3),
+    **dict.fromkeys(string.ascii_uppercase, 10.3),
+    **dict.fromkeys(" fijlrt.,:;'-()[]!/|IJ", 5.2),
+    **dict.fromkeys("mwMW—%&@●◐✕◷", 13.0),
+}
+_OTHER = 10.3
+"""Any other character (an accented capital, a letter of another script) is given a capital's width."""
 
 SYMBOLS = {
     "matches": "●",
@@ -47,7 +56,7 @@ class Row:
     interval: Interval | None
     css: str
 
-    @property
+    @cached_property
     def lines(self) -> tuple[str, ...]:
         """The label on one line, or on two when one would run past the chart's edge and lose its end
         (the verdict): broken after the name ("● Outlet:", then "figure — verdict"), a line still too long
@@ -66,7 +75,7 @@ class Row:
 
 def _width(text: str) -> float:
     """At most how wide `text` is drawn as a label, in the chart's units."""
-    return sum(5.2 if c in _NARROW else 13.0 if c in _WIDE else 10.3 if c.isupper() else 8.3 for c in text)
+    return sum(map(_WIDTHS.get, text, repeat(_OTHER)))
 
 
 def _cut(line: str, room: float) -> str:
