@@ -35,8 +35,9 @@ _WIDTHS = {
     **dict.fromkeys(" fijlrt.,:;'-()[]!/|IJ", 5.2),
     **dict.fromkeys("mwMW—%&@●◐✕◷", 13.0),
 }
-_OTHER = 10.3
-"""Any other character (an accented capital, a letter of another script) is given a capital's width."""
+_OTHER = 13.0
+"""Any other character (an accented letter, a letter of another script, a CJK ideograph) is given a whole
+em: wider than most, never narrower than one."""
 
 SYMBOLS = {
     "matches": "●",
