@@ -1023,6 +1023,11 @@ def _megabytes(mb: float) -> str:
     return f"{mb:.0f} MB" if mb < 1000 else f"{mb / 1024:.1f} GB"
 
 
+def _process(measured: dict[str, Any]) -> str:
+    """The cell of one of our builds: the whole process's time, and its CPU with its workers' and Pagefind's."""
+    return f"{_seconds(measured['process_s'])} ({_seconds(measured['cpu_s'])} CPU)"
+
+
 def _absent(row: dict[str, object], mode: str) -> str:
     """The cell of a measure not in the row: stopped for want of memory, or not run (`--skip`, not installed)."""
     stopped: dict[str, str] = row.get("stopped", {})  # type: ignore[assignment]
@@ -1054,7 +1059,7 @@ def table(results: dict[str, object]) -> str:
             memory = _megabytes(cold["peak_mb"])
             if incremental and incremental["peak_mb"] > 1.1 * cold["peak_mb"]:
                 memory += f" ({_megabytes(incremental['peak_mb'])} incremental)"
-            cells.append(f"{_seconds(cold['process_s'])} ({_seconds(cold['cpu_s'])} CPU)")
+            cells.append(_process(cold))
             cells.append(_seconds(warm["process_s"]) if warm else _absent(row, "warm"))
             if incremental:
                 page = incremental["first_page_s"] * 1000
@@ -1119,12 +1124,10 @@ def _search_table(results: dict[str, object], hugo_release: str) -> list[str]:
     for claims, row in sizes.items():
         cells = [f"{int(claims):,}"]
         pages, cold, hugo_cold, hugo_search = (row.get(m) for m in ("pages", "cold", "hugo_cold", "hugo_search"))
-        cells.append(
-            f"{_seconds(pages['process_s'])} ({_seconds(pages['cpu_s'])} CPU)" if pages else _absent(row, "pages")
-        )
+        cells.append(_process(pages) if pages else _absent(row, "pages"))
         cells.append(_seconds(hugo_cold["wall_s"]) if hugo_cold else _absent(row, "hugo_cold"))
         cells.append(str(row.get("pages_ratio_to_hugo", "—")))
-        cells.append(f"{_seconds(cold['process_s'])} ({_seconds(cold['cpu_s'])} CPU)" if cold else _absent(row, "cold"))
+        cells.append(_process(cold) if cold else _absent(row, "cold"))
         cells.append(
             f"{_seconds(hugo_search['total_s'])} ({_seconds(hugo_search['wall_s'])} of it Pagefind)"
             if hugo_search
