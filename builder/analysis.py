@@ -16,16 +16,27 @@ from typing import Literal
 from builder.dates import Period
 from builder.interval import INF, Interval
 from builder.model import Claim, ClaimHistory, Figure, Site, Source, Variant
-from builder.units import Unit, convert, same_dimension
+from builder.names import folded
+from builder.units import Unit, convert, mismatch
 
 Verdict = Literal[
-    "matches", "consistent", "differs", "outdated", "incomparable", "misattributed", "misquoted", "retracted"
+    "matches",
+    "consistent",
+    "differs",
+    "outdated",
+    "incomparable",
+    "misattributed",
+    "misquoted",
+    "retracted",
+    "different-measure",
 ]
 Status = Literal["agreed", "disputed", "evolving", "single-source", "unsourced"]
 
 AGREEING: frozenset[str] = frozenset({"matches", "consistent"})
 DISPUTING: frozenset[str] = frozenset({"differs", "misattributed", "misquoted", "retracted"})
 DISAGREEING: frozenset[str] = DISPUTING | {"outdated"}
+SET_ASIDE: frozenset[str] = frozenset({"incomparable", "different-measure"})
+"""Verdicts of figures that are neither agreement nor disagreement: left out of the status and the discrepancies."""
 
 # Rounding in a conversion (882 ft 9 in against 269.1 m) is not a disagreement.
 CONVERSION_SLACK = 0.005
@@ -57,7 +68,8 @@ class VariantAnalysis:
     interval: Interval | None
     converted: bool
     dated: Period | None
-    originator: str
+    originator: str | None
+    """Who the figure goes back to: its `according_to`, else its source's outlet; None when unattributed."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,9 @@ class ClaimAnalysis:
     variants: tuple[VariantAnalysis, ...]
     status: Status
     originators: tuple[str, ...]
-    """The distinct origins behind the variants, in first-seen order."""
+    """The distinct named origins behind the variants, in first-seen order (names folded as `names.folded`)."""
+    unattributed: int
+    """Variants with neither `according_to` nor a known outlet: counted apart, never as one originator."""
     related: tuple[str, ...]
     """Related claims in both directions."""
     history: ClaimHistory | None = None
@@ -90,17 +104,15 @@ class Analysis:
     canonical_from: dict[str, tuple[str, ...]]
     """Claim ids whose canonical figure was taken from each source."""
     by_outlet: dict[str, tuple[Source, ...]]
+    """The sources of each named outlet, by the outlet's name as first written (names folded as `names.folded`)."""
     by_originator: dict[str, tuple[VariantAnalysis, ...]]
+    """The figures attributed to each originator (`according_to`), by its name as first written."""
     discrepancies: tuple[VariantAnalysis, ...]
 
 
 def fold_text(text: str) -> str:
     """How text figures are compared: case, runs of white space and dashes folded."""
     return " ".join(_DASHES.sub("-", text).casefold().split())
-
-
-def originator_key(name: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
 
 
 def deviation(figure: Interval, canonical: Interval) -> float | None:
@@ -116,12 +128,10 @@ def in_unit(figure: Figure, target: Unit | None) -> tuple[Interval | None, bool]
     interval, unit = figure.interval, figure.unit
     if interval is None:
         return None
-    if unit is None or target is None or unit.text == target.text:
-        return interval, False
-    if not unit.physical and not target.physical:
-        return interval, False  # count nouns are labels
-    if not (unit.physical and target.physical and same_dimension(unit, target)):
+    if mismatch(unit, target) is not None:
         return None
+    if unit is None or target is None or unit.text == target.text or not (unit.physical and target.physical):
+        return interval, False  # count nouns are labels
 
     def end(value: float) -> float:
         return value if math.isinf(value) else convert(value, unit, target)
@@ -161,7 +171,7 @@ def compare(
 
 def claim_status(verdicts: list[str]) -> Status:
     """The status of a claim from the verdicts of its variants."""
-    comparable = [v for v in verdicts if v != "incomparable"]
+    comparable = [v for v in verdicts if v not in SET_ASIDE]
     if not comparable:
         return "unsourced"
     if any(v in DISPUTING for v in comparable):
@@ -179,12 +189,16 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
     reference = in_unit(canonical.figure, unit)
     variants = []
     origins: dict[str, str] = {}
+    unattributed = 0
     for variant in claim.variants:
         source = site.sources[variant.source_id]
         dated = variant.figure.as_of or source.published
         result = compare(canonical.figure, variant.figure, unit, canonical_dated, dated)
         originator = variant.figure.according_to or source.outlet
-        origins.setdefault(originator_key(originator), originator)
+        if originator is None:
+            unattributed += 1
+        else:
+            origins.setdefault(folded(originator), originator)
         variants.append(
             VariantAnalysis(
                 claim_id=claim.id,
@@ -206,6 +220,7 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
         variants=tuple(variants),
         status=claim_status([v.verdict for v in variants]),
         originators=tuple(origins.values()),
+        unattributed=unattributed,
         related=related,
         history=site.history.get(claim.id),
     )
@@ -252,6 +267,7 @@ def _indexed(site: Site, claims: tuple[ClaimAnalysis, ...]) -> Analysis:
     by_source: dict[str, list[VariantAnalysis]] = defaultdict(list)
     canonical_from: dict[str, list[str]] = defaultdict(list)
     by_originator: dict[str, list[VariantAnalysis]] = defaultdict(list)
+    originator_names: dict[str, str] = {}
     for analysed in claims:
         if analysed.claim.topic:
             by_topic[analysed.claim.topic].append(analysed)
@@ -259,11 +275,14 @@ def _indexed(site: Site, claims: tuple[ClaimAnalysis, ...]) -> Analysis:
             canonical_from[analysed.claim.canonical.source_id].append(analysed.claim.id)
         for item in analysed.variants:
             by_source[item.source.id].append(item)
-            if item.variant.figure.according_to:
-                by_originator[item.variant.figure.according_to].append(item)
+            named = item.variant.figure.according_to
+            if named:
+                by_originator[originator_names.setdefault(folded(named), named)].append(item)
     by_outlet: dict[str, list[Source]] = defaultdict(list)
+    outlet_names: dict[str, str] = {}
     for source in site.sources.values():
-        by_outlet[source.outlet].append(source)
+        if source.outlet is not None:
+            by_outlet[outlet_names.setdefault(folded(source.outlet), source.outlet)].append(source)
     disagreements = [v for c in claims for v in c.variants if v.verdict in DISAGREEING]
     return Analysis(
         site=site,

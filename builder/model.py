@@ -14,7 +14,7 @@ from builder.quotes import ArchivedText, Passage
 from builder.units import Unit
 
 Kind = Literal["number", "text"]
-EditorialVerdict = Literal["misattributed", "misquoted", "retracted"]
+EditorialVerdict = Literal["misattributed", "misquoted", "retracted", "different-measure"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class Source:
     """One article or document that reported figures."""
 
     id: str
-    outlet: str
+    outlet: str | None
+    """Who published it; None when the article does not say (no outlet page, "outlet unknown")."""
     title: str
     url: str | None
     published: Period | None
@@ -47,7 +48,10 @@ class Figure:
     """A figure as written, and what it stands for."""
 
     written: str
-    """The value as the editor wrote it ("about 11,000")."""
+    """The value as the editor wrote it ("about 11,000"): the figure the interval is of."""
+    words: str | None
+    """The source's own words (`written:`) when `written` is the desk's reading of them ("two-thirds of
+    these troops" read as "about 2,700"); None when the source states the figure itself."""
     raw: Any
     """The YAML value itself, for `claims.json`."""
     interval: Interval | None
@@ -58,6 +62,16 @@ class Figure:
     as_of: Period | None
     according_to: str | None
     location: Where = field(compare=False)
+
+    @property
+    def as_written(self) -> str:
+        """The figure as its source wrote it: its own words where the desk read a figure from them."""
+        return self.words if self.words is not None else self.written
+
+    @property
+    def derived(self) -> bool:
+        """Whether the figure is the desk's reading of the source's words rather than the source's own figure."""
+        return self.words is not None
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,8 @@ class Claim:
     topic: str | None
     unit: Unit | None
     kind: Kind
+    tolerance: float
+    """How far "about X" reaches either side of X for this claim's figures (its own, else the site's)."""
     canonical: Canonical
     note: str | None
     related: tuple[str, ...]

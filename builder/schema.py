@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, StrictBool, StrictFloat, StrictInt, StringConstraints
+
+from builder.yamlsource import WrittenFloat, WrittenInt
 
 Text = Annotated[str, StringConstraints(min_length=1, strict=True)]
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
@@ -27,14 +29,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
 
 
+# A number as YAML read it, with the characters it was written as (first, so that pydantic keeps
+# them: a plain int or float in their place would lose `3.000` to 3.0).
+Number = InstanceOf[WrittenInt] | InstanceOf[WrittenFloat] | StrictInt | StrictFloat
+Tolerance = Annotated[StrictFloat | StrictInt, Field(ge=0, lt=1)]
+
+
 class RangeValue(_Strict):
     """A figure given as its two ends; a missing end is unbounded."""
 
-    low: StrictInt | StrictFloat | None = None
-    high: StrictInt | StrictFloat | None = None
+    low: Number | None = None
+    high: Number | None = None
 
 
-Value = StrictInt | StrictFloat | Text | RangeValue
+Value = Number | Text | RangeValue
 
 
 class SiteSpec(_Strict):
@@ -42,13 +50,14 @@ class SiteSpec(_Strict):
     base_url: Text | None = None
     language: Text = "en"
     description: Text | None = None
-    tolerance: Annotated[StrictFloat | StrictInt, Field(ge=0, lt=1)] = 0.10
+    tolerance: Tolerance = 0.10
     raw_html: StrictBool = False
     """Keep raw HTML written in notes and pages. Only for desks whose every editor is trusted."""
 
 
 class SourceSpec(_Strict):
-    outlet: Text
+    outlet: Text | None = None
+    """Who published it; left out when the article does not say (its pages then say "outlet unknown")."""
     title: Text
     url: Text | None = None
     published: DateValue | None = None
@@ -80,7 +89,10 @@ class VariantSpec(_Strict):
     """Who the source says originated the figure."""
     quote: Text | None = None
     """The source's own words, checked against its archived text."""
-    verdict: Literal["misattributed", "misquoted", "retracted"] | None = None
+    written: InstanceOf[WrittenInt] | InstanceOf[WrittenFloat] | Text | None = None
+    """The source's own words for the figure ('two-thirds of these troops') when `value` is the desk's reading
+    of them."""
+    verdict: Literal["misattributed", "misquoted", "retracted", "different-measure"] | None = None
     """An editor's verdict; needs a note."""
     note: Text | None = None
     """Markdown shown beside the variant."""
@@ -92,6 +104,8 @@ class ClaimSpec(_Strict):
     topic: Text | None = None
     unit: Text | None = None
     kind: Literal["number", "text"] = "number"
+    tolerance: Tolerance | None = None
+    """How far 'about X' reaches either side of X in this claim (overrides site.tolerance)."""
     canonical: CanonicalSpec
     note: Text | None = None
     related: list[Id] = []

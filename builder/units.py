@@ -8,6 +8,7 @@ volume), so a word only counts as physical when pint reads it plainly.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -78,6 +79,35 @@ def classify(text: str) -> Unit:
     return Unit(text, not dimensionless)
 
 
+PERCENT_WORDS = frozenset({"%", "percent", "per cent", "pct"})
+
+
+def _is_percent(unit: Unit) -> bool:
+    return " ".join(unit.text.lower().split()) in PERCENT_WORDS
+
+
+def mismatch(unit: Unit | None, target: Unit | None) -> str | None:
+    """Why a figure in `unit` cannot be compared with one in `target` (None when it can): the one rule of
+    comparability, used by the analysis for the verdict and by `check` for its warning."""
+    if unit is None or target is None or unit.text == target.text:
+        return None
+    if _is_percent(unit) != _is_percent(target):
+        return f"'{unit}' and '{target}' are not both percentages"
+    if not unit.physical and not target.physical:
+        return None  # count nouns are labels
+    if unit.physical and target.physical:
+        if same_dimension(unit, target):
+            return None
+        return f"'{unit}' ({dimension(unit)}) cannot be converted to '{target}' ({dimension(target)})"
+    physical, noun = (unit, target) if unit.physical else (target, unit)
+    return f"'{physical}' is a physical unit ({dimension(physical)}) and '{noun}' a count noun"
+
+
+def dimension(unit: Unit) -> str:
+    """What a physical unit measures, in pint's words ("[length] ** 2")."""
+    return str(registry().parse_units(_pint_expression(unit.text)).dimensionality)
+
+
 def same_dimension(a: Unit, b: Unit) -> bool:
     reg = registry()
     return bool(
@@ -91,6 +121,40 @@ def convert(number: float, source: Unit, target: Unit) -> float:
     reg = registry()
     quantity = reg.Quantity(number, reg.parse_units(_pint_expression(source.text)))
     return float(quantity.to(reg.parse_units(_pint_expression(target.text))).magnitude)
+
+
+# The physical units editors write most, by name and symbol: a word within two edits of one
+# of these (or of the claim's own unit) and unknown to pint is taken for a typo. pint's
+# thousands of names are too many to guess from ("rounds" is one edit from "pounds").
+COMMON_UNITS = (
+    "m", "km", "cm", "mm", "metres", "meters", "kilometres", "kilometers", "mi", "miles", "ft", "feet", "in", "inches",
+    "yd", "yards", "nmi", "nautical miles", "km2", "m2", "mi2", "ha", "hectares", "acres", "square kilometres",
+    "square kilometers", "square miles", "kg", "g", "t", "tonnes", "tons", "lb", "pounds", "knots", "kn", "mph",
+    "km/h", "kph", "m/s", "s", "seconds", "min", "minutes", "h", "hours", "days", "weeks", "years", "l", "litres",
+    "liters", "gallons", "barrels", "W", "kW", "MW", "GW", "watts", "hp", "J", "kJ", "MJ", "kWh", "MWh", "GWh",
+    "degC", "celsius", "fahrenheit", "kelvin", "mbar", "bar", "Pa", "kPa", "hPa", "psi",
+)  # fmt: skip
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    """Whether one word is the other with a plural ending ("troop", "troops"): both are meant."""
+    short, long = sorted((a.lower(), b.lower()), key=len)
+    return long in (short + "s", short + "es")
+
+
+def typo(text: str, candidates: Iterable[str]) -> str | None:
+    """The unit of `candidates` that `text` most likely means: `text` is unknown to pint and within two edits of it
+    (`miels` for miles, `kmm` for km); None when it is no such typo. A plural of the same word is no typo."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    if len(text.strip()) < 2 or classify(text).physical:
+        return None
+    for candidate in candidates:
+        if candidate == text or _plural_pair(candidate, text):
+            continue
+        if DamerauLevenshtein.distance(text.lower(), candidate.lower(), score_cutoff=2) <= 2:
+            return candidate
+    return None
 
 
 _COMPOUND = re.compile(

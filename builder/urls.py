@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from functools import lru_cache
+from builder.names import slug
 
 INDEX = ""
 DISCREPANCIES = "discrepancies/"
@@ -21,24 +18,6 @@ DISCREPANCY_TOOLS = "static/discrepancies.js"
 SCHEMA = "schema/claims.schema.json"
 SEARCH_SCRIPT = "pagefind/pagefind-ui.js"
 SEARCH_STYLES = "pagefind/pagefind-ui.css"
-
-
-MAX_SLUG = 80
-
-
-@lru_cache(maxsize=1 << 16)
-def slug(name: str) -> str:
-    """A URL segment for a topic, outlet or originator name ("Associated Press" -> associated-press).
-
-    A long name is cut, and a digest of the whole keeps two long names apart: a folder
-    name has at most 255 bytes.
-    """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    segment = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    if len(segment) <= MAX_SLUG:
-        return segment
-    digest = hashlib.sha256(segment.encode()).hexdigest()[:10]
-    return f"{segment[: MAX_SLUG - 11].rstrip('-')}-{digest}"
 
 
 def claim(claim_id: str) -> str:

@@ -23,11 +23,11 @@ from builder.dates import DateError, Period, parse_date
 from builder.load import SOURCES_DIR, LoadedSite
 from builder.markdown import claim_refs
 from builder.model import Canonical, Claim, Figure, Page, Settings, Site, Source, Variant
+from builder.names import folded, mixed_words, slug
 from builder.problems import Location, Problems, Where
 from builder.quotes import archive, closest_passage, find_quote
-from builder.units import Unit, classify, split_compound
-from builder.urls import slug
-from builder.values import FigureError, parse_value, written
+from builder.units import COMMON_UNITS, Unit, classify, mismatch, split_compound, typo
+from builder.values import FigureError, as_written, plain_number, read_value, written
 from builder.yamlsource import Key, Place, YamlDocument
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -367,7 +367,8 @@ class _Validator:
             )
             return
         self.source_at[source_id] = where
-        self.named["outlet"].append((spec.outlet, Place(doc, (*key, "outlet"))))
+        if spec.outlet is not None:
+            self.named["outlet"].append((spec.outlet, Place(doc, (*key, "outlet"))))
         if spec.url is not None:
             self.check_url(spec.url, Place(doc, (*key, "url")), "url")
         published = self.date(spec.published, Place(doc, (*key, "published")))
@@ -412,25 +413,40 @@ class _Validator:
         kind: str,
         as_of: Any,
         according_to: str | None,
+        tolerance: float,
+        words: Any = None,
     ) -> Figure | None:
+        """The figure at `key`: its value read as written, in `unit` unless the value names its own."""
         where = Place(doc, (*key, "value"))
         if isinstance(value, schema.RangeValue):
             value = value.model_dump(exclude_none=True)
         interval, text = None, None
-        if kind == "text" and isinstance(value, str):
-            text = value
+        typed = as_written(value)
+        if kind == "text" and (isinstance(value, str) or (typed is not None and not plain_number(typed))):
+            # A text claim's figure is its text; `12:30` is not the number a YAML 1.1 reader makes of it.
+            text = value if isinstance(value, str) else typed
         else:
             if isinstance(value, str) and kind == "number":
                 compound = split_compound(value)
                 if compound is not None:
                     value, unit = compound
             try:
-                interval = parse_value(value, self.tolerance)
+                reading = read_value(value, tolerance)
             except FigureError as error:
                 self.problems.error(where, str(error))
                 return None
+            interval = reading.interval
+            if reading.unit is not None:
+                unit = classify(reading.unit)
+            if reading.fractional and unit is not None and not unit.physical and kind == "number":
+                self.problems.warning(
+                    where,
+                    f"'{written(value)}' counts {unit} in fractions; if a point groups thousands here, "
+                    "write a comma (50,783) or a space (50 783)",
+                )
         return Figure(
             written=written(value) if not isinstance(value, str) else value,
+            words=None if words is None else (as_written(words) or str(words)),
             raw=value,
             interval=interval,
             text=text,
@@ -439,6 +455,48 @@ class _Validator:
             according_to=according_to,
             location=where,
         )
+
+    def check_units(self, doc: YamlDocument, key: Key, spec: schema.ClaimSpec, unit: Unit | None) -> None:
+        """A unit that is a typo of the claim's unit or of a common unit is an error: read as a count noun, it
+        would make its figure incomparable without a word."""
+        physical = [v.unit for v in spec.variants if v.unit and classify(v.unit).physical]
+        if spec.unit and physical:
+            meant = typo(spec.unit, COMMON_UNITS)
+            if meant is not None:
+                self.problems.error(Place(doc, (*key, "unit")), f"unknown unit '{spec.unit}'; did you mean '{meant}'?")
+        for index, variant in enumerate(spec.variants):
+            if not variant.unit:
+                continue
+            candidates = [spec.unit] if spec.unit else []
+            if unit is not None and unit.physical:
+                candidates += COMMON_UNITS
+            meant = typo(variant.unit, candidates)
+            if meant is not None:
+                self.problems.error(
+                    Place(doc, (*key, "variants", index, "unit")),
+                    f"unknown unit '{variant.unit}'; did you mean '{meant}'?",
+                )
+
+    def check_comparable(
+        self,
+        doc: YamlDocument,
+        key: Key,
+        spec: schema.ClaimSpec,
+        canonical: Figure,
+        variants: list[Variant | None],
+    ) -> None:
+        """A variant that its unit makes incomparable is a warning that says why: it drops out of the status."""
+        target = classify(spec.unit) if spec.unit else canonical.unit
+        for variant in variants:
+            if variant is None or variant.figure.interval is None or canonical.interval is None:
+                continue
+            why = mismatch(variant.figure.unit, target)
+            if why is not None:
+                field = "unit" if spec.variants[variant.index].unit else "value"
+                self.problems.warning(
+                    Place(doc, (*key, "variants", variant.index, field)),
+                    f"this figure cannot be compared with the claim's and counts as incomparable: {why}",
+                )
 
     def known_source(self, source_id: str, where: Where) -> bool:
         if source_id in self.sources:
@@ -459,18 +517,31 @@ class _Validator:
         if spec.topic:
             self.named["topic"].append((spec.topic, Place(doc, (*key, "topic"))))
         unit = classify(spec.unit) if spec.unit else None
+        tolerance = self.tolerance if spec.tolerance is None else float(spec.tolerance)
+        self.check_units(doc, key, spec, unit)
         canonical_spec = spec.canonical
         ckey = (*key, "canonical")
-        if spec.kind == "text" and not isinstance(canonical_spec.value, str):
+        canonical_text = as_written(canonical_spec.value)
+        if spec.kind == "text" and not isinstance(canonical_spec.value, str) and plain_number(canonical_text or ""):
             self.problems.error(Place(doc, (*ckey, "value")), "the canonical figure of a text claim must be text")
         figure = self.figure(
-            doc, ckey, canonical_spec.value, unit, spec.kind, canonical_spec.as_of, canonical_spec.according_to
+            doc,
+            ckey,
+            canonical_spec.value,
+            unit,
+            spec.kind,
+            canonical_spec.as_of,
+            canonical_spec.according_to,
+            tolerance,
         )
         if canonical_spec.source is not None:
             self.known_source(canonical_spec.source, Place(doc, (*ckey, "source")))
         variants = [
-            self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind) for i, v in enumerate(spec.variants)
+            self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind, tolerance)
+            for i, v in enumerate(spec.variants)
         ]
+        if figure is not None:
+            self.check_comparable(doc, key, spec, figure, variants)
         if spec.note:
             self.notes.append((spec.note, Place(doc, (*key, "note"))))
         if figure is None or None in variants or self.problems.error_count > errors_before:
@@ -481,6 +552,7 @@ class _Validator:
             topic=spec.topic,
             unit=unit,
             kind=spec.kind,
+            tolerance=tolerance,
             canonical=Canonical(figure, canonical_spec.source),
             note=spec.note,
             related=tuple(spec.related),
@@ -489,13 +561,22 @@ class _Validator:
         )
 
     def variant(
-        self, doc: YamlDocument, key: Key, index: int, spec: schema.VariantSpec, claim_unit: Unit | None, kind: str
+        self,
+        doc: YamlDocument,
+        key: Key,
+        index: int,
+        spec: schema.VariantSpec,
+        claim_unit: Unit | None,
+        kind: str,
+        tolerance: float,
     ) -> Variant | None:
         ok = self.known_source(spec.source, Place(doc, (*key, "source")))
         if spec.according_to:  # each originator of a variant gets a page
             self.named["originator"].append((spec.according_to, Place(doc, (*key, "according_to"))))
         unit = classify(spec.unit) if spec.unit else claim_unit
-        figure = self.figure(doc, key, spec.value, unit, kind, spec.as_of, spec.according_to)
+        figure = self.figure(
+            doc, key, spec.value, unit, kind, spec.as_of, spec.according_to, tolerance, words=spec.written
+        )
         if spec.verdict is not None and not spec.note:
             self.problems.error(
                 Place(doc, (*key, "verdict")), f"verdict '{spec.verdict}' needs a note saying why the editors set it"
@@ -532,15 +613,22 @@ class _Validator:
         self.check_slugs()
 
     def check_slugs(self) -> None:
+        """Each name gets a page whose URL is its slug: two names are one when they fold alike (`names.folded`),
+        and an error when only their slugs meet. A word that mixes scripts is a warning (a look-alike letter)."""
         for what, names in self.named.items():
             seen: dict[str, str] = {}
+            warned: set[str] = set()
             for name, where in names:
+                if name not in warned:
+                    warned.add(name)
+                    for word in mixed_words(name):
+                        self.problems.warning(where, f"{what} '{name}': {word}; is a letter typed in another script?")
                 key = slug(name)
                 if not key:
                     self.problems.error(where, f"{what} '{name}' has no letters or digits to make a URL of")
-                elif seen.setdefault(key, name) != name:
+                elif folded(first := seen.setdefault(key, name)) != folded(name):
                     self.problems.error(
-                        where, f"{what}s '{seen[key]}' and '{name}' would share one page ({key}); write them alike"
+                        where, f"{what}s '{first}' and '{name}' would share one page ({key}); write them alike"
                     )
 
     # -- pages -------------------------------------------------------------

@@ -18,6 +18,7 @@ that a rebuild after an edit reads only the pieces that changed.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -90,6 +91,39 @@ class Place:
         return str(self.location())
 
 
+class WrittenInt(int):
+    """A plain YAML integer that keeps the characters it was read from.
+
+    YAML 1.1 reads `010` as 8, `1:30` as 90 and `0x10` as 16; a figure must be read
+    from what the editor wrote (`builder.values.as_written`), so the reader hands
+    the text over with the number.
+    """
+
+    as_written: str
+
+    def __new__(cls, value: int, text: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.as_written = text
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenInt], tuple[int, str]]:
+        return WrittenInt, (int(self), self.as_written)
+
+
+class WrittenFloat(float):
+    """A plain YAML float that keeps the characters it was read from (`3.000`, `1.50`)."""
+
+    as_written: str
+
+    def __new__(cls, value: float, text: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.as_written = text
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenFloat], tuple[float, str]]:
+        return WrittenFloat, (float(self), self.as_written)
+
+
 class _Lines:
     """Lines and columns as an editor counts them.
 
@@ -151,12 +185,17 @@ class _Converter:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except Exception as error:  # PyYAML's constructors fail in many ways (`!!timestamp x`)
             known = isinstance(error, (yaml.YAMLError, ValueError, TypeError, OverflowError)) and str(error)
             reason = str(error).splitlines()[0] if known else f"it is not a valid {node.tag.rsplit(':', 1)[-1]}"
             self.problems.error(self.location(node.start_mark), f"cannot read the value {node.value!r}: {reason}")
             return None
+        if type(value) is int:
+            return WrittenInt(value, node.value)
+        if type(value) is float and math.isfinite(value):  # .nan and .inf are refused as figures anyway
+            return WrittenFloat(value, node.value)
+        return value
 
     def mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -275,9 +314,12 @@ _SCALAR_1_1 = re.compile(
     |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[\s\S]*)?""",
     re.X,
 )
-# Numbers whose text the two versions read apart (017, 0o17, 1e3, 1_000, .5): where a
-# piece holds a number, its text is searched for these.
-_NUMBER_1_1 = re.compile(r"(?<![\w.,-])[-+]?(?:0[0-9_oOxXbB]|\.[0-9]|[0-9][0-9_]*(?:\.[0-9_]*)?[eE]|[0-9]+_)")
+# Numbers whose text the two versions read apart (017, 0o17, 1e3, 1_000, .5), or whose text
+# is not the integer's own (+3000, -0): where a piece holds a number, its text is searched for
+# these, and the reference reader, which keeps a plain number's text, reads the piece.
+_NUMBER_1_1 = re.compile(
+    r"(?<![\w.,-])(?:[-+]?(?:0[0-9_oOxXbB]|\.[0-9]|[0-9][0-9_]*(?:\.[0-9_]*)?[eE]|[0-9]+_)|\+[0-9]|-0(?![.0-9]))"
+)
 # yaml_rs reads a quoted date as a date; the reference reader keeps it text.
 _QUOTED_DATE = re.compile(r"""['"][0-9]{4}-[0-9]{1,2}-[0-9]{1,2}""")
 _NESTED_FLOW = re.compile(r"[\[{][^\n\]}]*[\[{]")
@@ -419,9 +461,11 @@ def _agrees(value: Any, seen: set[str]) -> bool:
         return all(_agrees(item, seen) for item in value)
     if value is None or isinstance(value, bool):
         return True
-    if isinstance(value, int | float):
+    if isinstance(value, float):
+        return False  # its text (3.000, 1.50) is not its value's: the reference reader keeps it
+    if isinstance(value, int):
         seen.add("number")
-        return value == value  # NaN: the reference reader refuses it with a message
+        return True
     if isinstance(value, date) and not isinstance(value, datetime):
         seen.add("date")
         return True

@@ -104,9 +104,16 @@ def assert_same_reading(doc: object, text: str, path: str, line_offset: int = 0)
 
 
 def _types(value: object) -> object:
-    """The data with each scalar's type beside it (1 == 1.0 == True, and a date is no string)."""
+    """The data with each scalar's type beside it (1 == 1.0 == True, and a date is no string), and each number's
+    text as written: the reference reader keeps it (`010`, `3.000`); a number the fast reader gives must be
+    written as its own digits, or the page would show another figure than the file."""
+    from builder.values import as_written
+
     if isinstance(value, dict):
         return {k: _types(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_types(v) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        kind = "int" if isinstance(value, int) else "float"
+        return (kind, value, as_written(value) or (str(value) if kind == "int" else repr(value)))
     return (type(value).__name__, value)

@@ -400,7 +400,7 @@ def test_include_that_matches_nothing_is_a_warning(tmp_path: Path) -> None:
 # -- values ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("phrase", ["lots", "twelve thousand", "5 or 6", "about", "11.000,5"])
+@pytest.mark.parametrize("phrase", ["lots", "twelve thousand", "5 or 6", "about"])
 def test_value_that_is_not_a_figure(tmp_path: Path, phrase: str) -> None:
     claims = edit(CLAIMS, "value: 12,000", f"value: {phrase}")
     write_site(tmp_path, claims)
@@ -538,17 +538,18 @@ def test_quote_not_in_archived_text_names_the_closest_passage(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
-        pytest.param("topic: Casualties", "topic: troops", "topic", id="topic"),
+        pytest.param("topic: Casualties", "topic: Troops!", "topic", id="topic"),
         pytest.param(
             "    outlet: Reuters\n    title: North Korean casualties mount\n",
-            "    title: North Korean casualties mount\n    outlet: associated press\n",
+            "    title: North Korean casualties mount\n    outlet: Associated-Press\n",
             "outlet",
             id="outlet",
         ),
     ],
 )
 def test_names_sharing_one_url(tmp_path: Path, old: str, new: str, field: str) -> None:
-    """`Troops` and `troops` would both be /topics/troops/: reported at the second name, where it is written."""
+    """`Troops` and `Troops!` would both be /topics/troops/, yet are not one name written two ways (as `Troops`
+    and `troops` are, folded as the contract says): reported at the second name, where it is written."""
     claims = edit(CLAIMS, old, new)
     write_site(tmp_path, claims)
     value = new.split(f"{field}: ")[1].split("\n")[0]

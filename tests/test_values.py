@@ -33,7 +33,10 @@ def test_conformance_phrase_becomes_its_interval(case: dict) -> None:
 def test_conformance_phrase_is_rejected(phrase: str) -> None:
     with pytest.raises(FigureError) as error:
         parse_value(phrase, VALUES["tolerance"])
-    assert "accepted forms" in str(error.value) or "not" in str(error.value)
+    message = str(error.value)
+    # The editor is told which figure, and either the forms there are or how to write this one plainly.
+    assert f"'{phrase.strip()}'" in message
+    assert "accepted forms" in message or "write" in message
 
 
 def test_rejection_lists_the_accepted_forms() -> None:

@@ -17,7 +17,7 @@ VERDICTS = load_conformance("verdicts.yaml")
 
 def figure(value: object, unit: str | None = None, text: str | None = None) -> Figure:
     interval = None if text is not None else parse_value(value, VERDICTS["tolerance"])
-    return Figure(str(value), value, interval, text, classify(unit) if unit else None, None, None, Location("t"))
+    return Figure(str(value), None, value, interval, text, classify(unit) if unit else None, None, None, Location("t"))
 
 
 def _case_id(case: dict) -> str:
