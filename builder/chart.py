@@ -48,6 +48,7 @@ SYMBOLS = {
     "misattributed": "!",
     "misquoted": "!",
     "retracted": "!",
+    "different-measure": "≠",
 }
 
 
@@ -134,7 +135,9 @@ def chart(analysed: ClaimAnalysis, labels: dict[int, str], chart_id: str) -> str
         return None
     rows = [Row(f"Canonical: {analysed.claim.canonical.figure.written}", analysed.interval, "canonical")]
     for item in analysed.variants:
-        label = f"{SYMBOLS[item.verdict]} {labels[item.variant.index]}: {item.variant.figure.written} — {item.verdict}"
+        figure = item.variant.figure
+        shown = f"{figure.written} (desk's reading)" if figure.derived else figure.written
+        label = f"{SYMBOLS[item.verdict]} {labels[item.variant.index]}: {shown} — {item.verdict}"
         rows.append(Row(label, item.interval, f"verdict-{item.verdict}"))
     drawable = [r.interval for r in rows if r.interval is not None]
     scale = _domain(drawable)

@@ -108,7 +108,7 @@ class ClaimDiff:
 class SourceDiff:
     change: Change
     id: str
-    outlet: str
+    outlet: str | None
     title: str
     fields: tuple[FieldChange, ...] = ()
 
@@ -210,6 +210,7 @@ def _claim_fields(claim: Claim) -> dict[str, str | None]:
         "topic": claim.topic,
         "unit": claim.unit.text if claim.unit else None,
         "kind": claim.kind,
+        "tolerance": f"{claim.tolerance:g}",
         "canonical as of": _period(canonical.figure.as_of),
         "canonical according to": canonical.figure.according_to,
         "canonical source": canonical.source_id,
@@ -254,6 +255,7 @@ def _renames(removed: list[Claim], added: list[Claim]) -> dict[str, str]:
 def _variant_fields(figure: Figure, quote: str | None, verdict: str | None, note: str | None) -> dict[str, str | None]:
     return {
         "figure": figure.written,
+        "written": figure.words,
         "unit": figure.unit.text if figure.unit else None,
         "as of": _period(figure.as_of),
         "according to": figure.according_to,
@@ -278,8 +280,9 @@ def _labels(*claims: ClaimAnalysis) -> dict[str, str]:
     outlet_of = {}
     for analysed in claims:
         for item in analysed.variants:
-            sources.setdefault(item.source.outlet, set()).add(item.source.id)
-            outlet_of[item.source.id] = item.source.outlet
+            name = item.source.name
+            sources.setdefault(name, set()).add(item.source.id)
+            outlet_of[item.source.id] = name
     return {s: o if len(sources[o]) == 1 else f"{o} ({s})" for s, o in outlet_of.items()}
 
 

@@ -134,7 +134,7 @@ def text(diff: SiteDiff) -> str:
     if diff.sources:
         lines += ["", "Sources:"]
         for source in diff.sources:
-            lines.append(f"  {_MARK[source.change]} {source.id} ({source.outlet}): {source.title}")
+            lines.append(f"  {_MARK[source.change]} {source.id} ({source.outlet or 'outlet unknown'}): {source.title}")
             if source.change == "changed":
                 lines += [f"      {what}: {before} → {after}" for what, before, after in _source_rows(source)]
     if diff.settings:
@@ -172,7 +172,7 @@ def markdown(diff: SiteDiff, base_url: str | None = None) -> str:
     if diff.sources:
         lines += ["| Source | What changed | Before | After |", "| --- | --- | --- | --- |"]
         for source in diff.sources:
-            name = f"`{source.id}` ({_md(source.outlet)})"
+            name = f"`{source.id}` ({_md(source.outlet or 'outlet unknown')})"
             lines += [f"| {name} | {_md(w)} | {_md(b)} | {_md(a)} |" for w, b, a in _source_rows(source)]
         lines.append("")
     if diff.settings:

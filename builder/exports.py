@@ -43,6 +43,7 @@ def _variant(item: VariantAnalysis) -> dict[str, Any]:
         "source": item.source.id,
         "outlet": item.source.outlet,
         "text": figure.written,
+        "written": figure.words,
         **_ends(item.interval),
         "unit": None,  # filled by the claim: low and high are in the claim's unit
         "value_unit": figure.unit.text if figure.unit else None,
@@ -77,7 +78,9 @@ def claim_data(analysed: ClaimAnalysis) -> dict[str, Any]:
         "kind": claim.kind,
         "status": analysed.status,
         "url": urls.claim(claim.id),
+        "tolerance": claim.tolerance,
         "originators": len(analysed.originators),
+        "unattributed": analysed.unattributed,
         "canonical": {
             "text": figure.written,
             **_ends(analysed.interval),
@@ -111,6 +114,8 @@ CSV_COLUMNS = (
     "canonical_text", "canonical_low", "canonical_high", "canonical_as_of", "canonical_according_to",
     "source", "outlet", "text", "low", "high", "low_open", "high_open", "value_unit", "as_of", "dated",
     "according_to", "verdict", "deviation", "quote", "quote_verified",
+    # Added in contract 1.1, at the end so that a reader by position still finds the columns before them.
+    "written", "tolerance", "originators", "unattributed",
 )  # fmt: skip
 
 
@@ -134,10 +139,12 @@ def _rows(data: dict[str, Any]) -> bytes:
         data["id"], data["title"], data["topic"], data["unit"], data["kind"], data["status"], data["url"],
         canonical["text"], canonical["low"], canonical["high"], canonical["as_of"], canonical["according_to"],
     ]  # fmt: skip
-    variant_columns = CSV_COLUMNS[len(claim_columns) :]
+    variant_columns = CSV_COLUMNS[len(claim_columns) : CSV_COLUMNS.index("written") + 1]
+    claim_after = [data["tolerance"], data["originators"], data["unattributed"]]
     # A claim without variants gets one row of its own.
     for variant in data["variants"] or [None]:
-        row = claim_columns + ([variant[key] for key in variant_columns] if variant else [None] * len(variant_columns))
+        cells = [variant[key] for key in variant_columns] if variant else [None] * len(variant_columns)
+        row = claim_columns + cells + claim_after
         writer.writerow(["" if cell is None else _cell(cell) for cell in row])
     return stream.getvalue().encode("utf-8")
 

@@ -14,6 +14,8 @@ from builder.quotes import ArchivedText, Passage
 from builder.units import Unit
 
 Kind = Literal["number", "text"]
+SHORT_TITLE_WORDS = 6
+"""How many words of its title name a source whose outlet is unknown."""
 EditorialVerdict = Literal["misattributed", "misquoted", "retracted", "different-measure"]
 
 
@@ -41,6 +43,15 @@ class Source:
     author: str | None
     text: ArchivedText | None
     location: Where = field(compare=False)
+
+    @property
+    def name(self) -> str:
+        """What the source is called where space is short: its outlet, or, when the outlet is unknown, the first
+        words of its title ("North Korea sent about 3,000 more…"), never its id."""
+        if self.outlet is not None:
+            return self.outlet
+        words = self.title.split()
+        return " ".join(words) if len(words) <= SHORT_TITLE_WORDS else " ".join(words[:SHORT_TITLE_WORDS]) + "…"
 
 
 @dataclass(frozen=True)

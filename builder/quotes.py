@@ -1,13 +1,17 @@
 """Quotes checked against the archived text of their source, and the passages they mark.
 
-Matching is case-sensitive on the visible text of the Markdown, after folding
-runs of white space, curly and straight quotes, and the dashes.
+Matching is case-sensitive on the visible text of the Markdown, after Unicode
+NFC normalisation, removing invisible characters (zero-width spaces, word
+joiners, byte-order marks, soft hyphens), and folding runs of white space,
+curly and straight quotes, and the dashes: a quote that looks the same as the
+passage must be found in it.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +24,8 @@ _FOLD = str.maketrans(
         **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        # Invisible: none is white space to `str.split`, so removing them keeps the words of a text where they were.
+        **dict.fromkeys("\u200b\u2060\ufeff\u00ad", None),
     }
 )
 _WORD = re.compile(r"\S+")
@@ -27,6 +33,8 @@ _WORD = re.compile(r"\S+")
 
 def fold(text: str) -> str:
     """The form in which quotes and texts are compared."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return " ".join(text.translate(_FOLD).split())
 
 

@@ -29,7 +29,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from builder import __version__, formatting, pagehelpers, parallel, publish, urls
-from builder.analysis import Analysis, ClaimAnalysis, VariantAnalysis
+from builder.analysis import AGREEING, DISAGREEING, Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
 from builder.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
 from builder.markdown import claim_refs
@@ -37,6 +37,7 @@ from builder.markdown import render as render_markdown
 from builder.model import Source
 from builder.passages import archived_html, passage_id
 from builder.schema import json_schema_bytes
+from builder.values import PLURAL_QUANTITIES
 from builder.writer import Kept, Output
 
 STATUS_TEXT = {
@@ -55,6 +56,7 @@ VERDICT_TEXT = {
     "misattributed": "an editor found the figure attributed to the wrong origin",
     "misquoted": "an editor found the figure misquoted",
     "retracted": "the source retracted the figure",
+    "different-measure": "an editor found that the source counts something else (another region, period or subset)",
 }
 
 
@@ -132,6 +134,8 @@ def environment(template_dir: Path | None, mark: str) -> Environment:
         link=_link,
         markdown=_markdown,
         symbols=SYMBOLS,
+        agreeing=sorted(AGREEING),
+        disagreeing=sorted(DISAGREEING),
         status_text=STATUS_TEXT,
         verdict_text=VERDICT_TEXT,
         verdict_counts=verdict_counts,
@@ -177,22 +181,27 @@ def status_badge(status: str) -> Markup:
 
 
 def figure_with_unit(analysed: ClaimAnalysis) -> str:
-    """The canonical figure as written plus the claim's unit ("about 11,000 soldiers")."""
+    """The canonical figure as written plus the claim's unit ("about 11,000 soldiers", "hundreds of troops")."""
     figure = analysed.claim.canonical.figure
-    if figure.text is not None or not analysed.claim.unit:
+    unit = analysed.claim.unit
+    if figure.text is not None or not unit:
         return figure.written
-    return f"{figure.written} {analysed.claim.unit.text}"
+    if not unit.physical and " ".join(figure.written.lower().split()) in PLURAL_QUANTITIES:
+        return f"{figure.written} of {unit.text}"  # a word quantity takes "of" before a count noun
+    return f"{figure.written} {unit.text}"
 
 
 def chart_labels(analysed: ClaimAnalysis) -> dict[int, str]:
-    """Each variant's label in the chart: its outlet, or its source's id where sources of one outlet meet."""
+    """Each variant's label in the chart: its outlet (or, unknown, the start of its title), or its source's id
+    where sources of one outlet meet."""
     sources_of: dict[str, set[str]] = {}
     for item in analysed.variants:
-        sources_of.setdefault(item.source.outlet, set()).add(item.source.id)
-    return {
-        item.variant.index: item.source.outlet if len(sources_of[item.source.outlet]) == 1 else item.source.id
-        for item in analysed.variants
-    }
+        sources_of.setdefault(item.source.name, set()).add(item.source.id)
+    labels = {}
+    for item in analysed.variants:
+        name = item.source.name
+        labels[item.variant.index] = name if len(sources_of[name]) == 1 else item.source.id
+    return labels
 
 
 def _claim_keys(ids: Iterable[str]) -> set[str]:
