@@ -433,7 +433,7 @@ class _Validator:
             try:
                 reading = read_value(value, tolerance)
             except FigureError as error:
-                self.problems.error(where, str(error))
+                self.problems.error(Place(doc, (*key, "value", error.end)) if error.end else where, str(error))
                 return None
             interval = reading.interval
             if reading.unit is not None:
@@ -456,9 +456,10 @@ class _Validator:
             location=where,
         )
 
-    def check_units(self, doc: YamlDocument, key: Key, spec: schema.ClaimSpec, unit: Unit | None) -> None:
+    def check_units(self, doc: YamlDocument, key: Key, spec: schema.ClaimSpec, unit: Unit | None) -> set[int]:
         """A unit that is a typo of the claim's unit or of a common unit is an error: read as a count noun, it
-        would make its figure incomparable without a word."""
+        would make its figure incomparable without a word. The variants whose unit is one, by index."""
+        typos = set()
         physical = [v.unit for v in spec.variants if v.unit and classify(v.unit).physical]
         if spec.unit and physical:
             meant = typo(spec.unit, COMMON_UNITS)
@@ -472,10 +473,12 @@ class _Validator:
                 candidates += COMMON_UNITS
             meant = typo(variant.unit, candidates)
             if meant is not None:
+                typos.add(index)
                 self.problems.error(
                     Place(doc, (*key, "variants", index, "unit")),
                     f"unknown unit '{variant.unit}'; did you mean '{meant}'?",
                 )
+        return typos
 
     def check_comparable(
         self,
@@ -483,12 +486,12 @@ class _Validator:
         key: Key,
         spec: schema.ClaimSpec,
         canonical: Figure,
-        variants: list[Variant | None],
+        variants: list[Variant],
     ) -> None:
         """A variant that its unit makes incomparable is a warning that says why: it drops out of the status."""
         target = classify(spec.unit) if spec.unit else canonical.unit
         for variant in variants:
-            if variant is None or variant.figure.interval is None or canonical.interval is None:
+            if variant.figure.interval is None or canonical.interval is None:
                 continue
             why = mismatch(variant.figure.unit, target)
             if why is not None:
@@ -518,7 +521,7 @@ class _Validator:
             self.named["topic"].append((spec.topic, Place(doc, (*key, "topic"))))
         unit = classify(spec.unit) if spec.unit else None
         tolerance = self.tolerance if spec.tolerance is None else float(spec.tolerance)
-        self.check_units(doc, key, spec, unit)
+        typos = self.check_units(doc, key, spec, unit)
         canonical_spec = spec.canonical
         ckey = (*key, "canonical")
         canonical_text = as_written(canonical_spec.value)
@@ -541,7 +544,7 @@ class _Validator:
             for i, v in enumerate(spec.variants)
         ]
         if figure is not None:
-            self.check_comparable(doc, key, spec, figure, variants)
+            self.check_comparable(doc, key, spec, figure, [v for v in variants if v and v.index not in typos])
         if spec.note:
             self.notes.append((spec.note, Place(doc, (*key, "note"))))
         if figure is None or None in variants or self.problems.error_count > errors_before:

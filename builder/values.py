@@ -42,6 +42,11 @@ PERCENT = "%"
 class FigureError(ValueError):
     """A figure that is not one of the accepted forms."""
 
+    def __init__(self, message: str, end: str | None = None) -> None:
+        super().__init__(message)
+        self.end = end
+        """The end of a range (`low`, `high`) the problem is at, when it is at one."""
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -302,6 +307,13 @@ def _finite(value: Any, what: str) -> float:
     return number
 
 
+def _end_of_range(value: Any, end: str) -> float:
+    try:
+        return _finite(value, f"'{end}'")
+    except FigureError as error:
+        raise FigureError(str(error), end) from None
+
+
 def _precise(number: str, what: str) -> None:
     """Refuse a number written with more significant digits than a float holds for certain."""
     if len(number) <= MAX_DIGITS:
@@ -331,8 +343,8 @@ def read_value(value: Any, tolerance: float) -> Reading:
             raise FigureError(f"a range takes only 'low' and 'high', not {', '.join(map(repr, unknown))}")
         if value.get("low") is None and value.get("high") is None:
             raise FigureError("a range needs 'low', 'high' or both")
-        low = -INF if value.get("low") is None else _finite(value["low"], "'low'")
-        high = INF if value.get("high") is None else _finite(value["high"], "'high'")
+        low = -INF if value.get("low") is None else _end_of_range(value["low"], "low")
+        high = INF if value.get("high") is None else _end_of_range(value["high"], "high")
         if low > high:
             raise FigureError(f"'low' ({written(value['low'])}) is more than 'high' ({written(value['high'])})")
         interval = Interval.make(low, high)

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from builder.interval import Interval
-from builder.values import FigureError, parse_value
+from builder.values import FigureError, parse_value, read_value
 from tests.conftest import load_conformance
 
 VALUES = load_conformance("values.yaml")
@@ -19,7 +19,9 @@ def _end(value: float) -> float | None:
 
 @pytest.mark.parametrize("case", VALUES["phrases"], ids=lambda c: str(c["value"]))
 def test_conformance_phrase_becomes_its_interval(case: dict) -> None:
-    interval = parse_value(case["value"], VALUES["tolerance"])
+    reading = read_value(case["value"], VALUES["tolerance"])
+    interval = reading.interval
+    assert reading.unit == case.get("unit")  # "40%" is in the unit %, and a figure without one names none
     assert (_end(interval.low) is None) == (case["low"] is None)
     assert (_end(interval.high) is None) == (case["high"] is None)
     if case["low"] is not None:
