@@ -323,6 +323,7 @@ VERBS = {
     "misattributed": ("is marked misattributed", "are marked misattributed"),
     "misquoted": ("is marked misquoted", "are marked misquoted"),
     "retracted": ("is marked retracted", "are marked retracted"),
+    "different-measure": ("is marked as counting something else", "are marked as counting something else"),
 }
 
 

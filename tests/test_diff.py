@@ -548,3 +548,47 @@ def test_after_edits_of_every_kind_a_diff_reports_the_pages_whose_bytes_differ(e
             expected = page_diff(whole_render_digests(old.analysis), whole_render_digests(new.analysis))
             old, new = revisions.with_pages(old, new)
         assert page_diff(old.outputs, new.outputs) == expected, edits
+
+
+# -- contract 1.1 ----------------------------------------------------------------------------------
+
+
+def test_a_change_of_written_words_verdict_or_tolerance_is_a_change(desk: Path) -> None:
+    """The source's own words, an editor's `different-measure` and a claim's own tolerance are what an editor
+    wrote: each is shown as a change, even where no figure moves."""
+    change(
+        desk,
+        "claims.yaml",
+        "        value: 12,000\n",
+        "        value: 12,000\n        written: twelve thousand\n        verdict: different-measure\n"
+        "        note: Counts those in Kursk only.\n",
+    )
+    canonical = "    unit: soldiers\n    canonical:\n      value: about 4,000"
+    change(desk, "claims.yaml", canonical, canonical.replace("canonical:", "tolerance: 0.05\n    canonical:"))
+    status, data = as_json(desk)
+    assert status == 0
+    claims = {claim["id"]: claim for claim in data["claims"]}
+    [variant] = claims["troops-total"]["variants"]
+    assert {(f["name"], f["old"], f["new"]) for f in variant["fields"]} == {
+        ("written", None, "twelve thousand"),
+        ("editorial verdict", None, "different-measure"),
+        ("note", None, "Counts those in Kursk only."),
+    }
+    assert (variant["old"]["verdict"], variant["new"]["verdict"]) == ("consistent", "different-measure")
+    assert [(f["name"], f["old"], f["new"]) for f in claims["casualties-total"]["fields"]] == [
+        ("tolerance", "0.1", "0.05")
+    ]
+    assert claims["casualties-total"]["new_figure"]["interval"]["low"] == 3800
+
+
+def test_an_old_revision_is_read_as_written(desk: Path) -> None:
+    """A figure committed as `1.50` and now written `1.5` is a change of the figure as written: the old revision is
+    read from its characters, as the working tree is, not from the number YAML makes of them."""
+    change(desk, "claims.yaml", "        value: 12,000\n", "        value: 1.50\n")
+    commit(desk, "A figure in decimals", "2025-01-02T12:00:00Z")
+    change(desk, "claims.yaml", "        value: 1.50\n", "        value: 1.5\n")
+    status, data = as_json(desk)
+    assert status == 0
+    [claim] = data["claims"]
+    [variant] = claim["variants"]
+    assert [(f["name"], f["old"], f["new"]) for f in variant["fields"]] == [("figure", "1.50", "1.5")]

@@ -123,3 +123,20 @@ def test_older_text_is_outdated() -> None:
 )
 def test_claim_status(verdicts: list[str], status: str) -> None:
     assert claim_status(verdicts) == status
+
+
+def test_every_verdict_has_its_words_symbol_and_style() -> None:
+    """A verdict that one table forgets crashes a page or `diff` only when a desk first uses it (as
+    `different-measure` did in `diff`): every table that speaks of verdicts knows every verdict."""
+    import typing
+
+    from builder.analysis import Verdict
+    from builder.chart import SYMBOLS
+    from builder.diff import VERBS
+    from builder.render import VERDICT_TEXT
+    from tests.conftest import REPO
+
+    css = (REPO / "builder" / "static" / "style.css").read_text()
+    for verdict in typing.get_args(Verdict):
+        assert verdict in SYMBOLS and verdict in VERDICT_TEXT and verdict in VERBS, verdict
+        assert f".verdict-{verdict}" in css and f".chart .verdict-{verdict}" in css, verdict
