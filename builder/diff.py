@@ -13,6 +13,7 @@ from typing import Literal
 
 from builder import urls
 from builder.analysis import AGREEING, Analysis, ClaimAnalysis, VariantAnalysis
+from builder.formatting import figure_with_unit
 from builder.interval import Interval
 from builder.model import Claim, Figure, Settings, Source
 from builder.problems import Problem
@@ -197,10 +198,7 @@ def _whole(change: Literal["added", "removed"], analysed: ClaimAnalysis) -> Clai
 
 
 def figure_state(analysed: ClaimAnalysis) -> FigureState:
-    figure = analysed.claim.canonical.figure
-    unit = analysed.claim.unit
-    text = figure.written if figure.text is not None or unit is None else f"{figure.written} {unit.text}"
-    return FigureState(text, analysed.interval)
+    return FigureState(figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit), analysed.interval)
 
 
 def _claim_fields(claim: Claim) -> dict[str, str | None]:
@@ -288,8 +286,7 @@ def _labels(*claims: ClaimAnalysis) -> dict[str, str]:
 
 def _state(item: VariantAnalysis) -> VariantState:
     figure = item.variant.figure
-    text = figure.written if figure.unit is None or figure.text is not None else f"{figure.written} {figure.unit}"
-    return VariantState(FigureState(text, item.interval), item.verdict, item.deviation)
+    return VariantState(FigureState(figure_with_unit(figure, figure.unit), item.interval), item.verdict, item.deviation)
 
 
 def _variants(old: ClaimAnalysis, new: ClaimAnalysis) -> tuple[VariantDiff, ...]:

@@ -6,6 +6,9 @@ import math
 from functools import lru_cache
 
 from builder.interval import Interval, tidy
+from builder.model import Figure
+from builder.units import Unit
+from builder.values import PLURAL_QUANTITIES
 
 
 # Pages show the same numbers again and again (a claim's figures in its table and in its chart).
@@ -46,3 +49,12 @@ def deviation(value: float | None) -> str:
     digits = 1 if abs(percent) < 1 else 0
     text = f"{abs(percent):,.{digits}f}%"
     return ("+" if percent > 0 else "−") + text
+
+
+def figure_with_unit(figure: Figure, unit: Unit | None) -> str:
+    """A figure as written plus a unit ("about 11,000 soldiers", "hundreds of troops", "240 mm launchers")."""
+    if figure.text is not None or not unit:
+        return figure.written
+    if not unit.physical and " ".join(figure.written.lower().split()) in PLURAL_QUANTITIES:
+        return f"{figure.written} of {unit.text}"  # a word quantity takes "of" before a count noun
+    return f"{figure.written} {unit.text}"

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from builder import urls
 from builder.analysis import Analysis, ClaimAnalysis
+from builder.formatting import figure_with_unit
 from builder.model import Settings
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -140,9 +141,7 @@ def _attribute(value: str) -> str:
 
 
 def _figure(analysed: ClaimAnalysis) -> str:
-    figure = analysed.claim.canonical.figure
-    unit = analysed.claim.unit
-    return f"{figure.written} {unit.text}" if unit and figure.text is None else figure.written
+    return figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
 
 
 def _summary(analysed: ClaimAnalysis) -> str:

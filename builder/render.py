@@ -37,7 +37,6 @@ from builder.markdown import render as render_markdown
 from builder.model import Source
 from builder.passages import archived_html, passage_id
 from builder.schema import json_schema_bytes
-from builder.values import PLURAL_QUANTITIES
 from builder.writer import Kept, Output
 
 STATUS_TEXT = {
@@ -182,13 +181,7 @@ def status_badge(status: str) -> Markup:
 
 def figure_with_unit(analysed: ClaimAnalysis) -> str:
     """The canonical figure as written plus the claim's unit ("about 11,000 soldiers", "hundreds of troops")."""
-    figure = analysed.claim.canonical.figure
-    unit = analysed.claim.unit
-    if figure.text is not None or not unit:
-        return figure.written
-    if not unit.physical and " ".join(figure.written.lower().split()) in PLURAL_QUANTITIES:
-        return f"{figure.written} of {unit.text}"  # a word quantity takes "of" before a count noun
-    return f"{figure.written} {unit.text}"
+    return formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
 
 
 def chart_labels(analysed: ClaimAnalysis) -> dict[int, str]:

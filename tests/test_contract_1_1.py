@@ -388,3 +388,14 @@ def test_a_quote_that_looks_like_its_passage_is_found(tmp_path: Path, quote: str
     write_site(tmp_path, claims, {"content/sources/ap-2025-03-27.md": unicodedata.normalize("NFC", text)})
     assert problems(tmp_path) == []
     assert claims_json(tmp_path)["casualties-total"]["variants"][0]["quote_verified"] is True
+
+
+def test_a_word_quantity_takes_of_before_a_count_noun(tmp_path: Path) -> None:
+    claims = edit(CLAIMS, "      value: about 11,000\n      as_of", "      value: thousands\n      as_of")
+    claims = edit(claims, "      value: about 4,000\n      source", "      value: a dozen\n      source")
+    write_site(tmp_path, claims)
+    outputs = rendered(tmp_path)
+    links = [a.get_text() for a in page(outputs, "about/").select("main a[href*='claims/']")]
+    assert links == ["thousands of soldiers", "about 4,000"]  # the second link's text is given in the page
+    assert page(outputs, "claims/troops-total/").select_one(".headline-figure").get_text() == "thousands of soldiers"
+    assert page(outputs, "claims/casualties-total/").select_one(".headline-figure").get_text() == "a dozen soldiers"
