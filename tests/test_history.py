@@ -333,9 +333,10 @@ def test_two_clones_build_byte_identical_sites(tmp_path: Path) -> None:
             (root / name).write_bytes(source.read_bytes())
     commit(root, "The example desk", "2025-03-28T12:00:00Z")
     claims = (root / "claims.yaml").read_text(encoding="utf-8")
-    assert "value: about 11,000" in claims
-    (root / "claims.yaml").write_text(claims.replace("value: about 11,000", "value: about 11,500", 1), encoding="utf-8")
-    commit(root, "Troops: about 11,500", "2025-03-29T12:00:00Z")
+    troops = "canonical:\n      value: approximately 11,000\n"  # the canonical figure of dprk-troops-total
+    assert claims.count(troops) == 1
+    (root / "claims.yaml").write_text(claims.replace(troops, troops.replace("11,000", "11,500")), encoding="utf-8")
+    commit(root, "Troops: approximately 11,500", "2025-03-29T12:00:00Z")
     a, b = tmp_path / "a", tmp_path / "b"
     git(tmp_path, "clone", "-q", str(root), str(a))
     git(tmp_path, "clone", "-q", str(root), str(b))

@@ -420,9 +420,13 @@ def test_range_running_backwards(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "{low: .nan, high: 5}", "{low: 1, high: .inf}"])
 def test_value_that_is_not_finite(tmp_path: Path, value: str) -> None:
+    """Reported at the value, or at the end of a range that is not finite."""
     claims = edit(CLAIMS, "value: 12,000", f"value: {value}")
     write_site(tmp_path, claims)
-    message = only_problem(tmp_path, "claims.yaml", *at(claims, value + "\n"), "finite")
+    bad = next((end for end in (".nan", ".inf") if value.startswith("{") and end in value), value)
+    line, col = at(claims, value + "\n")
+    col += value.index(bad) if bad != value else 0
+    message = only_problem(tmp_path, "claims.yaml", line, col, "finite")
     assert "RangeValue" not in message
 
 
