@@ -13,11 +13,13 @@ a plain string.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, nodes, pass_context
+from jinja2 import nodes, pass_context
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from markupsafe import Markup, escape
 
@@ -113,9 +115,20 @@ class _OutputCodeGenerator(CodeGenerator):
             self.write(finalize.src)
 
 
-class PageEnvironment(Environment):
-    """The environment of the pages: contexts that know their page, and a cheaper escape of output."""
+class PageEnvironment(ImmutableSandboxedEnvironment):
+    """The environment of the pages: contexts that know their page, and a cheaper escape of output.
+
+    Sandboxed, as Jinja's own sandbox makes it: a template (the site's own, from a contributor's branch
+    that a reviewer runs `factsheet diff` on) reaches no attribute that starts with `_`, no function's
+    globals and no method that changes a list or a dict, so it cannot run code or reach the operating
+    system; an attempt is a `SecurityError`, reported at the template's line like any template error.
+    """
 
     context_class = PageContext
     code_generator_class = _OutputCodeGenerator
     escaped = staticmethod(escaped)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # No module is reachable from a template, whatever a module given to the templates (`urls`)
+        # happens to import: a module's functions (`os.system`) are callables the sandbox would allow.
+        return not isinstance(value, ModuleType) and super().is_safe_attribute(obj, attr, value)

@@ -1,0 +1,135 @@
+"""Safe by default: a desk's templates cannot run code, in any command.
+
+A reviewer runs `factsheet diff` on a contributor's branch, an editor `build`s a desk a colleague sent:
+the templates come from them. Each test puts a known Jinja escape (server-side template injection
+payloads, as published for Jinja) into the desk's footer and runs the real program in a subprocess;
+the payload would create a file if it ran. The file must never appear, and the command must report the
+template's `path:line` as an error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_example
+from tests.gitsite import commit, git
+
+PROOF = "PROOF-template-ran-code"
+PAYLOADS = {
+    "cycler-globals": "{{ cycler.__init__.__globals__.os.system('touch " + PROOF + "') }}",
+    "lipsum-globals": "{{ lipsum.__globals__['os'].popen('touch " + PROOF + "').read() }}",
+    "subclasses": "{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'Popen' %}"
+    "{{ c(['touch', '" + PROOF + "']) }}{% endif %}{% endfor %}",
+    "template-reference": "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.system('touch "
+    + PROOF
+    + "') }}",
+    "attr-filter": "{{ (cycler|attr('__init__')|attr('__globals__'))['os'].system('touch " + PROOF + "') }}",
+    "builtins-of-a-module": "{{ urls.__builtins__ }}{{ urls.slug.__globals__ }}",
+    "format-string": "{{ '{0.__init__.__globals__}'.format(cycler) }}",
+}
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def _hostile_desk(tmp_path: Path, payload: str) -> Path:
+    root = copy_example(tmp_path / "desk")
+    (root / "templates" / "footer.html").write_text(f"<p>Built with factsheet.</p>\n{payload}\n", encoding="utf-8")
+    return root
+
+
+def _refused(done: subprocess.CompletedProcess[str], root: Path) -> None:
+    output = done.stdout + done.stderr
+    assert not list(root.rglob(PROOF)) and not (Path.cwd() / PROOF).exists(), "the template ran code"
+    assert "Traceback" not in output, output
+    assert done.returncode == 1, output
+    assert "templates/footer.html:2:" in output and "error" in output, output
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_build_refuses_a_template_that_would_run_code(tmp_path: Path, payload: str) -> None:
+    root = _hostile_desk(tmp_path, payload)
+    done = run(["build", "--root", str(root), "--no-search"], root)
+    _refused(done, root)
+    assert not (root / "site").exists(), "a failed build writes nothing"
+
+
+def test_check_never_renders_a_template(tmp_path: Path) -> None:
+    """`check` validates the data and writes nothing; it renders no page, so no template of the desk runs."""
+    root = _hostile_desk(tmp_path, PAYLOADS["cycler-globals"])
+    done = run(["check", "--root", str(root)], root)
+    assert not list(root.rglob(PROOF)), "the template ran code"
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_serve_refuses_a_template_saved_while_it_runs(tmp_path: Path) -> None:
+    """An editor pastes a payload into the footer while the preview runs: the open page shows the problem at
+    the template's line, as for any broken save, and nothing runs."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_serve import CLAIM, start, stop
+
+    root = copy_example(tmp_path / "desk")
+    served = start(root)
+    try:
+        served.wait_for(lambda: served.get("/" + CLAIM)[0] == 200, "the first build")
+        footer = root / "templates" / "footer.html"
+        footer.write_text(f"<p>Built with factsheet.</p>\n{PAYLOADS['lipsum-globals']}\n", encoding="utf-8")
+
+        def problems() -> list[str]:
+            _, body = served.get("/" + CLAIM)
+            return [li.get_text() for li in BeautifulSoup(body, "html.parser").select("ol.problems li")]
+
+        served.wait_for(lambda: bool(problems()), "the error page")
+        assert problems()[0].startswith("templates/footer.html:2:"), problems()
+        assert not list(root.rglob(PROOF)), "the template ran code"
+        assert "Traceback" not in served.output()
+    finally:
+        stop(served)
+
+
+def test_diff_of_a_contributors_branch_never_runs_its_templates(tmp_path: Path) -> None:
+    """The review of a pull request: the contributor's commit holds the payload; `diff` reads it from git and
+    renders it, and reports that revision as invalid at the template's line."""
+    root = copy_example(tmp_path / "desk")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "The example", "2025-01-01T12:00:00Z")
+    footer = root / "templates" / "footer.html"
+    footer.write_text(f"<p>Built with factsheet.</p>\n{PAYLOADS['cycler-globals']}\n", encoding="utf-8")
+    commit(root, "A friendlier footer", "2025-01-02T12:00:00Z")
+    done = run(["diff", "HEAD~1", "HEAD", "--format", "markdown"], root)
+    _refused(done, root)
+
+
+def test_a_template_cannot_change_the_data_it_is_given(tmp_path: Path) -> None:
+    """The pages are rendered in parallel from one analysis: a template that appended to a list it is given
+    would change what the next page shows. The sandbox refuses it."""
+    root = _hostile_desk(tmp_path, "{% set seen = [] %}{{ seen.append(1) }}{{ analysis.claims[0].variants.__len__() }}")
+    done = run(["build", "--root", str(root), "--no-search"], root)
+    _refused(done, root)
+
+
+def test_no_module_is_reachable_from_a_template(tmp_path: Path) -> None:
+    """A value given to the templates that holds a module (as `urls` would if it imported `os`) does not hand
+    the module over: the sandbox alone allows a module's public functions, `os.system` among them."""
+    import os
+    import types
+
+    from jinja2.exceptions import SecurityError
+
+    from builder.render import environment
+
+    environment.cache_clear()
+    try:
+        template = environment(tmp_path, "a fingerprint").from_string("{{ holder.os.getcwd() }}")
+        with pytest.raises(SecurityError):
+            template.render(holder=types.SimpleNamespace(os=os))
+    finally:
+        environment.cache_clear()
