@@ -129,7 +129,15 @@ def build_command(root: Path, out: Path | None, no_search: bool) -> None:
         f"Built {len(result.analysis.claims)} claims into {result.files} files in {out} "
         f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
     )
+    if written.kept:
+        click.echo(kept_line(written.kept))
     _done(0)
+
+
+def kept_line(kept: tuple[str, ...], shown: int = 5) -> str:
+    """The one line that names what the output folder holds that factsheet did not write, and left as it was."""
+    names = ", ".join(kept[:shown]) + (f" and {len(kept) - shown} more" if len(kept) > shown else "")
+    return f"kept {len(kept)} {'file' if len(kept) == 1 else 'files'} factsheet did not write: {names}"
 
 
 def _done(status: int) -> None:

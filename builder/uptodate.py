@@ -27,7 +27,7 @@ from typing import Any
 
 from builder import __version__, cache, git
 from builder.problems import Location, Problem, Severity
-from builder.writer import MARKER
+from builder.writer import MARKER, written_here
 
 MANIFEST = "build.json"
 READ = "inputs.json"
@@ -181,8 +181,14 @@ def _walked(folder: Path, skipped: set[Path]) -> bool:
 
 
 def _output_state(out: Path) -> dict[str, dict[str, list[int]]]:
-    """Each file of the output folder with its size, modification time and inode, and each folder's
-    modification time (which moves when a file is added to it or removed)."""
+    """Each file factsheet wrote into the output folder (as its marker lists them) with its size,
+    modification time and inode: what the user adds beside them (a `CNAME`) is theirs, and leaves the
+    site current. An output folder whose marker lists no files (written by an earlier version) is
+    walked whole, each folder's modification time too (which moves when a file is added or removed)."""
+    listed = written_here(out)
+    if listed is not None:
+        base = os.path.join(os.fspath(out), "")
+        return {"files": {name: _stamp(os.lstat(base + name)) for name in sorted({*listed, MARKER})}, "folders": {}}
     files: dict[str, list[int]] = {}
     folders: dict[str, list[int]] = {"": _stamp(os.lstat(out))}
     stack = [(out, "")]

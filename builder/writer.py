@@ -7,8 +7,11 @@ or a kill at any moment leaves the previous site whole. A rebuild of `serve`
 rewrites only the files whose bytes changed, each atomically (a temporary
 file, then a rename), so that a page being served is never half written.
 
-A folder is only ever emptied when it carries the marker this writer
-leaves, so `--out` can never wipe a folder the user cares about.
+A folder is only ever written into when it carries the marker this writer
+leaves, so `--out` can never wipe a folder the user cares about. The marker
+lists every file factsheet wrote there; anything else in the folder (a
+`CNAME`, a `.nojekyll`, a `.git` of the publishing branch) is the user's, and
+every build carries it over untouched.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import cast
 
 MARKER = ".factsheet-output"
 MARKER_TEXT = b"This folder is written by `factsheet build`; files here are replaced on every build.\n"
+MANIFEST_HEADING = b"Files factsheet wrote here (every other file is left as it is):\n"
 STAGING = "factsheet-staging"
 """Part of the name of the folders that a full build prepares beside the output."""
 
@@ -64,6 +68,40 @@ class WriteReport:
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
+    kept: tuple[str, ...] = ()
+    """What the output folder holds that factsheet did not write, left as it was (a folder by its name + "/")."""
+
+
+def marker_text(files: Iterable[str]) -> bytes:
+    """The marker of an output folder that holds `files` as factsheet wrote them."""
+    return MARKER_TEXT + MANIFEST_HEADING + "".join(f"{name}\n" for name in sorted(files)).encode("utf-8")
+
+
+def written_here(out: Path) -> set[str] | None:
+    """The files factsheet wrote into `out`, as its marker lists them; None when the marker lists none (a
+    folder written before markers listed their files, or no marker at all)."""
+    try:
+        text = (out / MARKER).read_bytes()
+    except OSError:
+        return None
+    head = MARKER_TEXT + MANIFEST_HEADING
+    if not text.startswith(head):
+        return None
+    return {line for line in text[len(head) :].decode("utf-8", "replace").split("\n") if line}
+
+
+# Before markers listed their files, every file of the folder was taken for factsheet's; for such a
+# folder, only the kinds of file factsheet writes are (so a `CNAME` or a `.git` survives the first
+# build after an upgrade too).
+_WRITTEN_KINDS = re.compile(r"(?:[^/.][^/]*/)*[^/.][^/]*\.(?:html|json|xml|txt|csv|css|js|svg|pf_[a-z]+|gz)")
+
+
+def _ours(out: Path) -> Callable[[str], bool]:
+    """Whether a file of `out` (by its path in it) is one factsheet wrote."""
+    listed = written_here(out)
+    if listed is not None:
+        return listed.__contains__
+    return lambda relative: _WRITTEN_KINDS.fullmatch(relative) is not None
 
 
 def protected_folders(root: Path) -> tuple[Path, ...]:
@@ -184,21 +222,22 @@ def _swap(outputs: dict[str, bytes], out: Path, later: Later | None = None) -> W
             _stage(more, out, staging, more_unchanged, marker=False)
             outputs.update(more)
             unchanged |= more_unchanged
-        stale = _stale(out, outputs) if ours else []
+        stale, kept = _stale(out, outputs) if ours else ([], [])
         written = tuple(sorted(set(outputs) - unchanged))
         if ours and not written and not stale:
-            return WriteReport((), len(unchanged), ())
+            return WriteReport((), len(unchanged), (), tuple(kept))
+        (staging / MARKER).write_bytes(marker_text(outputs))
         os.chmod(staging, _folder_mode(out))
         if not out.exists():
             os.rename(staging, out)
-        elif not _exchange(staging, out):
+        elif not _exchange_keeping(staging, out, kept):
             # A folder that cannot be swapped (a mount point, a file system without
             # the call): the files are replaced one by one instead.
             return _in_place(outputs, out, None)
     finally:
         if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return WriteReport(written, len(unchanged), tuple(stale))
+            remove_tree(staging)
+    return WriteReport(written, len(unchanged), tuple(stale), tuple(kept))
 
 
 def _stage(outputs: dict[str, bytes], out: Path, staging: Path, unchanged: set[str], marker: bool = True) -> None:
@@ -243,6 +282,57 @@ def _folder_mode(out: Path) -> int:
         mask = os.umask(0)
         os.umask(mask)
         return 0o777 & ~mask
+
+
+def _exchange_keeping(staging: Path, out: Path, kept: Collection[str]) -> bool:
+    """Swap the staged site in, with what the output holds that factsheet did not write (`kept`, files and
+    whole folders) moved over into it first; False, everything back where it was, when they cannot swap."""
+    moved = []
+    try:
+        for relative in kept:
+            name = relative.rstrip("/")
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(out / name, staging / name)
+            moved.append(name)
+        if _exchange(staging, out):
+            return True
+    except BaseException:
+        _move_back(staging, out, moved)
+        raise
+    _move_back(staging, out, moved)
+    return False
+
+
+def _move_back(staging: Path, out: Path, moved: list[str]) -> None:
+    for name in reversed(moved):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging / name, out / name)
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder factsheet made (a staging folder, with the previous site after a swap) on every
+    path: a folder in it that a user made read-only is made writable first, so nothing is left behind."""
+
+    def writable_and_again(function: Callable[..., object], path: str, _error: object) -> None:
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+                _rmtree(path, writable_and_again)
+            else:
+                function(path)
+        except OSError:
+            pass  # not ours to force: left, and the next build's `_remove_leftovers` tries again
+
+    if folder.exists() or folder.is_symlink():
+        _rmtree(str(folder), writable_and_again)
+
+
+def _rmtree(path: str, handler: Callable[[Callable[..., object], str, object], None]) -> None:
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=handler)
+    else:  # pragma: no cover - Python 3.11 names the handler onerror
+        shutil.rmtree(path, onerror=handler)
 
 
 def _exchange(staging: Path, out: Path) -> bool:
@@ -304,7 +394,7 @@ def _remove_leftovers(out: Path) -> None:
         return
     for entry in entries:
         if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
+            remove_tree(entry)
 
 
 # -- a full build written as it is made --------------------------------------------------
@@ -408,14 +498,15 @@ class Staging:
         """Swap the staged tree in (unless nothing changed); `files` is every file staged."""
         try:
             changed = tuple(sorted(written))
-            stale = _stale(self.out, files) if self.ours else []
-            report = WriteReport(changed, len(files) - len(changed), tuple(stale))
+            stale, kept = _stale(self.out, files) if self.ours else ([], [])
+            report = WriteReport(changed, len(files) - len(changed), tuple(stale), tuple(kept))
             if self.ours and not changed and not stale:
                 return report
+            (self.folder / MARKER).write_bytes(marker_text(files))
             os.chmod(self.folder, _folder_mode(self.out))
             if not self.out.exists():
                 os.rename(self.folder, self.out)
-            elif not _exchange(self.folder, self.out):
+            elif not _exchange_keeping(self.folder, self.out, kept):
                 _move_in(self.folder, self.out, files, stale)
             return report
         except OSError as error:
@@ -425,21 +516,19 @@ class Staging:
 
     def abandon(self) -> None:
         """Remove the staging folder (after a swap, it holds the previous site)."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        remove_tree(self.folder)
 
 
 def _move_in(folder: Path, out: Path, files: Collection[str], stale: list[str]) -> None:
     """Where the folders cannot be swapped (a mount point): each file moved in, atomically, then the stale removed."""
-    if not (out / MARKER).exists():
-        atomic_write(out / MARKER, MARKER_TEXT)
     for relative in sorted(files):
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(folder / relative, target)
     for relative in stale:
         (out / relative).unlink(missing_ok=True)
-    if stale:
-        _remove_empty_folders(out)
+    _remove_emptied_folders(out, stale)
+    atomic_write(out / MARKER, marker_text(files))
 
 
 # -- a rebuild of serve: replace changed files one by one ----------------------------
@@ -451,18 +540,21 @@ def _in_place(
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).exists():
         atomic_write(out / MARKER, MARKER_TEXT)
+    before, kept = _stale(out, outputs) if known is None else ([], [])
     written, unchanged = _write_changed(outputs, out, known)
     if later is not None:
         more = later()
         outputs.update(more)
         more_written, more_unchanged = _write_changed(more, out, known)
         written, unchanged = sorted(written + more_written), unchanged + more_unchanged
-    stale = sorted(set(known) - set(outputs)) if known is not None else _stale(out, outputs)
+    stale = sorted(set(known) - set(outputs)) if known is not None else [f for f in before if f not in outputs]
     for relative in stale:
         (out / relative).unlink(missing_ok=True)
-    if stale:
-        _remove_empty_folders(out)
-    return WriteReport(tuple(written), unchanged, tuple(stale))
+    _remove_emptied_folders(out, stale)
+    marker = marker_text(outputs)
+    if not _same(out / MARKER, marker):
+        atomic_write(out / MARKER, marker)
+    return WriteReport(tuple(written), unchanged, tuple(stale), tuple(kept))
 
 
 def _write_changed(outputs: dict[str, Output], out: Path, known: dict[str, Output] | None) -> tuple[list[str], int]:
@@ -492,14 +584,46 @@ def _unchanged(before: Output, data: Output) -> bool:
     return before == data
 
 
-def _stale(out: Path, outputs: Collection[str]) -> list[str]:
+def _stale(out: Path, outputs: Collection[str]) -> tuple[list[str], list[str]]:
+    """What `out` holds beside `outputs`: the files factsheet wrote there that the site no longer has (to
+    remove), and what factsheet did not write (to keep: files, and whole folders by their name and "/",
+    such as `.git/`, so that a folder of the user's is moved over whole, never walked)."""
     if not out.is_dir():
-        return []
-    found = (path.relative_to(out).as_posix() for path in out.rglob("*") if not path.is_dir())
-    return sorted(relative for relative in found if relative != MARKER and relative not in outputs)
+        return [], []
+    ours = _ours(out)
+    needed = {"/".join(parts[:depth]) for parts in (f.split("/") for f in outputs) for depth in range(1, len(parts))}
+    stale: list[str] = []
+    kept: list[str] = []
+    for folder, folders, files in os.walk(out):
+        base = os.path.relpath(folder, out).replace(os.sep, "/")
+        prefix = "" if base == "." else base + "/"
+        for name in list(folders):
+            relative = prefix + name
+            if relative in needed and not os.path.islink(os.path.join(folder, name)):
+                continue
+            if os.path.islink(os.path.join(folder, name)) or not _holds_ours(ours, relative, out):
+                folders.remove(name)  # the user's: kept whole, not walked
+                kept.append(relative + "/")
+        for name in files:
+            relative = prefix + name
+            if relative != MARKER and relative not in outputs:
+                (stale if ours(relative) else kept).append(relative)
+    return sorted(stale), sorted(kept)
 
 
-def _remove_empty_folders(out: Path) -> None:
-    for path in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
-        if not any(path.iterdir()):
-            path.rmdir()
+def _holds_ours(ours: Callable[[str], bool], folder: str, out: Path) -> bool:
+    """Whether a folder of the output holds any file that factsheet wrote."""
+    for path, _, files in os.walk(out / folder):
+        base = os.path.relpath(path, out).replace(os.sep, "/")
+        if any(ours(f"{base}/{name}") for name in files):
+            return True
+    return False
+
+
+def _remove_emptied_folders(out: Path, removed: Iterable[str]) -> None:
+    """The folders that removing `removed` emptied, deepest first (a folder that was empty before is left)."""
+    folders = {out / relative.rsplit("/", 1)[0] for relative in removed if "/" in relative}
+    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent

@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from builder import __version__, search
 from builder.cli import main
+from builder.writer import MARKER, written_here
 from tests.benchmarks.generate import generate
 from tests.benchmarks.run import edit_canonical
 from tests.sitefactory import ABOUT, CLAIMS, edit, position, tree, write_site
@@ -245,7 +246,8 @@ def test_stale_files_are_removed_on_the_next_build(desk: Path) -> None:
     assert result.exit_code == 0, result.output
     assert not (site / "claims" / "casualties-total").exists()
     assert not (site / "topics" / "casualties").exists()
-    assert not (site / "leftover.html").exists()
+    assert (site / "leftover.html").read_text(encoding="utf-8") == "<p>old</p>"  # not factsheet's: kept
+    assert "kept 1 file factsheet did not write: leftover.html" in result.output
     assert (site / "claims" / "troops-total" / "index.html").is_file()
     data = json.loads((site / "claims.json").read_text(encoding="utf-8"))
     assert [claim["id"] for claim in data["claims"]] == ["troops-total"]
@@ -294,6 +296,10 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     assert a == b
 
 
+def _without_marker(files: dict[str, str]) -> dict[str, str]:
+    return {path: digest for path, digest in files.items() if path != MARKER}
+
+
 def test_build_without_search_writes_the_site_but_its_index(tmp_path: Path) -> None:
     """`--no-search` writes every file a full build writes, byte for byte, but Pagefind's, and warns of
     nothing; the up-to-date check takes neither kind of site for the other's."""
@@ -308,7 +314,8 @@ def test_build_without_search_writes_the_site_but_its_index(tmp_path: Path) -> N
     assert bare.returncode == 0, bare.stderr
     without_index = {path: digest for path, digest in with_index.items() if path not in index}
     assert bare.stderr == "" and counts(bare.stdout)["written"] == len(without_index) - 1  # the output's marker
-    assert tree(root / "site") == without_index
+    assert _without_marker(tree(root / "site")) == _without_marker(without_index)
+    assert written_here(root / "site") == set(without_index) - {MARKER}  # the marker lists the files it wrote
     assert "Nothing changed" in run(["build", "--no-search"], root).stdout
 
     searched = run(["build"], root)

@@ -94,10 +94,6 @@ def _output_removed(root: Path) -> None:
     (root / "site" / "index.html").unlink()
 
 
-def _output_added(root: Path) -> None:
-    (root / "site" / "stray.html").write_text("<p>stray</p>")
-
-
 def _version(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(uptodate, "__version__", "99.0")
 
@@ -115,8 +111,15 @@ CHANGES: dict[str, Callable[..., None]] = {
     "a page": _page,
     "an output file edited": _output_edited,
     "an output file removed": _output_removed,
-    "a file added to the output": _output_added,
 }
+
+
+def test_a_file_the_user_adds_to_the_output_leaves_the_site_current_and_is_kept(desk: Path) -> None:
+    """A `CNAME` or `.nojekyll` added beside the site is the user's: the site factsheet wrote is as it was."""
+    (desk / "site" / "CNAME").write_text("facts.example.org\n")
+    again = build(desk, desk / "site")
+    assert again.ok and again.current is not None
+    assert (desk / "site" / "CNAME").read_text() == "facts.example.org\n"
 
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
