@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,137 @@ def test_no_module_is_reachable_from_a_template(tmp_path: Path) -> None:
             template.render(holder=types.SimpleNamespace(os=os))
     finally:
         environment.cache_clear()
+
+
+# -- nothing lost that factsheet did not write ------------------------------------------------------
+
+
+def _publishing_files(site: Path) -> dict[str, bytes]:
+    """What a GitHub Pages user keeps in the output folder: a custom domain, no Jekyll, the branch's git folder."""
+    files = {
+        "CNAME": b"facts.example.org\n",
+        ".nojekyll": b"",
+        ".git/HEAD": b"ref: refs/heads/gh-pages\n",
+        ".git/objects/ab/cdef": b"a git object",
+        "claims/dprk-killed/notes-by-hand.txt": b"the user's note beside a page",
+    }
+    for relative, data in files.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_bytes(data)
+    return files
+
+
+def _still_there(site: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        assert (site / relative).is_file(), f"{relative} was deleted"
+        assert (site / relative).read_bytes() == data, f"{relative} was changed"
+
+
+@pytest.mark.parametrize("search", [True, False], ids=["build", "build --no-search"])
+def test_the_users_files_in_the_output_survive_a_build(tmp_path: Path, search: bool) -> None:
+    root = copy_example(tmp_path / "desk")
+    flags = [] if search else ["--no-search"]
+    assert run(["build", "--root", str(root), *flags], root).returncode == 0
+    site = root / "site"
+    files = _publishing_files(site)
+    claims = root / "claims.yaml"
+    claims.write_text(claims.read_text().replace("value: about 400\n", "value: about 470\n", 1))
+    done = run(["build", "--root", str(root), *flags], root)
+    assert done.returncode == 0, done.stderr
+    _still_there(site, files)
+    assert "about 470" in (site / "claims" / "dprk-killed" / "index.html").read_text()
+    assert "kept 4 files factsheet did not write: .git/, .nojekyll, CNAME, claims/dprk-killed/notes-by-hand.txt" in (
+        done.stdout
+    )
+    # A claim removed: its page goes, the user's note beside it stays (and so does its folder).
+    claims.write_text(claims.read_text().replace("value: about 470\n", "value: about 480\n", 1))
+    assert run(["build", "--root", str(root), *flags], root).returncode == 0
+    _still_there(site, files)
+
+
+def test_the_users_files_survive_the_in_memory_swap(tmp_path: Path) -> None:
+    """Where a build holds the site in memory (no staging folder can be made beside the output as it goes)."""
+    from builder.writer import write_site
+
+    out = tmp_path / "site"
+    write_site({"index.html": b"<p>one</p>", "claims/a/index.html": b"a", "claims/b/index.html": b"b"}, out)
+    files = _publishing_files(out)
+    report = write_site({"index.html": b"<p>two</p>", "claims/a/index.html": b"a"}, out)
+    _still_there(out, files)
+    assert report.removed == ("claims/b/index.html",)
+    assert not (out / "claims" / "b").exists()
+    assert report.kept == (".git/", ".nojekyll", "CNAME", "claims/dprk-killed/")
+    assert (out / "index.html").read_bytes() == b"<p>two</p>"
+
+
+def test_the_users_files_survive_serve(tmp_path: Path) -> None:
+    from tests.test_serve import CLAIM, edit, start, stop
+
+    root = copy_example(tmp_path / "desk")
+    assert run(["build", "--root", str(root), "--no-search"], root).returncode == 0
+    files = _publishing_files(root / "site")
+    served = start(root)
+    try:
+        served.wait_for(lambda: served.get("/" + CLAIM)[0] == 200, "the first page")
+        edit(root, "value: about 400\n", "value: about 470\n")
+        served.wait_for(lambda: served.figure() == "about 470 killed", "the edited page")
+        claims = root / "claims.yaml"
+        claims.write_text(claims.read_text().replace("zelensky-troops-eliminated", "zelensky-troops-removed"))
+        served.wait_for(lambda: (root / "site" / "claims" / "zelensky-troops-removed").is_dir(), "the renamed claim")
+    finally:
+        stop(served)
+    _still_there(root / "site", files)
+    assert not (root / "site" / "claims" / "zelensky-troops-eliminated").exists()
+
+
+def _as_an_ordinary_user(work: Callable[[], None]) -> None:
+    """Run `work` in a child process as a user the file permissions bind (root may write anywhere, so a
+    test of a folder without write access must not run as root); a failed assertion fails the test."""
+    import os
+    import traceback
+
+    pid = os.fork()
+    if pid == 0:  # the child: report through its exit status only
+        status = 0
+        try:
+            if os.geteuid() == 0:
+                os.setegid(65534)
+                os.seteuid(65534)
+            work()
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        os._exit(status)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the check as an ordinary user failed (its traceback is above)"
+
+
+def test_a_read_only_folder_in_the_old_site_leaves_no_staging_folder_behind() -> None:
+    """After the swap, the staging folder holds the previous site; a folder in it that the user made read-only
+    (as publishing tools and careful editors do) is made writable so that the staging folder goes entirely."""
+    import os
+    import shutil
+    import tempfile
+
+    from builder.writer import STAGING, write_site
+
+    place = Path(tempfile.mkdtemp(prefix="factsheet-permissions-", dir="/tmp"))
+    os.chmod(place, 0o777)
+    try:
+
+        def work() -> None:
+            out = place / "site"
+            write_site({"index.html": b"one", "claims/a/index.html": b"a"}, out)
+            os.chmod(out / "claims" / "a", 0o555)
+            os.chmod(out / "claims", 0o555)
+            write_site({"index.html": b"two", "claims/a/index.html": b"a"}, out)
+            assert (out / "index.html").read_bytes() == b"two"
+            left = [entry.name for entry in place.iterdir() if STAGING in entry.name]
+            assert left == [], left
+
+        _as_an_ordinary_user(work)
+    finally:
+        for folder, folders, _ in os.walk(place):
+            for name in folders:
+                os.chmod(os.path.join(folder, name), 0o755)
+        shutil.rmtree(place)
