@@ -48,6 +48,8 @@ from builder.writer import (
     WriteReport,
     atomic_write,
     check_output,
+    identity,
+    output_lock,
     protected_folders,
     write_site,
 )
@@ -273,6 +275,11 @@ class Session:
         """The files of the desk the last good build read (`BuildResult.read`)."""
         self.edit: Edit | None = None
         """The save that `edited_page` found changed one claim, for the next build to start from."""
+        self.written: tuple[int, ...] | None = None
+        """The output folder as this session last left it (`writer.identity`): another writer changed it
+        when it differs."""
+        self.lock = cache.folder(root) / f"output-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]}.lock"
+        """The lock that lets one writer at a time write `out` (`writer.output_lock`)."""
 
     def edited_page(self) -> str | None:
         """After a save of one claim in `claims.yaml`, that claim's page written at once (see `quick`);
@@ -282,7 +289,7 @@ class Session:
         self.edit = None
         if self.analysis is None or self.read is None:
             return None
-        with without_cycle_collection():
+        with output_lock(self.lock), without_cycle_collection():
             self.edit = edited_claim_page(self.root, self.out, self.analysis, self.read)
         return self.edit.page if self.edit is not None else None
 
@@ -310,8 +317,14 @@ class Session:
         """
         # The write too: comparing and writing 30,000 files makes enough objects to start the
         # cycle collector over the whole analysis again and again (1.5 s of a rebuild at 10,000 claims).
-        with without_cycle_collection():
+        with output_lock(self.lock), without_cycle_collection():
+            if self.last is not None and identity(self.out) != self.written:
+                # Another writer (`factsheet build` while `serve` runs) replaced the site since this session
+                # wrote it: what the session knows of its files is wrong; start again from the desk, and
+                # index again, since the other build may have written the site with no index or another one.
+                self.last, self.bundle, search = None, None, True
             result = self._build(search, reuse, once, digest, progress, adopt)
+            self.written = identity(self.out)
         if self.last is not None:
             _give_back_memory()  # a session goes on, holding the digests of the site, not its bytes
         return result

@@ -268,3 +268,72 @@ def test_a_read_only_folder_in_the_old_site_leaves_no_staging_folder_behind() ->
             for name in folders:
                 os.chmod(os.path.join(folder, name), 0o755)
         shutil.rmtree(place)
+
+
+# -- one writer at a time -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.2, 0.3])
+@pytest.mark.parametrize("flags", [[], ["--no-search"]], ids=["build", "build --no-search"])
+def test_a_build_while_serve_runs_never_leaves_a_stale_page_or_a_missing_index(
+    tmp_path: Path, delay: float, flags: list[str]
+) -> None:
+    """The race of the issue: `factsheet build` started while `serve` runs, and a figure saved a moment later.
+    The two never write the site at once (a lock), and serve takes the site the build wrote as a site changed
+    behind its back: the page, `claims.json` and the file on disk end with the newest figure, and the search
+    index is there."""
+    import json
+    import time
+
+    from tests.test_serve import CLAIM, edit, start, stop
+
+    root = copy_example(tmp_path / "desk")
+    served = start(root)
+    try:
+        served.wait_for(lambda: served.get("/pagefind/pagefind.js")[0] == 200, "the first build and its index")
+        edit(root, "value: about 400\n", "value: about 410\n")
+        served.wait_for(lambda: served.figure() == "about 410 killed", "the first save")
+        building = subprocess.Popen(
+            [sys.executable, "-m", "builder", "build", "--root", str(root), *flags],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        time.sleep(delay)
+        edit(root, "value: about 410\n", "value: about 420\n")
+        output, _ = building.communicate(timeout=300)
+        assert building.returncode == 0, output
+        if flags:
+            # The build wrote the site without its index, as asked; the next save (which used to delete
+            # the index that serve had) brings it back with the newest figure.
+            edit(root, "value: about 420\n", "value: about 430\n")
+        newest = "about 430" if flags else "about 420"
+
+        def newest_everywhere() -> bool:
+            page = (root / "site" / CLAIM / "index.html").read_text(encoding="utf-8")
+            status, body = served.get("/claims.json")
+            data = json.loads(body) if status == 200 else {"claims": []}
+            killed = [c for c in data["claims"] if c["id"] == "dprk-killed"]
+            return (
+                served.figure() == f"{newest} killed"
+                and f"{newest} killed" in page
+                and bool(killed)
+                and killed[0]["canonical"]["text"] == newest
+                and served.get("/pagefind/pagefind.js")[0] == 200
+            )
+
+        def state() -> str:
+            page = (root / "site" / CLAIM / "index.html").read_text(encoding="utf-8")
+            return (
+                f"served {served.figure()!r}, on disk {f'{newest} killed' in page}, "
+                f"index {served.get('/pagefind/pagefind.js')[0]}; the build said: {output}"
+            )
+
+        try:
+            served.wait_for(newest_everywhere, "the newest figure everywhere and the index")
+        except BaseException:
+            print(state())
+            raise
+    finally:
+        stop(served)
