@@ -49,6 +49,7 @@ from builder.writer import (
     atomic_write,
     check_output,
     identity,
+    lock_file,
     output_lock,
     protected_folders,
     write_site,
@@ -278,7 +279,7 @@ class Session:
         self.written: tuple[int, ...] | None = None
         """The output folder as this session last left it (`writer.identity`): another writer changed it
         when it differs."""
-        self.lock = cache.folder(root) / f"output-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]}.lock"
+        self.lock = lock_file(out)
         """The lock that lets one writer at a time write `out` (`writer.output_lock`)."""
 
     def edited_page(self) -> str | None:

@@ -109,6 +109,14 @@ def protected_folders(root: Path) -> tuple[Path, ...]:
     return (root, root / "content", root / "templates")
 
 
+def lock_file(out: Path) -> Path:
+    """Where the lock of an output folder is: in the system's temporary folder, named by the folder's
+    path and the user, so that a build that fails leaves nothing in the desk."""
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    digest = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"factsheet-{user}-{digest}.lock"
+
+
 @contextlib.contextmanager
 def output_lock(lock_file: Path) -> Iterator[None]:
     """One writer of an output folder at a time (`build`, `serve` and another `build`), across processes.
@@ -120,7 +128,6 @@ def output_lock(lock_file: Path) -> Iterator[None]:
     try:
         import fcntl
 
-        lock_file.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     except (ImportError, OSError):
         yield
