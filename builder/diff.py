@@ -34,11 +34,17 @@ class Revision:
     """`absent`: no claims.yaml at that revision, compared as an empty site."""
     problems: tuple[Problem, ...] = ()
     """The errors that make an `invalid` revision invalid."""
+    desk: str | None = None
+    """Where the desk was in the repository at that revision ("old/desk/", "" for the top), when it has moved
+    since: its claims are compared with the desk's as they are now, not counted as all removed and added."""
 
     @property
     def name(self) -> str:
-        """The label and short hash, as in `HEAD (1a2b3c4)`, or `working tree`."""
-        return f"{self.label} ({self.commit[:7]})" if self.commit and self.commit[:7] != self.label else self.label
+        """The label and short hash, as in `HEAD (1a2b3c4)`, or `working tree`; and where the desk was, if elsewhere."""
+        name = f"{self.label} ({self.commit[:7]})" if self.commit and self.commit[:7] != self.label else self.label
+        if self.desk is not None:
+            name += f", the desk then at {self.desk or 'the top of the repository'}"
+        return name
 
 
 @dataclass(frozen=True)

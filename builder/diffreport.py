@@ -215,7 +215,14 @@ def as_data(diff: SiteDiff) -> dict[str, Any]:
             {"path": p.location.path, "line": p.location.line, "column": p.location.col, "message": p.message}
             for p in r.problems
         ]
-        return {"label": r.label, "commit": r.commit, "subject": r.subject, "state": r.state, "problems": problems}
+        return {
+            "label": r.label,
+            "commit": r.commit,
+            "subject": r.subject,
+            "state": r.state,
+            "problems": problems,
+            "desk": r.desk,
+        }
 
     data = asdict(diff)
     data["base"], data["head"] = revision(diff.base), revision(diff.head)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -116,11 +117,25 @@ def resolve(repo: Repository, revision: str) -> str:
     """The full hash of the commit `revision` names (anything git understands: HEAD~2, main, v1.0, a hash)."""
     if not revision or revision.startswith("-"):
         raise UnknownRevision(f"'{revision}' is not a revision")
+    if ".." in revision or revision.startswith("^"):
+        raise UnknownRevision(
+            f"'{revision}' names a range of commits, not one; give the two revisions apart: "
+            "factsheet diff BASE HEAD (for example: factsheet diff main HEAD)"
+        )
     try:
         sha = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], repo.top)
     except GitError as error:
+        if repo.shallow:
+            raise UnknownRevision(
+                f"unknown revision '{revision}': this repository is a shallow clone, which lacks the older "
+                "commits; fetch them with 'git fetch --unshallow' (in GitHub Actions, give actions/checkout "
+                "'fetch-depth: 0')"
+            ) from error
         raise UnknownRevision(f"unknown revision '{revision}': git knows no commit by that name") from error
-    return sha.decode().strip()
+    commit = sha.decode().strip()
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+        raise UnknownRevision(f"'{revision}' does not name one commit; give a branch, a tag, a hash or HEAD~N")
+    return commit
 
 
 def describe(repo: Repository, commit: str) -> str:
@@ -143,6 +158,12 @@ def files_at(repo: Repository, commit: str) -> list[TreeFile]:
         name = path.decode("utf-8", "surrogateescape")
         found.append(TreeFile(name[len(repo.prefix) :], blob.decode(), int(size)))
     return found
+
+
+def paths_at(repo: Repository, commit: str) -> list[str]:
+    """The path of every file of the whole repository at `commit`, from its top."""
+    out = run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit], repo.top)
+    return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
 
 
 def read_blobs(repo: Repository, blobs: Iterable[str]) -> dict[str, bytes]:

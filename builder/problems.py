@@ -13,6 +13,24 @@ from typing import Protocol
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# A value quoted in a message is cut past this many characters: a 1 MB value pasted by mistake
+# would otherwise be echoed whole, and the message be lost in it.
+LONGEST_QUOTED = 80
+# A quoted value opens after a space or an opening bracket (or at the start), and closes before one, so that
+# the stretch between two quoted values ("'1:30' has ... put the words in 'written:'") is never taken for one.
+_QUOTED = re.compile(rf"(?:^|(?<=[\s(\[{{=]))'([^'\n]{{{LONGEST_QUOTED + 1},}})'(?=$|[\s.,;:!?)\]}}])")
+
+
+def _cut(match: re.Match[str]) -> str:
+    text = match[1]
+    return f"'{text[: LONGEST_QUOTED - 1]}…' ({len(text):,} characters)"
+
+
+def cut_quoted(message: str) -> str:
+    """`message` with each value it quotes ('...') cut to `LONGEST_QUOTED` characters, saying how long it was."""
+    return _QUOTED.sub(_cut, message) if len(message) > LONGEST_QUOTED else message
+
+
 def printable(text: str) -> str:
     """`text` with every control character written as its escape, so that it prints as one plain line."""
     return _UNPRINTABLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
@@ -77,7 +95,7 @@ class Problems:
         location = where if isinstance(where, Location) else where.location()
         if _UNPRINTABLE.search(location.path):  # a file name can hold them too
             location = Location(printable(location.path), location.line, location.col)
-        self._items.append(Problem(location, severity, printable(message)))
+        self._items.append(Problem(location, severity, printable(cut_quoted(message))))
 
     def add(self, problem: Problem) -> None:
         self._items.append(problem)

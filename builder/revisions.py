@@ -83,6 +83,11 @@ def snapshot_at(repo: git.Repository, label: str, commit: str, checkouts: ExitSt
     (its pages are rendered later, from its templates), loaded, checked and analysed."""
     revision = Revision(label, commit, git.describe(repo, commit).strip(), "valid")
     files = [f for f in git.files_at(repo, commit) if _wanted(f)]
+    if not any(f.path == CLAIMS_FILE for f in files):
+        moved = _desk_elsewhere(repo, commit)
+        if moved is not None:
+            repo, revision = replace(repo, prefix=moved), replace(revision, desk=moved)
+            files = [f for f in git.files_at(repo, commit) if _wanted(f)]
     root = Path(checkouts.enter_context(tempfile.TemporaryDirectory(prefix="factsheet-rev-")))
     contents = git.read_blobs(repo, (f.blob for f in files))
     for file in files:
@@ -91,6 +96,19 @@ def snapshot_at(repo: git.Repository, label: str, commit: str, checkouts: ExitSt
         target.write_bytes(contents.get(file.blob, b""))
     del contents
     return _run(root, revision)
+
+
+def _desk_elsewhere(repo: git.Repository, commit: str) -> str | None:
+    """Where the desk was at `commit` when it was not where it is now (a `claims.yaml` moved with its desk):
+    the folder of the one `claims.yaml` of that commit outside the skipped folders, or None when there is
+    none or more than one (then the revision is a site without claims, as before)."""
+    found = [
+        path.removesuffix(CLAIMS_FILE)
+        for path in git.paths_at(repo, commit)
+        if (path == CLAIMS_FILE or path.endswith("/" + CLAIMS_FILE))
+        and not any(f"/{skipped}" in "/" + path for skipped in SKIPPED)
+    ]
+    return found[0] if len(found) == 1 and found[0] != repo.prefix else None
 
 
 def _wanted(file: git.TreeFile) -> bool:

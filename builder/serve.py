@@ -66,11 +66,11 @@ class Preview:
     log: Callable[[str], None] = print
 
     def host_allowed(self, host: str) -> bool:
-        """Only IP addresses and `localhost` on our port: a DNS name may be a rebinding attack."""
-        name, _, port = host.rpartition(":")
-        if not name or port != str(self.port):
+        """Only IP addresses and `localhost` on our port: a DNS name may be a rebinding attack. A browser
+        leaves the port out of `Host` when it is the scheme's default, 80 (or 443 behind a TLS proxy)."""
+        name, port = split_host(host)
+        if port != str(self.port) and not (port is None and self.port in (80, 443)):
             return False
-        name = name.strip("[]").lower()
         if name == "localhost":
             return True
         try:
@@ -86,6 +86,17 @@ class Preview:
                 socket_.write_message(message)
             except websocket.WebSocketClosedError:
                 self.sockets.discard(socket_)
+
+
+def split_host(host: str) -> tuple[str, str | None]:
+    """A `Host` header's name (lower case, an IPv6 address without its brackets) and port (None when absent)."""
+    if host.startswith("["):
+        address, _, rest = host[1:].partition("]")
+        return address.lower(), rest[1:] if rest.startswith(":") else None
+    name, colon, port = host.rpartition(":")
+    if not colon:
+        return host.lower(), None
+    return name.lower(), port
 
 
 class _HostGuard:
@@ -161,10 +172,23 @@ class SiteHandler(_Guarded):
 class ReloadSocket(_HostGuard, websocket.WebSocketHandler):
     """livereload's protocol: the page says hello, we say hello, then we send reloads."""
 
+    def prepare(self) -> None:
+        super().prepare()
+        # Checked here, before tornado's own check: since tornado 6.6 that lets through any Origin whose host
+        # and port are the request's, whatever its scheme (an https page on the same host and port).
+        origin = self.request.headers.get("Origin")
+        if origin is not None and not self.check_origin(origin):
+            raise web.HTTPError(403, "cross-origin reload socket")
+
     def check_origin(self, origin: str) -> bool:
-        """Only the preview's own pages may listen, never a page from elsewhere."""
+        """Only the preview's own pages may listen, never a page from elsewhere: the same scheme (http), host
+        and port as the page's own address, to the letter."""
         parts = urlsplit(origin)
-        return parts.scheme == "http" and parts.netloc == self.request.host and self.preview.host_allowed(parts.netloc)
+        return (
+            parts.scheme == "http"
+            and origin == f"http://{self.request.host}"
+            and self.preview.host_allowed(self.request.host)
+        )
 
     def on_message(self, message: str | bytes) -> None:
         try:

@@ -209,9 +209,8 @@ def _lookalike(phrase: str, text: str) -> None:
 
 
 def _shown(phrase: str) -> str:
-    """A phrase as a message quotes it: cut when long (a message is one line, not the whole value)."""
-    phrase = phrase.strip()
-    return phrase if len(phrase) <= 60 else phrase[:57] + "..."
+    """A phrase as a message quotes it (a long one is cut where every message is, `problems.cut_quoted`)."""
+    return phrase.strip()
 
 
 def _number(text: str) -> tuple[float, bool]:

@@ -253,6 +253,9 @@ def parse_yaml(
     `path` are left as they are (for reading other versions of the file, from
     git, between two reads of the file itself).
     """
+    if not text.strip():
+        # Blank (spaces, tabs, new lines): an empty document, said so, not a syntax error at a tab.
+        return YamlDocument(path=path, data=None)
     doc = _read_in_pieces(text, path, line_offset, remember)
     if doc is not None:
         return doc

@@ -114,7 +114,14 @@ def test_a_changed_figure_as_json(desk: Path) -> None:
     status, data = as_json(desk)
     assert status == 0
     assert data["base"]["label"] == "HEAD" and data["base"]["commit"] == git(desk, "rev-parse", "HEAD").strip()
-    assert data["head"] == {"label": "working tree", "commit": None, "subject": None, "state": "valid", "problems": []}
+    assert data["head"] == {
+        "label": "working tree",
+        "commit": None,
+        "subject": None,
+        "state": "valid",
+        "problems": [],
+        "desk": None,
+    }
     [claim] = data["claims"]
     assert (claim["change"], claim["id"]) == ("changed", "troops-total")
     assert claim["old_figure"] == {
@@ -592,3 +599,43 @@ def test_an_old_revision_is_read_as_written(desk: Path) -> None:
     [claim] = data["claims"]
     [variant] = claim["variants"]
     assert [(f["name"], f["old"], f["new"]) for f in variant["fields"]] == [("figure", "1.50", "1.5")]
+
+
+# -- revisions named in factsheet's words ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("revision", "words"),
+    [("^HEAD", "range"), ("HEAD~1..HEAD", "factsheet diff BASE HEAD"), ("main...HEAD", "range")],
+)
+def test_a_range_or_exclusion_is_answered_in_factsheets_words(desk: Path, revision: str, words: str) -> None:
+    result = diff(desk, revision)
+    assert result.exit_code == 2
+    assert words in result.stderr and "fatal" not in result.output + result.stderr, result.stderr
+
+
+def test_a_shallow_clone_is_named_as_the_cause_with_the_fix(desk: Path, tmp_path: Path) -> None:
+    change(desk, "claims.yaml", TROOPS_CANONICAL, RAISED)
+    commit(desk, "Raised", "2025-01-02T12:00:00Z")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{desk}", str(shallow)], check=True)
+    result = diff(shallow, "HEAD~1", "HEAD")
+    assert result.exit_code == 2
+    assert "shallow clone" in result.stderr and "git fetch --unshallow" in result.stderr, result.stderr
+    assert "fetch-depth: 0" in result.stderr
+
+
+def test_a_desk_that_moved_is_compared_where_it_was(desk: Path) -> None:
+    """A desk moved into a folder of its repository: the revision before the move is read from where the desk
+    was then, so the diff shows what changed in the claims, not every claim removed and added."""
+    moved = desk / "desk"
+    moved.mkdir()
+    for name in ("claims.yaml", "content"):
+        git(desk, "mv", name, f"desk/{name}")
+    commit(desk, "The desk in a folder of its own", "2025-01-02T12:00:00Z")
+    change(moved, "claims.yaml", TROOPS_CANONICAL, RAISED)
+    status, data = as_json(moved, "HEAD~1")
+    assert status == 0
+    assert data["base"]["desk"] == "" and data["head"]["desk"] is None
+    assert [(c["id"], c["change"]) for c in data["claims"]] == [("troops-total", "changed")]
+    assert "the desk then at the top of the repository" in diff(moved, "HEAD~1").stdout

@@ -337,3 +337,24 @@ def test_a_build_while_serve_runs_never_leaves_a_stale_page_or_a_missing_index(
             raise
     finally:
         stop(served)
+
+
+# -- the smaller points -------------------------------------------------------------------------------
+
+
+def test_a_huge_bad_value_is_cut_in_its_message(tmp_path: Path) -> None:
+    from tests.sitefactory import CLAIMS, edit, problems, write_site
+
+    huge = "lots " * 200_000  # a megabyte pasted by mistake
+    write_site(tmp_path, edit(CLAIMS, "value: 12,000", f"value: {huge.strip()}"))
+    [problem] = problems(tmp_path)
+    assert len(problem.message) < 2_000, len(problem.message)
+    assert "(999,999 characters)" in problem.message and "is not a figure" in problem.message
+
+
+@pytest.mark.parametrize("blank", [" \t \n\n", "\t", "\n\n\n", "   "])
+def test_a_blank_claims_file_is_called_empty(tmp_path: Path, blank: str) -> None:
+    from tests.sitefactory import only_problem, write_site
+
+    write_site(tmp_path, blank)
+    only_problem(tmp_path, "claims.yaml", 1, 1, "claims.yaml is empty", "'site:'")

@@ -313,15 +313,47 @@ def test_reload_socket_speaks_livereload_and_reloads_on_every_save(served: Serve
     assert served.figure() == "about 420 killed"
 
 
-def test_reload_socket_refuses_pages_from_elsewhere(served: Served) -> None:
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://evil.example",
+        "https://127.0.0.1:{port}",  # another scheme on the same host and port
+        "ws://127.0.0.1:{port}",
+        "http://127.0.0.1:{other}",  # another port
+        "http://localhost:{port}",  # another name than the page's own
+        "http://127.0.0.1:{port}/",
+        "null",  # a page opened from disk, or a sandboxed frame
+        "file://",
+    ],
+)
+def test_reload_socket_refuses_pages_from_elsewhere(served: Served, origin: str) -> None:
+    """Only an Origin that is the page's own address to the letter (scheme, host and port) may listen."""
+
     async def attempt() -> int:
         try:
-            await _socket(served, "http://evil.example")
+            connection = await _socket(served, origin.format(port=served.port, other=served.port + 1))
         except HTTPClientError as error:
             return error.code
+        connection.close()
         return 101
 
     assert asyncio.run(attempt()) == 403
+
+
+@pytest.mark.parametrize("port", [80, 443])
+def test_a_host_without_its_port_is_the_schemes_default(tmp_path: Path, port: int) -> None:
+    """A browser leaves the port out of `Host` for port 80 (443 behind a TLS proxy): `serve --port 80` must
+    serve it, and still refuse another host or another port."""
+    from builder.build import Session
+    from builder.serve import Preview
+
+    preview = Preview(tmp_path, tmp_path / "site", port, Session(tmp_path, tmp_path / "site"))
+    for host in ("127.0.0.1", "localhost", "[::1]", f"127.0.0.1:{port}", f"[::1]:{port}"):
+        assert preview.host_allowed(host), host
+    for host in ("evil.example", "127.0.0.1:8000", "[::1]:8000", "evil.example:80", "127.0.0.1:"):
+        assert not preview.host_allowed(host), host
+    elsewhere = Preview(tmp_path, tmp_path / "site", 8000, Session(tmp_path, tmp_path / "site"))
+    assert not elsewhere.host_allowed("127.0.0.1") and elsewhere.host_allowed("127.0.0.1:8000")
 
 
 def test_ctrl_c_stops_cleanly_and_frees_the_port(desk: Path) -> None:
