@@ -20,6 +20,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium)"
 )
+WAIT_MS = 60_000
+"""The bound on every wait for the page (ms): each wait ends as soon as what it waits for happens."""
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -133,7 +135,7 @@ def test_no_serious_accessibility_violation(open_page, base_url: str, name: str,
     from axe_playwright_python.sync_playwright import Axe
 
     page = open_page(base_url + PAGES[name], scheme=scheme)
-    page.wait_for_timeout(200)  # the search box is drawn after load
+    page.wait_for_selector(".pagefind-ui__search-input", timeout=WAIT_MS)  # the search box is drawn after load
     results = Axe().run(page)
     serious = [
         f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')}"
@@ -153,7 +155,7 @@ def test_headings_form_an_outline(open_page, base_url: str) -> None:  # type: ig
 
 def test_every_link_and_control_is_reachable_by_keyboard_with_visible_focus(open_page, base_url: str) -> None:  # type: ignore[no-untyped-def]
     page = open_page(base_url + PAGES["claim"])
-    page.wait_for_timeout(200)
+    page.wait_for_selector(".pagefind-ui__search-input", timeout=WAIT_MS)
     focusable = page.evaluate(
         """() => { const all = [...document.querySelectorAll('a[href], input, select, button, summary')]
                    .filter(e => e.checkVisibility());
@@ -225,17 +227,18 @@ def test_live_reload_follows_an_edit_without_touching_the_browser(browser, tmp_p
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{served.port}/claims/dprk-killed/", wait_until="networkidle")
         assert page.locator(".headline-figure").text_content() == "about 400 killed"
-        page.wait_for_timeout(500)  # the reload socket connects after load
+        # The reload socket connects after load: wait for livereload's handshake, not for a time.
+        page.wait_for_function("() => window.LiveReload?.connector?.protocol > 0", timeout=WAIT_MS)
         edit(root, "value: about 400\n", "value: about 430\n")
         page.wait_for_function(
-            "() => document.querySelector('.headline-figure')?.textContent === 'about 430 killed'", timeout=15000
+            "() => document.querySelector('.headline-figure')?.textContent === 'about 430 killed'", timeout=WAIT_MS
         )
         edit(root, "value: about 430\n", "value: about 430 maybe\n")
-        page.wait_for_function("() => document.body.textContent.includes('could not be built')", timeout=15000)
+        page.wait_for_function("() => document.body.textContent.includes('could not be built')", timeout=WAIT_MS)
         assert "claims.yaml:" in page.locator("ol.problems").text_content()
         edit(root, "value: about 430 maybe\n", "value: about 440\n")
         page.wait_for_function(
-            "() => document.querySelector('.headline-figure')?.textContent === 'about 440 killed'", timeout=15000
+            "() => document.querySelector('.headline-figure')?.textContent === 'about 440 killed'", timeout=WAIT_MS
         )
     finally:
         context.close()
