@@ -421,10 +421,9 @@ class _Validator:
         if isinstance(value, schema.RangeValue):
             value = value.model_dump(exclude_none=True)
         interval, text = None, None
-        typed = as_written(value)
-        if kind == "text" and (isinstance(value, str) or (typed is not None and not plain_number(typed))):
+        if kind == "text" and _text_as_written(value):
             # A text claim's figure is its text; `12:30` is not the number a YAML 1.1 reader makes of it.
-            text = value if isinstance(value, str) else typed
+            text = value if isinstance(value, str) else written(value)
         else:
             if isinstance(value, str) and kind == "number":
                 compound = split_compound(value)
@@ -524,8 +523,7 @@ class _Validator:
         typos = self.check_units(doc, key, spec, unit)
         canonical_spec = spec.canonical
         ckey = (*key, "canonical")
-        canonical_text = as_written(canonical_spec.value)
-        if spec.kind == "text" and not isinstance(canonical_spec.value, str) and plain_number(canonical_text or ""):
+        if spec.kind == "text" and not _text_as_written(canonical_spec.value):
             self.problems.error(Place(doc, (*ckey, "value")), "the canonical figure of a text claim must be text")
         figure = self.figure(
             doc,
@@ -681,6 +679,15 @@ class _Validator:
                 order = self.order(front.order, Place(page.front_matter, ("order",)))
                 pages.append(Page(page.name, front.title, order, page.body, where))
         return pages
+
+
+def _text_as_written(value: Any) -> bool:
+    """Whether a value is text as the editor wrote it: a string, or an unquoted scalar that YAML took for a
+    number but that is no plain number in digits (`12:30`, `0x10`), which a text claim takes as its text."""
+    if isinstance(value, str):
+        return True
+    typed = as_written(value)
+    return typed is not None and not plain_number(typed)
 
 
 class _Top(BaseModel):

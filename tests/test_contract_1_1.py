@@ -399,3 +399,17 @@ def test_a_word_quantity_takes_of_before_a_count_noun(tmp_path: Path) -> None:
     assert links == ["thousands of soldiers", "about 4,000"]  # the second link's text is given in the page
     assert page(outputs, "claims/troops-total/").select_one(".headline-figure").get_text() == "thousands of soldiers"
     assert page(outputs, "claims/casualties-total/").select_one(".headline-figure").get_text() == "a dozen soldiers"
+
+
+@pytest.mark.parametrize(("raw", "error"), [("1955", True), ("12:30", False), ("{low: 1, high: 2}", True)])
+def test_a_text_claims_canonical_figure_must_be_text_as_written(tmp_path: Path, raw: str, error: bool) -> None:
+    claims = CLAIMS + TEXT_CLAIM.replace("value: multiple rocket launchers", f"value: {raw}").replace(
+        "value: TEXT", "value: multiple rocket launchers"
+    )
+    write_site(tmp_path, claims)
+    found = [p for p in problems(tmp_path) if p.severity == "error"]
+    if error:
+        assert [p.message for p in found] == ["the canonical figure of a text claim must be text"]
+    else:
+        assert found == []
+        assert claims_json(tmp_path)["launcher-type"]["canonical"]["text"] == raw
