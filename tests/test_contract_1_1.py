@@ -322,6 +322,11 @@ def test_a_derived_figure_shows_the_sources_words_and_the_desks_reading(tmp_path
     cell = page(outputs, "claims/casualties-total/").select("table.variants tbody tr")[1].select_one("td.figure")
     assert cell.contents[0].strip() == "two-thirds of these troops"  # the figure as written is the source's words
     assert cell.select_one(".derived").get_text(strip=True) == "the desk reads it as about 2,700"
+    # Where the figure is listed with its unit (the discrepancies, the source's page), the unit goes with the
+    # desk's reading, never after the source's own words.
+    for url in ("discrepancies/", "sources/reuters-2025-04-01/"):
+        cells = [td.get_text(" | ", strip=True) for td in page(outputs, url).select("table.figures tbody td.figure")]
+        assert "two-thirds of these troops | the desk reads it as about 2,700 soldiers" in cells, (url, cells)
     assert json.loads(outputs["claims/casualties-total.json"])["variants"][0]["written"] is None
 
 
