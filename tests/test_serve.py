@@ -167,6 +167,8 @@ def test_every_kind_of_save_updates_the_page_once(served: Served, how: str) -> N
     before = untouched.stat().st_mtime_ns
     edit(served.root, "value: about 400\n", "value: about 450\n", how)
     served.wait_for(lambda: served.figure() == "about 450 killed", "the new figure")
+    # The page is written first, the rebuild's line comes after it: wait for that line, not for a time.
+    served.wait_for(lambda: bool(served.rebuilds()), "the rebuild's line")
     time.sleep(0.5)  # room for a second, unwanted rebuild (a loop on our own output) to show
     assert len(served.rebuilds()) == 1, served.output()
     assert "claims.yaml" in served.rebuilds()[0]
@@ -182,7 +184,8 @@ def test_many_files_at_once_is_one_rebuild(served: Served) -> None:
     methodology.write_text(methodology.read_text() + "\nOne more line.\n")
     edit(served.root, "value: about 400\n", "value: about 460\n")
     served.wait_for(lambda: served.figure() == "about 460 killed", "the new figure")
-    time.sleep(0.5)
+    served.wait_for(lambda: bool(served.rebuilds()), "the rebuild's line")
+    time.sleep(0.5)  # room for a second, unwanted rebuild to show
     assert len(served.rebuilds()) == 1, served.output()
     assert all(name in served.rebuilds()[0] for name in ("about.md", "methodology.md", "claims.yaml"))
 
@@ -214,7 +217,7 @@ def test_a_site_that_cannot_be_written_is_shown_as_a_failed_build_not_a_404(desk
         assert status == 200
         problems = [li.get_text() for li in BeautifulSoup(body, "html.parser").select("ol.problems li")]
         assert len(problems) == 1 and problems[0].startswith("site:1:1: error: ") and "is not a folder" in problems[0]
-        assert "the build failed" in served.output()
+        served.wait_for(lambda: "the build failed" in served.output(), "the failed build's line")
         (desk / "site").unlink()
         edit(desk, "value: about 400\n", "value: about 500\n")
         served.wait_for(lambda: served.figure() == "about 500 killed", "the site, once it can be written")
@@ -431,6 +434,7 @@ def test_an_archived_text_kept_outside_content_is_followed(desk: Path) -> None:
         assert not shown()
         text.write_text(text.read_text() + f"\n{added}\n")
         served.wait_for(shown, "the archived text as saved")
+        served.wait_for(lambda: bool(served.rebuilds()), "the rebuild's line")  # it comes after the page
         assert "archive/sent-3000-more-soldiers.txt" in served.rebuilds()[0], served.output()
     finally:
         stop(served)
