@@ -334,7 +334,8 @@ def _read_anyway(low: bytes, start: int, stop: int) -> bool:
         while at != -1:
             after = at + len(needle)
             if needle is _PAGEFIND:
-                if _READ_NAMES.match(low, after):
+                name = _READ_NAMES.match(low, after)
+                if name is not None and name.end() <= stop:  # the name whole within the part, as for tags
                     return True
             elif after == len(low) or low[after] in _TAG_ENDS:
                 return True

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builder import search
@@ -198,6 +198,8 @@ PIECES = [b"<h1", b"<img", b" ", b">", b"/", b"=", b"data-pagefind-", b"meta", b
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30), st.integers(0, 200), st.integers(0, 200))
+# Found by one of ten runs in a row: an attribute's name that runs past the end of the part.
+@example(pieces=[b"data-pagefind-", b"meta"], one=0, two=14)
 def test_what_pagefind_reads_in_a_skipped_part_is_found_exactly(pieces: list[bytes], one: int, two: int) -> None:
     low = b"".join(pieces)
     start, stop = sorted((min(one, len(low)), min(two, len(low))))
