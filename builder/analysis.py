@@ -31,6 +31,9 @@ Verdict = Literal[
     "different-measure",
 ]
 Status = Literal["agreed", "disputed", "evolving", "single-source", "unsourced"]
+Position = Literal["above", "below", "within", "overlaps"]
+"""Where a figure's interval lies against the canonical one: wholly above or below it, inside it, or across
+one of its ends (or around it)."""
 
 AGREEING: frozenset[str] = frozenset({"matches", "consistent"})
 DISPUTING: frozenset[str] = frozenset({"differs", "misattributed", "misquoted", "retracted"})
@@ -54,6 +57,11 @@ class Comparison:
     """The compared figure in the claim's unit; None for text or another dimension."""
     converted: bool
     """Whether the figure was converted from another physical unit."""
+    position: Position | None = None
+    gap: float | None = None
+    """How far apart the two intervals are, relative to the canonical figure (`gap`); None when not compared."""
+    bounded: bool = False
+    """Whether both figures state both their ends, so that `deviation`, from their middles, means something."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,13 @@ class VariantAnalysis:
     dated: Period | None
     originator: str | None
     """Who the figure goes back to: its `according_to`, else its source's outlet; None when unattributed."""
+    position: Position | None = None
+    """Where its interval lies against the canonical one; None when not compared."""
+    gap: float | None = None
+    """The distance between its interval and the canonical one, relative to the canonical figure (0 when they
+    overlap): what the discrepancies are ranked by, since it needs no middle of an open-ended figure."""
+    bounded: bool = False
+    """Whether it and the canonical figure both state both ends: only then is `deviation` shown as a percentage."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,31 @@ def deviation(figure: Interval, canonical: Interval) -> float | None:
     return (figure_mid - canonical_mid) / canonical_mid
 
 
+def position(figure: Interval, canonical: Interval) -> Position:
+    """Where `figure` lies against `canonical`."""
+    if not figure.overlaps(canonical):
+        return "above" if figure.low >= canonical.high else "below"
+    inside_low = figure.low > canonical.low or (
+        figure.low == canonical.low and (figure.low_open or not canonical.low_open)
+    )
+    inside_high = figure.high < canonical.high or (
+        figure.high == canonical.high and (figure.high_open or not canonical.high_open)
+    )
+    return "within" if inside_low and inside_high else "overlaps"
+
+
+def gap(figure: Interval, canonical: Interval) -> float:
+    """The distance between the two intervals (0 when they overlap), relative to the size of the canonical
+    figure's nearer end (or, that end being 0 or unbounded, to its other end, else taken as 1)."""
+    if figure.overlaps(canonical):
+        return 0.0
+    above = figure.low >= canonical.high
+    distance = figure.low - canonical.high if above else canonical.low - figure.high
+    nearer, farther = (canonical.high, canonical.low) if above else (canonical.low, canonical.high)
+    size = next((abs(end) for end in (nearer, farther) if end != 0 and not math.isinf(end)), 1.0)
+    return distance / size
+
+
 def in_unit(figure: Figure, target: Unit | None) -> tuple[Interval | None, bool] | None:
     """The figure's interval in `target`, whether it was converted; None when it cannot be."""
     interval, unit = figure.interval, figure.unit
@@ -166,7 +206,15 @@ def compare(
         verdict = "consistent"
     else:
         verdict = "outdated" if earlier else "differs"
-    return Comparison(verdict, deviation(interval, reference), interval, converted)
+    return Comparison(
+        verdict,
+        deviation(interval, reference),
+        interval,
+        converted,
+        position(interval, reference),
+        gap(interval, reference),
+        figure.bounded and canonical.bounded,
+    )
 
 
 def claim_status(verdicts: list[str]) -> Status:
@@ -211,6 +259,9 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
                 converted=result.converted,
                 dated=dated,
                 originator=originator,
+                position=result.position,
+                gap=result.gap,
+                bounded=result.bounded,
             )
         )
     return ClaimAnalysis(
@@ -240,9 +291,11 @@ def _related(claims: tuple[Claim, ...]) -> dict[str, tuple[str, ...]]:
     return {claim_id: tuple(ids) for claim_id, ids in links.items()}
 
 
-def _discrepancy_order(item: VariantAnalysis) -> tuple[float, str, int]:
-    size = abs(item.deviation) if item.deviation is not None else -INF
-    return (-size, item.claim_id, item.variant.index)
+def _discrepancy_order(item: VariantAnalysis) -> tuple[float, float, str, int]:
+    """The largest gap between the intervals first (then the largest deviation, for figures that touch)."""
+    size = item.gap if item.gap is not None else -INF
+    deviation = abs(item.deviation) if item.deviation is not None else -INF
+    return (-size, -deviation, item.claim_id, item.variant.index)
 
 
 def analyse(site: Site) -> Analysis:

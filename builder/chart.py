@@ -1,43 +1,30 @@
-"""The claim chart: every source's interval against the canonical one, as inline SVG.
+"""The claim chart: every source's interval against the canonical one, drawn at build time.
 
-Drawn at build time so that it needs no JavaScript; each verdict has its own
-marker shape and a text label, so colour is never the only carrier.
+Each row is HTML: a label, set in the page's own type so that it wraps like any text and is as
+large on a phone as on a desktop, above a track drawn in SVG whose positions are percentages of
+its width, so nothing is scaled down with the chart. A label never lies over a track, and the
+canonical band is drawn in every track, so no label covers a bar or the band. Each verdict has
+its own marker shape and a symbol in the label, so colour is never the only carrier. Needs no
+JavaScript.
+
+A claim with many figures (a count that rose over a war, reported by the same few bodies again
+and again) is drawn one row per originator, each of its figures a mark on that row, so that
+the chart stays about a screen tall; the table below the chart lists every figure.
 """
 
 from __future__ import annotations
 
 import math
-import string
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from datetime import date
 from html import escape
-from itertools import repeat
 
 from builder import formatting
-from builder.analysis import ClaimAnalysis
+from builder.analysis import ClaimAnalysis, VariantAnalysis
 from builder.interval import Interval
-
-WIDTH = 400
-ROW = 36
-TOP = 8
-AXIS = 30
-LEFT, RIGHT = 8, 392
-LINE = 16
-"""How much lower each further line of a label is."""
-INDENT = 14
-"""How far a label's further lines are indented, to stand under its name rather than its verdict symbol."""
-# Labels are fitted without measuring them: each character is given the width, at the labels' 13 units,
-# of the widest of its kind in DejaVu Sans, the default sans-serif face on Linux and wider than the faces
-# the stylesheet names first (measured in Chromium: "i" 3.6, "r" 5.2, digits 8.3, "D" 10.0, "m" 12.7).
-_WIDTHS = {
-    **dict.fromkeys(string.ascii_lowercase + string.digits + string.punctuation, 8.3),
-    **dict.fromkeys(string.ascii_uppercase, 10.3),
-    **dict.fromkeys(" fijlrt.,:;'-()[]!/|IJ", 5.2),
-    **dict.fromkeys("mwMW—%&@●◐✕◷", 13.0),
-}
-_OTHER = 13.0
-"""Any other character (an accented letter, a letter of another script, a CJK ideograph) is given a whole
-em: wider than most, never narrower than one."""
+from builder.names import folded
+from builder.words import plural
 
 SYMBOLS = {
     "matches": "●",
@@ -51,139 +38,246 @@ SYMBOLS = {
     "different-measure": "≠",
 }
 
+ROWS_EACH = 12
+"""Up to this many figures, each has a row of its own; beyond it, the figures of one originator share one."""
+ROWS_SHOWN = 10
+"""Past `ROWS_EACH` figures, the rows shown at first, the latest first; the rest are one click away."""
+REACH = 20
+"""How far from the canonical figure the scale reaches, in units of its size (`_size`: its width, or half its
+magnitude, whichever is more; so about ten times the figure): a figure farther off is drawn at the edge with
+a double chevron, so that one far figure cannot squeeze the band to a hairline."""
+TRACK = 22
+"""The height of a row's track (CSS px); its marks are centred on it."""
+MIDDLE = TRACK // 2
+
 
 @dataclass(frozen=True)
 class Row:
+    """One row of the chart: a label, and the figures drawn on its track (one, or an originator's series)."""
+
     label: str
-    interval: Interval | None
+    """Who reported what ("● EU Today: around 11,000 troops")."""
+    verdict: str
+    items: tuple[VariantAnalysis, ...]
     css: str
-
-    @cached_property
-    def lines(self) -> tuple[str, ...]:
-        """The label on one line, or on two when one would run past the chart's edge and lose its end
-        (the verdict): broken after the name ("● Outlet:", then "figure — verdict"), a line still too long
-        cut with an ellipsis. The whole label is in the chart's description and the table below it."""
-        if _width(self.label) <= RIGHT - LEFT:
-            return (self.label,)
-        name, colon, rest = self.label.partition(": ")
-        lines = (name + ":", rest) if colon else (self.label,)
-        rooms = (RIGHT - LEFT, RIGHT - LEFT - INDENT)
-        return tuple(_cut(line, room) for line, room in zip(lines, rooms, strict=False))
-
-    @property
-    def height(self) -> int:
-        return ROW + LINE * (len(self.lines) - 1)
+    """The class of its marks (the verdict of its latest figure, or `canonical`)."""
 
 
-def _width(text: str) -> float:
-    """At most how wide `text` is drawn as a label, in the chart's units."""
-    return sum(map(_WIDTHS.get, text, repeat(_OTHER)))
+@dataclass(frozen=True)
+class Scale:
+    low: float
+    high: float
+
+    def at(self, value: float) -> float:
+        """Where `value` lies across the track, in percent, clamped to the track."""
+        if math.isinf(value):
+            return 0.0 if value < 0 else 100.0
+        return min(100.0, max(0.0, (value - self.low) / (self.high - self.low) * 100))
+
+    def beyond(self, interval: Interval) -> tuple[bool, bool]:
+        """Whether the interval runs off the scale below, above (a finite end past the edge)."""
+        return (
+            not math.isinf(interval.low) and interval.low < self.low,
+            not math.isinf(interval.high) and interval.high > self.high,
+        )
 
 
-def _cut(line: str, room: float) -> str:
-    """`line`, or as much of it as fits in `room` with an ellipsis after it."""
-    if _width(line) <= room:
-        return line
-    while line and _width(line + "…") > room:
-        line = line[:-1]
-    return line.rstrip() + "…"
+def _size(canonical: Interval) -> float:
+    """How large the canonical figure is, the measure of how far the scale reaches from it."""
+    finite = [abs(end) for end in (canonical.low, canonical.high) if not math.isinf(end)]
+    if not finite:
+        return 1.0
+    width = canonical.high - canonical.low
+    size = max(width if not math.isinf(width) else max(finite), 0.5 * max(finite))
+    return size or 1.0
 
 
-def _nice_step(span: float) -> float:
-    raw = span / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
-    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-
-
-def _domain(intervals: list[Interval]) -> tuple[float, float]:
-    ends = [e for i in intervals for e in (i.low, i.high) if not math.isinf(e)]
-    # Counts start at zero, so that a 0.4% rounding difference looks as small as it is.
+def _domain(canonical: Interval, intervals: Iterable[Interval]) -> Scale:
+    """The scale: from zero (so that a 0.4% rounding difference looks as small as it is) to the farthest
+    figure within `REACH` of the canonical figure, with a margin."""
+    reach = REACH * _size(canonical)
+    lowest = (canonical.low if not math.isinf(canonical.low) else min(canonical.high, 0)) - reach
+    highest = (canonical.high if not math.isinf(canonical.high) else max(canonical.low, 0)) + reach
+    ends = [
+        end
+        for interval in (canonical, *intervals)
+        for end in (interval.low, interval.high)
+        if not math.isinf(end) and lowest <= end <= highest
+    ]
     low, high = min(0.0, *ends), max(0.0, *ends)
-    span = high - low or 1.0
-    return (low if low == 0 else low - span * 0.1), (high if high == 0 else high + span * 0.12)
-
-
-def _bar(interval: Interval, y: float, scale: tuple[float, float], css: str) -> str:
-    low, high = scale
+    if low == high:  # nothing but zero and unbounded ends
+        return Scale(-1.0, 1.0)
     span = high - low
+    return Scale(low if low == 0 else low - span * 0.06, high if high == 0 else high + span * 0.08)
 
-    def x(value: float) -> float:
-        if math.isinf(value):
-            return LEFT if value < 0 else RIGHT
-        return LEFT + (value - low) / span * (RIGHT - LEFT)
 
-    x1, x2 = x(interval.low), x(interval.high)
-    if interval.is_point:
-        return f'<path class="mark {css}" d="M{x1:.1f} {y - 6:.1f}l6 6-6 6-6-6z"/>'
-    at_y = f"{y:.1f}"
-    parts = [f'<line class="bar {css}" x1="{x1:.1f}" x2="{x2:.1f}" y1="{at_y}" y2="{at_y}"/>']
-    for at, value, is_open, side in (
-        (x1, interval.low, interval.low_open, -1),
-        (x2, interval.high, interval.high_open, 1),
-    ):
-        if math.isinf(value):
-            parts.append(f'<path class="arrow {css}" d="M{at:.1f} {at_y}l{-8 * side} -5v10z"/>')
-        else:
-            fill = "open" if is_open else "closed"
-            parts.append(f'<circle class="end {fill} {css}" cx="{at:.1f}" cy="{at_y}" r="4"/>')
+def _ticks(scale: Scale) -> list[float]:
+    """Three to five round values across the scale (few, so that their labels fit a phone's width)."""
+    span = scale.high - scale.low
+    raw = span / 3
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(scale.low / step) * step
+    return [first + k * step for k in range(int((scale.high - first) / step + 1e-9) + 1)]
+
+
+def _mark(interval: Interval, scale: Scale, css: str) -> str:
+    """An interval as SVG: a bar with a closed (filled) or open (hollow) end, or an arrow where it has no end;
+    a diamond for an exact number; a double chevron at the edge for a part that runs off the scale."""
+    under, over = scale.beyond(interval)
+    x1, x2 = scale.at(interval.low), scale.at(interval.high)
+    parts = []
+    if interval.is_point and not (under or over):
+        parts.append(_at(x1, f'<path class="mark {css}" d="M0 -6l6 6-6 6-6-6z"/>'))
+    else:
+        parts.append(f'<line class="bar {css}" x1="{x1:.2f}%" x2="{x2:.2f}%" y1="{MIDDLE}" y2="{MIDDLE}"/>')
+        for at, value, is_open, side, off in (
+            (x1, interval.low, interval.low_open, -1, under),
+            (x2, interval.high, interval.high_open, 1, over),
+        ):
+            if off:
+                chevron = f"M{-11 * side} -5l{5 * side} 5{-5 * side} 5M{-6 * side} -5l{5 * side} 5{-5 * side} 5"
+                parts.append(_at(at, f'<path class="off-scale {css}" d="{chevron}"/>'))
+            elif math.isinf(value):
+                parts.append(_at(at, f'<path class="arrow {css}" d="M0 0l{-8 * side} -5v10z"/>'))
+            else:
+                fill = "open" if is_open else "closed"
+                parts.append(f'<circle class="end {fill} {css}" cx="{at:.2f}%" cy="{MIDDLE}" r="4"/>')
     return "".join(parts)
 
 
-def chart(analysed: ClaimAnalysis, labels: dict[int, str], chart_id: str) -> str | None:
-    """The SVG of a numeric claim, or None when nothing can be drawn (a text claim)."""
-    if analysed.interval is None:
-        return None
-    rows = [Row(f"Canonical: {analysed.claim.canonical.figure.written}", analysed.interval, "canonical")]
-    for item in analysed.variants:
-        figure = item.variant.figure
-        shown = f"{figure.written} (desk's reading)" if figure.derived else figure.written
-        label = f"{SYMBOLS[item.verdict]} {labels[item.variant.index]}: {shown} — {item.verdict}"
-        rows.append(Row(label, item.interval, f"verdict-{item.verdict}"))
-    drawable = [r.interval for r in rows if r.interval is not None]
-    scale = _domain(drawable)
-    rows_height = sum(row.height for row in rows)
-    height = TOP + rows_height + AXIS
-    body = []
-    low, high = scale
-    ref = analysed.interval
-    band_x1 = LEFT + (max(ref.low, low) - low) / (high - low) * (RIGHT - LEFT)
-    band_x2 = LEFT + (min(ref.high, high) - low) / (high - low) * (RIGHT - LEFT)
-    body.append(
-        f'<rect class="band" x="{band_x1:.1f}" y="{TOP}" width="{max(band_x2 - band_x1, 1.5):.1f}" '
-        f'height="{rows_height}"/>'
-    )
-    y = TOP
-    for row in rows:
-        first, *more = row.lines
-        further = "".join(f'<tspan x="{LEFT + INDENT}" dy="{LINE}">{escape(line)}</tspan>' for line in more)
-        body.append(f'<text class="label" x="{LEFT}" y="{y + 13}">{escape(first)}{further}</text>')
-        below = y + row.height - ROW  # the bar goes under the label's last line
-        if row.interval is not None:
-            body.append(_bar(row.interval, below + 24, scale, row.css))
-        else:
-            body.append(
-                f'<text class="label muted" x="{RIGHT}" y="{below + 27}" text-anchor="end">not comparable</text>'
-            )
-        y += row.height
-    step = _nice_step(high - low)
-    tick = math.ceil(low / step) * step
-    axis_y = TOP + rows_height + 6
-    body.append(f'<line class="axis" x1="{LEFT}" x2="{RIGHT}" y1="{axis_y}" y2="{axis_y}"/>')
-    while tick <= high:
-        tx = LEFT + (tick - low) / (high - low) * (RIGHT - LEFT)
-        anchor = "start" if tx < LEFT + 20 else "end" if tx > RIGHT - 20 else "middle"
-        body.append(f'<line class="tick" x1="{tx:.1f}" x2="{tx:.1f}" y1="{axis_y}" y2="{axis_y + 4}"/>')
-        body.append(
-            f'<text class="tick-label" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="{anchor}">'
-            f"{formatting.number(tick)}</text>"
+def _at(x: float, shape: str) -> str:
+    """`shape`, drawn about (0, 0), placed at `x` percent across the track (SVG paths take no percentages)."""
+    return f'<svg x="{x:.2f}%" y="{MIDDLE}" overflow="visible">{shape}</svg>'
+
+
+def _band(canonical: Interval, scale: Scale) -> str:
+    x1, x2 = scale.at(canonical.low), scale.at(canonical.high)
+    if x2 - x1 < 0.6:  # an exact canonical figure: a line, not a band too thin to see
+        return f'<line class="band-line" x1="{x1:.2f}%" x2="{x1:.2f}%" y1="0" y2="{TRACK}"/>'
+    return f'<rect class="band" x="{x1:.2f}%" y="0" width="{x2 - x1:.2f}%" height="{TRACK}"/>'
+
+
+def _names(items: Sequence[VariantAnalysis]) -> dict[int, str]:
+    """Each figure's name in the chart: its outlet (or, unknown, the start of its title); where sources of one
+    name meet, with the date of each, then its own title."""
+    sources_of: dict[str, set[str]] = {}
+    for item in items:
+        sources_of.setdefault(item.source.name, set()).add(item.source.id)
+    names = {}
+    for item in items:
+        source = item.source
+        name = source.name
+        if len(sources_of[name]) > 1:
+            same_day = [i for i in items if i.source.name == name and i.source.published == source.published]
+            alike = len({i.source.id for i in same_day}) > 1
+            name = f"{name}, {source.title}" if alike or not source.published else f"{name}, {source.published}"
+        names[item.variant.index] = name
+    return names
+
+
+def _figure(item: VariantAnalysis, unit_of: ClaimAnalysis) -> str:
+    figure = item.variant.figure
+    shown = formatting.figure_with_unit(figure, figure.unit or unit_of.claim.unit)
+    return f"{shown} (desk's reading)" if figure.derived else shown
+
+
+def rows(analysed: ClaimAnalysis) -> list[Row]:
+    """The chart's rows after the canonical one: one per figure, in the desk's order; or, past `ROWS_EACH`
+    figures, one per originator (a figure without one keeps a row of its own), the latest first."""
+    items = analysed.variants
+    names = _names(items)
+    groups: dict[str, list[VariantAnalysis]] = {}
+    for item in items:
+        key = f"figure:{item.variant.index}"
+        if len(items) > ROWS_EACH and item.originator is not None:
+            key = "originator:" + folded(item.originator)
+        groups.setdefault(key, []).append(item)
+    made = []
+    for group in groups.values():
+        if len(group) == 1:
+            item = group[0]
+            label = f"{SYMBOLS[item.verdict]} {names[item.variant.index]}: {_figure(item, analysed)}"
+            made.append(Row(label, item.verdict, (item,), f"verdict-{item.verdict}"))
+            continue
+        dated = sorted(group, key=lambda i: i.dated.end if i.dated else date.min)
+        latest = dated[-1]
+        span = [str(i.dated) for i in (dated[0], latest) if i.dated]
+        when = f" from {span[0]} to {span[1]}" if len(span) == 2 and span[0] != span[1] else ""
+        as_of = f" ({latest.dated})" if latest.dated else ""
+        label = (
+            f"{SYMBOLS[latest.verdict]} {group[0].originator}: {plural(len(group), 'figure')}{when}; "
+            f"the latest {_figure(latest, analysed)}{as_of}"
         )
-        tick += step
-    unit = analysed.claim.unit.text if analysed.claim.unit else ""
-    summary = "; ".join(f"{row.label}, interval {formatting.interval(row.interval)}" for row in rows)
+        made.append(Row(label, latest.verdict, tuple(dated), f"verdict-{latest.verdict}"))
+    if len(items) > ROWS_EACH:
+        made.sort(key=lambda row: max((i.dated.end for i in row.items if i.dated), default=date.min), reverse=True)
+    return made
+
+
+def _unit_words(analysed: ClaimAnalysis) -> str:
+    unit = analysed.claim.unit or analysed.claim.canonical.figure.unit
+    if unit is None:
+        return ""
+    return f"in {unit.shown}" if unit.physical or unit.text == "%" else f"number of {unit.shown}"
+
+
+def chart(analysed: ClaimAnalysis, chart_id: str) -> str | None:
+    """The chart of a numeric claim as HTML, or None when nothing can be drawn (a text claim)."""
+    canonical = analysed.interval
+    if canonical is None:
+        return None
+    rest = rows(analysed)
+    scale = _domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
+    band = _band(canonical, scale)
+    canonical_figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
+    lines = [
+        _row(
+            f"Canonical figure (the shaded band): {canonical_figure}",
+            "canonical",
+            band + _mark(canonical, scale, "canonical"),
+        )
+    ]
+    for row in rest:
+        drawn = [i for i in row.items if i.interval is not None]
+        if not drawn:
+            lines.append(_row(f"{row.label}, not on the scale — {row.verdict}", row.css, band))
+            continue
+        off = any(any(scale.beyond(i.interval)) for i in drawn if i.interval is not None)
+        marks = "".join(
+            f'<g class="{"latest" if i is drawn[-1] else "earlier"}">{_mark(i.interval, scale, row.css)}</g>'
+            for i in drawn
+            if i.interval is not None
+        )
+        beyond = ", beyond the scale »" if off else ""
+        lines.append(_row(f"{row.label}{beyond} — {row.verdict}", row.css, band + marks))
+    shown, more = lines[: ROWS_SHOWN + 1], lines[ROWS_SHOWN + 1 :]
+    rows_html = f'<ol class="chart" aria-labelledby="{chart_id}-title">{"".join(shown)}</ol>'
+    if more:
+        rows_html += (
+            f'<details class="chart-more"><summary>{plural(len(more), "more row")}, of older figures'
+            f'</summary><ol class="chart">{"".join(more)}</ol></details>'
+        )
+    axis = []
+    for tick in _ticks(scale):
+        x = scale.at(tick)
+        anchor = "start" if x < 8 else "end" if x > 92 else "middle"
+        axis.append(f'<line class="tick" x1="{x:.2f}%" x2="{x:.2f}%" y1="0" y2="5"/>')
+        axis.append(f'<text x="{x:.2f}%" y="19" text-anchor="{anchor}">{formatting.number(tick)}</text>')
+    unit = _unit_words(analysed)
+    title = "Each source's figure against the canonical figure" + (f", {unit}" if unit else "")
     return (
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{chart_id}-title">Each source\'s figure against the canonical figure'
-        f"{' (' + escape(unit) + ')' if unit else ''}</title>"
-        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>' + "".join(body) + "</svg>"
+        f'<p class="chart-title" id="{chart_id}-title">{escape(title)}</p>'
+        + rows_html
+        + f'<svg class="chart-axis" width="100%" height="24" aria-hidden="true" focusable="false">'
+        f'<line class="axis" x1="0" x2="100%" y1="0" y2="0"/>{"".join(axis)}</svg>'
+        + (f'<p class="axis-unit">{escape(unit)}</p>' if unit else "")
+    )
+
+
+def _row(label: str, css: str, marks: str) -> str:
+    kind = "chart-row canonical" if css == "canonical" else "chart-row"
+    return (
+        f'<li class="{kind}"><span class="chart-label">{escape(label)}</span>'
+        f'<svg class="track" width="100%" height="{TRACK}" aria-hidden="true" focusable="false">{marks}</svg></li>'
     )

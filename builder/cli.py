@@ -13,6 +13,7 @@ import click
 
 from builder import __version__, progress, uptodate
 from builder.problems import Problem, Problems
+from builder.words import plural
 from builder.writer import OutputError, check_output, protected_folders
 
 # `builder.build` (pydantic, jinja2, pint...) is imported by the commands that build or check, and
@@ -50,6 +51,7 @@ def _github(root: Path, problem: Problem) -> str:
 
 
 def report(root: Path, found: Problems, form: str = "text", consequence: str = "nothing was written") -> None:
+    """The problems found, each at its line; in text, on standard error, with their count (see STREAMS)."""
     problems = found.sorted()
     if form == "json":
         data = [
@@ -69,7 +71,7 @@ def report(root: Path, found: Problems, form: str = "text", consequence: str = "
         click.echo(show(root, problem), err=form == "text")
     errors = found.error_count
     if errors and form == "text":
-        click.echo(f"{errors} {'error' if errors == 1 else 'errors'}; {consequence}.", err=True)
+        click.echo(f"{plural(errors, 'error')}; {consequence.format(them='it' if errors == 1 else 'them')}.", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,9 +127,10 @@ def build_command(root: Path, out: Path | None, no_search: bool) -> None:
     written = result.report
     assert result.analysis is not None
     stages = ", ".join(f"{name} {ms:.0f} ms" for name, ms in result.timings.stages.items())
+    counts = f"{len(written.written):,} written, {written.unchanged:,} unchanged, {len(written.removed):,} removed"
     click.echo(
-        f"Built {len(result.analysis.claims)} claims into {result.files} files in {out} "
-        f"({len(written.written)} written, {written.unchanged} unchanged, {len(written.removed)} removed; {stages})."
+        f"Built {plural(len(result.analysis.claims), 'claim')} into {plural(result.files, 'file')} in {out} "
+        f"({counts}; {stages})."
     )
     if written.kept:
         click.echo(kept_line(written.kept))
@@ -137,7 +140,7 @@ def build_command(root: Path, out: Path | None, no_search: bool) -> None:
 def kept_line(kept: tuple[str, ...], shown: int = 5) -> str:
     """The one line that names what the output folder holds that factsheet did not write, and left as it was."""
     names = ", ".join(kept[:shown]) + (f" and {len(kept) - shown} more" if len(kept) > shown else "")
-    return f"kept {len(kept)} {'file' if len(kept) == 1 else 'files'} factsheet did not write: {names}"
+    return f"kept {plural(len(kept), 'file')} factsheet did not write: {names}"
 
 
 def _done(status: int) -> None:
@@ -148,10 +151,6 @@ def _done(status: int) -> None:
         _end_process(status)
     if status:
         sys.exit(status)
-
-
-def _count(number: int, thing: str) -> str:
-    return f"{number:,} {thing}{'' if number == 1 else 's'}"
 
 
 def _end_process(status: int = 0) -> None:
@@ -176,7 +175,7 @@ def _report_current(root: Path, out: Path, current: uptodate.Current) -> None:
     for warning in current.warnings:
         warnings.add(warning)
     report(root, warnings)
-    click.echo(f"Nothing changed since the last build: 0 written, {current.files} unchanged, 0 removed in {out}.")
+    click.echo(f"Nothing changed since the last build: 0 written, {current.files:,} unchanged, 0 removed in {out}.")
 
 
 @main.command("serve")
@@ -209,13 +208,12 @@ def check_command(root: Path, form: str) -> None:
     from builder.build import Timings, check
 
     result = check(root, Timings(progress=progress.on_terminal() if form == "text" else None))
-    report(root, result.problems, form, consequence="fix them and check again")
+    report(root, result.problems, form, consequence="fix {them} and check again")
     if result.ok and form == "text":
         assert result.site is not None
         click.echo(
-            f"OK: {_count(len(result.site.claims), 'claim')}, {_count(len(result.site.sources), 'source')}, "
-            f"{_count(len(result.site.pages), 'page')}.",
-            err=True,
+            f"OK: {plural(len(result.site.claims), 'claim')}, {plural(len(result.site.sources), 'source')}, "
+            f"{plural(len(result.site.pages), 'page')}."
         )
     _done(0 if result.ok else 1)
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from builder.interval import Interval, tidy
 from builder.model import Figure
 from builder.units import Unit
 from builder.values import PLURAL_QUANTITIES
+
+if TYPE_CHECKING:
+    from builder.analysis import VariantAnalysis
+
+POSITION_TEXT = {
+    "above": "the whole figure lies above the canonical figure",
+    "below": "the whole figure lies below the canonical figure",
+    "within": "the figure lies within the canonical figure",
+    "overlaps": "the figure and the canonical figure overlap",
+}
+"""What each word a deviation can be shown as says; a figure without both ends has no middle to measure from."""
 
 
 # Pages show the same numbers again and again (a claim's figures in its table and in its chart).
@@ -51,10 +63,24 @@ def deviation(value: float | None) -> str:
     return ("+" if percent > 0 else "−") + text
 
 
+def variant_deviation(item: VariantAnalysis) -> str:
+    """A variant's deviation as its page shows it: a signed percentage when both figures state both their
+    ends; otherwise where the figure lies ("above", "below", "within", "overlaps"), which is true of an
+    open-ended figure where a percentage from its one end would not be ("thousands" is not "+500%" of
+    "more than 1,000")."""
+    if item.position is None:
+        return "—"
+    if item.bounded and item.deviation is not None:
+        return deviation(item.deviation)
+    if item.computed == "matches" and item.position == "within":
+        return "same"
+    return item.position
+
+
 def figure_with_unit(figure: Figure, unit: Unit | None) -> str:
-    """A figure as written plus a unit ("about 11,000 soldiers", "hundreds of troops", "240 mm launchers")."""
+    """A figure as written plus a unit ("about 11,000 soldiers", "hundreds of troops", "1,300 km²")."""
     if figure.text is not None or not unit:
         return figure.written
     if not unit.physical and " ".join(figure.written.lower().split()) in PLURAL_QUANTITIES:
-        return f"{figure.written} of {unit.text}"  # a word quantity takes "of" before a count noun
-    return f"{figure.written} {unit.text}"
+        return f"{figure.written} of {unit.shown}"  # a word quantity takes "of" before a count noun
+    return f"{figure.written} {unit.shown}"

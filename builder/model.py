@@ -73,6 +73,8 @@ class Figure:
     as_of: Period | None
     according_to: str | None
     location: Where = field(compare=False)
+    bounded: bool = True
+    """Whether both ends of its interval are numbers it states (`values.Reading.bounded`)."""
 
     @property
     def as_written(self) -> str:

@@ -28,7 +28,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from builder import __version__, formatting, pagehelpers, parallel, publish, urls
+from builder import __version__, formatting, pagehelpers, parallel, publish, summary, urls
 from builder.analysis import AGREEING, DISAGREEING, Analysis, ClaimAnalysis, VariantAnalysis
 from builder.chart import SYMBOLS, chart
 from builder.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
@@ -37,6 +37,7 @@ from builder.markdown import render as render_markdown
 from builder.model import Source
 from builder.passages import archived_html, passage_id
 from builder.schema import json_schema_bytes
+from builder.units import Unit
 from builder.writer import Kept, Output
 
 STATUS_TEXT = {
@@ -116,7 +117,8 @@ def environment(template_dir: Path | None, mark: str) -> Environment:
     env.filters.update(
         number=formatting.number,
         interval=formatting.interval,
-        deviation=formatting.deviation,
+        deviation=deviation_mark,
+        unit=_unit_shown,
         figure=figure_with_unit,
         verdict_badge=verdict_badge,
         status_badge=status_badge,
@@ -137,7 +139,12 @@ def environment(template_dir: Path | None, mark: str) -> Environment:
         disagreeing=sorted(DISAGREEING),
         status_text=STATUS_TEXT,
         verdict_text=VERDICT_TEXT,
-        verdict_counts=verdict_counts,
+        verdict_counts=summary.verdict_counts,
+        tally=summary.tally,
+        joined=summary.joined,
+        plural=summary.plural,
+        named_disagreements=summary.named_disagreements,
+        position_text=formatting.POSITION_TEXT,
         figure_with_unit=figure_with_unit,
         figure=figure_with_unit,
         verdict_badge=verdict_badge,
@@ -174,27 +181,27 @@ def verdict_badge(verdict: str) -> Markup:
     )
 
 
+def deviation_mark(item: VariantAnalysis) -> Markup:
+    """A variant's deviation (`formatting.variant_deviation`); a word says what it means in its tooltip."""
+    text = formatting.variant_deviation(item)
+    meaning = formatting.POSITION_TEXT.get(text)
+    title = f' title="{escape(meaning)}"' if meaning else ""
+    return Markup(f'<span class="deviation"{title}>{escape(text)}</span>')
+
+
 @cache
 def status_badge(status: str) -> Markup:
     return Markup(f'<span class="status status-{status}">{status}</span>')
 
 
+def _unit_shown(unit: Unit | None) -> str:
+    """A unit as a page sets it (km², °C); nothing for none."""
+    return unit.shown if unit is not None else ""
+
+
 def figure_with_unit(analysed: ClaimAnalysis) -> str:
     """The canonical figure as written plus the claim's unit ("about 11,000 soldiers", "hundreds of troops")."""
     return formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
-
-
-def chart_labels(analysed: ClaimAnalysis) -> dict[int, str]:
-    """Each variant's label in the chart: its outlet (or, unknown, the start of its title), or its source's id
-    where sources of one outlet meet."""
-    sources_of: dict[str, set[str]] = {}
-    for item in analysed.variants:
-        sources_of.setdefault(item.source.name, set()).add(item.source.id)
-    labels = {}
-    for item in analysed.variants:
-        name = item.source.name
-        labels[item.variant.index] = name if len(sources_of[name]) == 1 else item.source.id
-    return labels
 
 
 def _claim_keys(ids: Iterable[str]) -> set[str]:
@@ -292,7 +299,7 @@ def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]
 def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
     return {
         "analysed": analysed,
-        "chart": Markup(chart(analysed, chart_labels(analysed), "chart") or ""),
+        "chart": Markup(chart(analysed, "chart") or ""),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }
@@ -308,13 +315,6 @@ def _source_values(
         "canonical_of": canonical_of,
         "archived": archived_html(source.text, passages) if source.text else None,
     }
-
-
-def verdict_counts(items: tuple[VariantAnalysis, ...] | list[VariantAnalysis]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.verdict] = counts.get(item.verdict, 0) + 1
-    return dict(sorted(counts.items()))
 
 
 ORDER = "order"

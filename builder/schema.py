@@ -38,8 +38,10 @@ Tolerance = Annotated[StrictFloat | StrictInt, Field(ge=0, lt=1)]
 class RangeValue(_Strict):
     """A figure given as its two ends; a missing end is unbounded."""
 
-    low: Number | None = None
-    high: Number | None = None
+    low: Number | Text | None = None
+    """A number, or a string of digits grouped as in a phrase ("140,000"); none for no lower end."""
+    high: Number | Text | None = None
+    """Likewise; none for no upper end."""
 
 
 Value = Number | Text | RangeValue

@@ -23,6 +23,8 @@ _POWER_SUFFIX = re.compile(r"(?<=[a-z])([23])\b", re.IGNORECASE)
 _SQUARE = re.compile(r"\b(?:square|sq\.?)\s+([a-z]+)", re.IGNORECASE)
 _CUBIC = re.compile(r"\b(?:cubic|cu\.?)\s+([a-z]+)", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z_]+")
+_SUPERSCRIPTS = {"2": "²", "3": "³"}
+_DEGREES = re.compile(r"\bdeg(?:rees?)?[ _]?([CF])\b")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,14 @@ class Unit:
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown(self) -> str:
+        """The unit as a page sets it: km² for `km2`, °C for `degC`; a count noun as written."""
+        if not self.physical:
+            return self.text
+        text = _POWER_SUFFIX.sub(lambda power: _SUPERSCRIPTS[power[1]], self.text)
+        return _DEGREES.sub(r"°\1", text)
 
 
 @cache

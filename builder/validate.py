@@ -420,7 +420,7 @@ class _Validator:
         where = Place(doc, (*key, "value"))
         if isinstance(value, schema.RangeValue):
             value = value.model_dump(exclude_none=True)
-        interval, text = None, None
+        interval, text, bounded = None, None, False
         if kind == "text" and _text_as_written(value):
             # A text claim's figure is its text; `12:30` is not the number a YAML 1.1 reader makes of it.
             text = value if isinstance(value, str) else written(value)
@@ -434,7 +434,7 @@ class _Validator:
             except FigureError as error:
                 self.problems.error(Place(doc, (*key, "value", error.end)) if error.end else where, str(error))
                 return None
-            interval = reading.interval
+            interval, bounded = reading.interval, reading.bounded
             if reading.unit is not None:
                 unit = classify(reading.unit)
             if reading.fractional and unit is not None and not unit.physical and kind == "number":
@@ -453,6 +453,7 @@ class _Validator:
             as_of=self.date(as_of, Place(doc, (*key, "as_of"))),
             according_to=according_to,
             location=where,
+            bounded=bounded,
         )
 
     def check_units(self, doc: YamlDocument, key: Key, spec: schema.ClaimSpec, unit: Unit | None) -> set[int]:

@@ -57,6 +57,11 @@ class Reading:
     """A unit the figure names itself (`%` for "40%"), else None."""
     fractional: bool = False
     """Whether a number written in it has a fractional part after its scale ("2.5", but not "2.5 million")."""
+    bounded: bool = True
+    """Whether both ends are numbers the figure states: not "more than X" (no upper end), "up to X" (its
+    lower end, 0, is the convention for counts, not a number anyone reported), nor "millions" (whose upper
+    end is the table's convention). A deviation from the middle of a figure that is not would be a number
+    nobody reported."""
 
 
 Qualifier = Callable[[Interval, float], Interval]
@@ -79,6 +84,10 @@ def _up_to(core: Interval, t: float) -> Interval:
     return Interval.make(0, core.high)
 
 
+def _under(core: Interval, t: float) -> Interval:
+    return Interval.make(0, core.high, False, True)
+
+
 _ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated", "~", "≈")
 QUALIFIERS: dict[str, Qualifier] = {}
 for _words, _rule in (
@@ -86,7 +95,7 @@ for _words, _rule in (
     (("more than", "over", "above", "upwards of", "well over", "far more than"), _more_than),
     (("at least", "no fewer than", "no less than", "a minimum of"), _at_least),
     (("up to", "at most", "no more than", "a maximum of", "as many as"), _up_to),
-    (("fewer than", "less than", "under", "below"), lambda c, t: Interval.make(0, c.high, False, True)),
+    (("fewer than", "less than", "under", "below"), _under),
     (
         ("nearly", "almost", "close to", "just under"),
         lambda c, t: Interval.make(c.low * (1 - t), c.high, False, True),
@@ -97,6 +106,8 @@ for _words, _rule in (
         QUALIFIERS[_word] = _rule
 SUFFIXES: dict[str, Qualifier] = {"or more": _at_least, "+": _at_least, "or fewer": _up_to, "or less": _up_to}
 """Words after a number that bound it, as the qualifier of the same meaning would."""
+_FROM_ZERO: frozenset[Qualifier] = frozenset({_up_to, _under})
+"""The qualifiers whose lower end is the 0 of counts rather than a number the figure states."""
 
 VAGUE = {
     "dozens": Interval.make(24, 99),
@@ -142,6 +153,8 @@ _PHRASE = re.compile(
 _NUMBER_PARTS = re.compile(rf"(?P<digits>[-\u2212]?{_DIGITS})\s*(?P<scale>k|bn|thousand|million|billion)?")
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 """A number as YAML carries it: digits, perhaps a point and decimals, no grouping."""
+_GROUPED = re.compile(rf"[-\u2212]?{_DIGITS}")
+"""An end of a range written as a string: a number, its digits perhaps grouped, with no scale word."""
 
 # Numbers written so that a reader, or a YAML 1.1 reader, could take them for another
 # number; each with what it could be mistaken for and how to write it plainly.
@@ -184,6 +197,10 @@ _LOOKALIKES: tuple[tuple[re.Pattern[str], str], ...] = (
         "starts with a plus sign; write the number alone, or 'X+' or 'at least X' for a lower bound",
     ),
 )
+
+
+def _bounded(interval: Interval) -> bool:
+    return not (math.isinf(interval.low) or math.isinf(interval.high))
 
 
 def _fractional(core: Interval) -> bool:
@@ -274,11 +291,11 @@ def read_phrase(phrase: str, tolerance: float) -> Reading:
             )
         rule = SUFFIXES[" ".join(suffix.split())]
     if rule is None:
-        return Reading(core, unit, _fractional(core))
+        return Reading(core, unit, _fractional(core), _bounded(core) and match["vague"] != "millions")
     result = rule(core, tolerance)
     if result.low > result.high or (result.low == result.high and (result.low_open or result.high_open)):
         raise FigureError(f"'{_shown(phrase)}' gives an empty interval")  # "fewer than 0" is [0, 0)
-    return Reading(result, unit, _fractional(core))
+    return Reading(result, unit, _fractional(core), _bounded(result) and rule not in _FROM_ZERO)
 
 
 def parse_phrase(phrase: str, tolerance: float) -> Interval:
@@ -308,9 +325,21 @@ def _finite(value: Any, what: str) -> float:
 
 def _end_of_range(value: Any, end: str) -> float:
     try:
+        if isinstance(value, str):
+            return _grouped(value, f"'{end}'")
         return _finite(value, f"'{end}'")
     except FigureError as error:
         raise FigureError(str(error), end) from None
+
+
+def _grouped(text: str, what: str) -> float:
+    """An end of a range written as a string: digits, grouped by threes as in a phrase (`140,000`, `3 000`)."""
+    folded = _folded(text)
+    _lookalike(text, folded)
+    if not _GROUPED.fullmatch(folded):
+        raise FigureError(f"{what} must be a number written in digits (1500, 1,500 or 1.5), not '{_shown(text)}'")
+    number, _ = _number(folded)
+    return _sized(number, what)
 
 
 def _precise(number: str, what: str) -> None:
@@ -347,7 +376,7 @@ def read_value(value: Any, tolerance: float) -> Reading:
         if low > high:
             raise FigureError(f"'low' ({written(value['low'])}) is more than 'high' ({written(value['high'])})")
         interval = Interval.make(low, high)
-        return Reading(interval, None, _fractional(interval))
+        return Reading(interval, None, _fractional(interval), _bounded(interval))
     if isinstance(value, str):
         return read_phrase(value, tolerance)
     text = as_written(value)

@@ -116,9 +116,10 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def counts(output: str) -> dict[str, int]:
     """The `N written, N unchanged, N removed` of a build's summary line."""
-    match = re.search(r"(\d+) written, (\d+) unchanged, (\d+) removed", output)
+    match = re.search(r"([\d,]+) written, ([\d,]+) unchanged, ([\d,]+) removed", output)
     assert match is not None, output
-    return dict(zip(("written", "unchanged", "removed"), map(int, match.groups()), strict=True))
+    numbers = (int(n.replace(",", "")) for n in match.groups())
+    return dict(zip(("written", "unchanged", "removed"), numbers, strict=True))
 
 
 # -- build ---------------------------------------------------------------------------
@@ -163,13 +164,35 @@ def test_a_build_on_a_terminal_says_each_stage_as_it_starts_and_a_script_gets_th
     write_site(root, edit(CLAIMS, "value: 12,000", "value: 13,000"))
     piped = run(["build"], root)  # no terminal: the summary alone
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.startswith("Built 2 claims"), piped
-    status, _, said = run_on_a_terminal(["check"], root)
+    status, out, said = run_on_a_terminal(["check"], root)
     assert status == 0
     assert [re.sub(r"^ *\d+\.\d s  ", "", line) for line in said.splitlines()] == [
         "reading the claims, pages and archived texts...",
         "checking the claims...",
-        "OK: 2 claims, 2 sources, 1 page.",
     ], said
+    assert out == "OK: 2 claims, 2 sources, 1 page.\n"  # the outcome on standard output, as build's
+
+
+def test_every_command_keeps_one_rule_for_its_streams(tmp_path: Path) -> None:
+    """The README's rule: what a command was asked for (its outcome, a report) on standard output; problems,
+    their count and progress on standard error. Counts agree with their number in every line."""
+    root = write_site(tmp_path / "desk", edit(CLAIMS, "value: 12,000", "value: 12.000"))
+    checked = run(["check"], root)
+    assert checked.returncode == 1 and checked.stdout == ""
+    assert checked.stderr.splitlines()[-1] == "1 error; fix it and check again."
+    built = run(["build"], root)
+    assert built.returncode == 1 and built.stdout == ""
+    assert built.stderr.splitlines()[-1] == "1 error; nothing was written."
+    write_site(root, edit(edit(CLAIMS, "value: 12,000", "value: 12.000"), "value: more than 3,000", "value: 3.000"))
+    assert run(["check"], root).stderr.splitlines()[-1] == "2 errors; fix them and check again."
+    write_site(root)
+    built = run(["build"], root)
+    assert built.returncode == 0 and built.stderr == ""
+    assert re.fullmatch(r"Built 2 claims into [\d,]+ files in .*\n", built.stdout)
+    init = run(["init", "one"], tmp_path)
+    assert init.stderr == "" and init.stdout.startswith("wrote ")
+    one = run(["check", "--root", "one"], tmp_path)
+    assert one.stdout == "OK: 1 claim, 2 sources, 1 page.\n" and "warning" in one.stderr
 
 
 @pytest.mark.parametrize(

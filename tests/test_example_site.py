@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from builder.build import build
 from builder.load import load_site
@@ -54,7 +54,13 @@ def page(site: Path, url: str) -> BeautifulSoup:
 
 
 def variant_rows(soup: BeautifulSoup) -> list:
-    return soup.select("table.variants tbody tr")
+    return soup.select("table.variants tbody tr[id]")
+
+
+def detail_of(row: Tag) -> Tag | None:
+    """The row under a variant's row that holds its quote and note, when it has either."""
+    below = row.find_next_sibling("tr")
+    return below if below is not None and "detail" in below.get("class", []) else None
 
 
 def claim(data: dict, claim_id: str) -> dict:
@@ -97,8 +103,9 @@ def test_each_quote_links_to_its_highlighted_passage(site: Path) -> None:
     for claim_page in sorted((site / "claims").glob("*/index.html")):
         soup = BeautifulSoup(claim_page.read_text(encoding="utf-8"), "html.parser")
         for row in variant_rows(soup):
-            quote = row.select_one("td.quote q")
-            link = row.select_one("td.quote a")
+            detail = detail_of(row)
+            quote = detail.select_one(".quote q") if detail else None
+            link = detail.select_one(".quote a") if detail else None
             if quote is None:
                 continue
             assert link is not None, f"quote without a link on {claim_page}"
@@ -120,8 +127,11 @@ def test_unit_conversion_agrees_for_the_kursk_incursion(site: Path, data: dict) 
     miles = next(v for v in kursk["variants"] if v["value_unit"] == "mi2")
     assert (miles["verdict"], kursk["unit"]) == ("consistent", "km2")
     assert miles["low"] == pytest.approx(1294.99, abs=0.01)
-    row = next(r for r in variant_rows(page(site, "claims/kursk-incursion-territory")) if "mi2" in r.get_text())
-    assert "converted to km2" in row.get_text(" ", strip=True)
+    soup = page(site, "claims/kursk-incursion-territory")
+    row = next(r for r in variant_rows(soup) if "mi²" in r.get_text())
+    assert "km² (converted)" in row.get_text(" ", strip=True)
+    # Units are set as a newspaper sets them, everywhere on the page.
+    assert "km2" not in soup.main.get_text() and "mi2" not in soup.main.get_text()
 
 
 def test_launcher_type_disagreement_is_a_text_claim(site: Path, data: dict) -> None:
@@ -158,15 +168,19 @@ def test_claim_page_counts_independent_originators(site: Path, data: dict) -> No
     assert match and int(match[1]) == additional["originators"]
 
 
-def test_chart_is_inline_svg_with_a_text_equivalent(site: Path, data: dict) -> None:
+def test_chart_rows_are_text_a_screen_reader_reads(site: Path, data: dict) -> None:
     soup = page(site, "claims/dprk-killed")
-    svg = soup.select_one("figure svg.chart")
-    assert svg is not None and svg.get("role") == "img"
-    labelled = svg["aria-labelledby"].split()
-    description = soup.find(id=labelled[1]).get_text()
-    for variant in claim(data, "dprk-killed")["variants"]:
-        assert variant["text"] in description and variant["verdict"] in description
-    assert len(svg.select(".label")) == 1 + len(claim(data, "dprk-killed")["variants"])
+    chart = soup.select_one("figure ol.chart")
+    assert chart is not None
+    title = soup.find(id=chart["aria-labelledby"]).get_text()
+    assert title.startswith("Each source's figure against the canonical figure")
+    labels = [label.get_text() for label in chart.select(".chart-label")]
+    variants = claim(data, "dprk-killed")["variants"]
+    assert len(labels) == 1 + len(variants)
+    for variant, label in zip(variants, labels[1:], strict=True):
+        assert variant["text"] in label and label.endswith(f"— {variant['verdict']}")
+    # The drawing itself is hidden from screen readers: the labels say all it shows.
+    assert all(svg.get("aria-hidden") == "true" for svg in soup.select("figure.chart-figure svg"))
 
 
 def test_discrepancies_rank_the_largest_deviation_first(site: Path, data: dict) -> None:

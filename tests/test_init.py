@@ -40,12 +40,12 @@ def test_init_writes_a_site_that_builds_and_checks(tmp_path: Path) -> None:
     assert not (root / "templates").exists(), "the starter site uses the packaged templates"
     checked = run(["check", "--root", "desk"], tmp_path)
     assert checked.returncode == 0, checked.stderr
-    assert "OK: 1 claim, 2 sources, 1 page." in checked.stderr
+    assert "OK: 1 claim, 2 sources, 1 page." in checked.stdout
     built = run(["build"], root)
     assert built.returncode == 0, built.stderr
     page = BeautifulSoup((root / "site/claims/fair-visitors/index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.h1.get_text(strip=True) == "Visitors to the spring fair"
-    rows = page.select("table.variants tbody tr")
+    rows = page.select("table.variants tbody tr[id]")
     assert [[c for c in row["class"] if c.startswith("row-")] for row in rows] == [["row-consistent"], ["row-differs"]]
     about = BeautifulSoup((root / "site/about/index.html").read_text(encoding="utf-8"), "html.parser")
     assert about.select_one("a.claim-ref").get_text() == "about 48,000 visitors"

@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import chart as chart_module
 from builder import formatting, parallel, search
 from builder.analysis import analyse
 from builder.build import build, render
-from builder.chart import chart
 from builder.interval import INF, Interval
-from builder.render import chart_labels
 from tests.benchmarks.generate import generate
 from tests.conftest import REPO
 from tests.sitefactory import tree
@@ -58,66 +55,6 @@ def test_data_is_never_rendered_as_a_template(example: Path) -> None:
     assert result.outputs is not None
     soup = BeautifulSoup(result.outputs["claims/dprk-killed/index.html"], "html.parser")
     assert soup.h1.get_text() == "{{7*7}} killed"
-
-
-def _analysed_with(intervals: list[Interval]):
-    result, _ = render(REPO)
-    assert result.analysis is not None
-    analysed = result.analysis.by_id["dprk-killed"]
-    variants = tuple(
-        type(item)(**{**item.__dict__, "interval": interval})
-        for item, interval in zip(analysed.variants, intervals, strict=False)
-    )
-    return type(analysed)(**{**analysed.__dict__, "variants": variants[: len(intervals)]})
-
-
-def test_chart_draws_points_open_ends_and_unbounded_ends() -> None:
-    analysed = _analysed_with([Interval(400, 400), Interval(300, INF, True), Interval(0, 500, False, True)])
-    svg = BeautifulSoup(chart(analysed, chart_labels(analysed), "c") or "", "html.parser")
-    rows = svg.select("text.label")
-    assert len(rows) == 4  # the canonical figure and three variants
-    assert len(svg.select("path.mark")) == 1  # the exact number is a diamond
-    assert len(svg.select("path.arrow")) == 1  # "more than 300" has no upper limit
-    assert len(svg.select("circle.end.open")) == 2  # (300 and 500)
-    assert svg.select_one("desc").get_text().count("interval") == 4
-
-
-def test_chart_labels_tell_apart_sources_of_one_outlet() -> None:
-    result, _ = render(REPO)
-    assert result.analysis is not None
-    analysed = result.analysis.by_id["dprk-troops-additional"]
-    labels = chart_labels(analysed)
-    sources = {item.variant.index: item.source.id for item in analysed.variants}
-    assert len(set(sources.values())) < len(sources)  # one source reports it twice
-    assert len(set(labels.values())) == len(set(sources.values()))
-
-
-def test_a_long_chart_label_is_drawn_on_two_lines_and_keeps_its_verdict() -> None:
-    """A label that would run past the chart's edge is broken after the source's name, the bar under its
-    second line; a name too long even for a line of its own is cut with an ellipsis (the whole label is in
-    the description). `tests/test_browser.py` checks, as Chromium draws them, that every label fits."""
-    analysed = _analysed_with([Interval(400, 400), Interval(300, 500)])
-    short, long = analysed.variants[0].variant.index, analysed.variants[1].variant.index
-    name = "An outlet with a name long enough to fill a line by itself, and then some"
-    svg = BeautifulSoup(chart(analysed, {short: "EU Today", long: name}, "c") or "", "html.parser")
-    labels = svg.select("text.label")
-    assert len(labels) == 3  # the canonical figure and each variant: one label each
-    verdicts = [item.verdict for item in analysed.variants]
-    assert " EU Today: " in labels[1].get_text() and labels[1].get_text().endswith(f" — {verdicts[0]}")
-    assert labels[1].tspan is None  # short enough for one line
-    second = labels[2].tspan
-    assert second is not None and second.get_text().endswith(f" — {verdicts[1]}")
-    first = labels[2].get_text().removesuffix(second.get_text())
-    assert first.endswith("…") and name.startswith(first[2:-1])  # after the verdict's symbol and a space
-    x, y = float(labels[2]["x"]), float(labels[2]["y"])
-    assert float(second["x"]) > x and float(second["dy"]) > 0
-    for text, at in ((first, x), (second.get_text(), float(second["x"]))):
-        assert at + chart_module._width(text) <= chart_module.RIGHT
-    bars = [float(line["y1"]) for line in svg.select("line.bar")]
-    assert bars[-1] > y + float(second["dy"])  # the long label's bar is under its second line
-    view_height = float(svg.svg["viewbox"].split()[3])
-    assert view_height == chart_module.TOP + 3 * chart_module.ROW + chart_module.LINE + chart_module.AXIS
-    assert name in svg.select_one("desc").get_text()
 
 
 @pytest.mark.parametrize(

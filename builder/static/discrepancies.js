@@ -1,6 +1,6 @@
 // Sorting and filtering for the discrepancies table. Progressive enhancement:
-// without this script the table is complete, in its default order (largest
-// deviation first); with it, a reader can filter by topic and verdict and sort.
+// without this script the table is complete, in its default order (the
+// farthest from the canonical figure first); with it, a reader can filter by topic and verdict and sort.
 (function () {
   "use strict";
   function start() {
@@ -45,7 +45,7 @@
     sortControl.appendChild(document.createTextNode("Sort by "));
     var sort = document.createElement("select");
     sort.setAttribute("data-sort", "");
-    [["deviation", "largest deviation"], ["claim", "claim"], ["outlet", "outlet"]].forEach(function (pair) {
+    [["deviation", "farthest first"], ["claim", "claim"], ["outlet", "outlet"]].forEach(function (pair) {
       var option = document.createElement("option");
       option.value = pair[0];
       option.textContent = pair[1];
@@ -88,7 +88,8 @@
         if (visible) shown += 1;
         body.appendChild(row);
       });
-      status.textContent = shown + " of " + rows.length + " figures shown.";
+      // The page says how many figures there are; the status speaks only when a filter hides some.
+      status.textContent = shown === rows.length ? "" : shown + " of " + rows.length + " figures shown.";
     }
     apply();
   }

@@ -7,6 +7,16 @@
     if (typeof PagefindUI === "undefined" || !here) return;
     var root = new URL("../", here);
     var box = document.getElementById("search");
+    if (location.protocol === "file:") {
+      // A browser lets no page opened from disk fetch the index beside it: say how to search instead.
+      if (box) {
+        var note = document.createElement("p");
+        note.className = "search-offline";
+        note.textContent = "Search works once the site is served: run factsheet serve, or put it on any web host.";
+        box.appendChild(note);
+      }
+      return;
+    }
     // A large desk's index is in shards (pagefind/shards.json lists them), merged by the search box.
     fetch(new URL("pagefind/shards.json", root))
       .then(function (answer) { return answer.ok ? answer.json() : []; })

@@ -292,8 +292,13 @@ def watched(
     return process.returncode, usage, wall
 
 
-_SUMMARY = re.compile(r"into (\d+) files .*?\((\d+) written, (\d+) unchanged, (\d+) removed; (.*)\)\.$")
-_CURRENT = re.compile(r"Nothing changed since the last build: 0 written, (\d+) unchanged")
+_SUMMARY = re.compile(r"into ([\d,]+) files? .*?\(([\d,]+) written, ([\d,]+) unchanged, ([\d,]+) removed; (.*)\)\.$")
+_CURRENT = re.compile(r"Nothing changed since the last build: 0 written, ([\d,]+) unchanged")
+
+
+def _count(text: str) -> int:
+    """A count as the summary prints it ("2,226")."""
+    return int(text.replace(",", ""))
 
 
 def _command(mode: str, root: Path) -> Measured:
@@ -307,7 +312,7 @@ def _command(mode: str, root: Path) -> Measured:
     line = output.strip().splitlines()[-1]
     measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
     if (current := _CURRENT.search(line)) is not None:
-        measured.update(stages_ms={}, written=0, files=int(current[1]), current=True)
+        measured.update(stages_ms={}, written=0, files=_count(current[1]), current=True)
     else:
         summary = _SUMMARY.search(line)
         if summary is None:
@@ -315,8 +320,8 @@ def _command(mode: str, root: Path) -> Measured:
         stages = (part.rsplit(" ", 2) for part in summary[5].split(", "))
         measured.update(
             stages_ms={name: int(ms) for name, ms, _ in stages},
-            written=int(summary[2]),
-            files=int(summary[1]),
+            written=_count(summary[2]),
+            files=_count(summary[1]),
             current=False,
         )
     # A process's usage includes that of the children it waited for: its render workers and Pagefind.
