@@ -13,7 +13,7 @@ from typing import Literal
 
 from builder import urls
 from builder.analysis import AGREEING, Analysis, ClaimAnalysis, VariantAnalysis
-from builder.formatting import figure_with_unit
+from builder.formatting import figure_with_unit, variant_deviation
 from builder.interval import Interval
 from builder.model import Claim, Figure, Settings, Source
 from builder.problems import Problem
@@ -67,6 +67,8 @@ class VariantState:
     figure: FigureState
     verdict: str
     deviation: float | None
+    deviation_shown: str
+    """The deviation as pages show it (`formatting.variant_deviation`): "+9%", or "above" for an open-ended one."""
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,12 @@ def _labels(*claims: ClaimAnalysis) -> dict[str, str]:
 
 def _state(item: VariantAnalysis) -> VariantState:
     figure = item.variant.figure
-    return VariantState(FigureState(figure_with_unit(figure, figure.unit), item.interval), item.verdict, item.deviation)
+    return VariantState(
+        FigureState(figure_with_unit(figure, figure.unit), item.interval),
+        item.verdict,
+        item.deviation,
+        variant_deviation(item),
+    )
 
 
 def _variants(old: ClaimAnalysis, new: ClaimAnalysis) -> tuple[VariantDiff, ...]:

@@ -29,13 +29,17 @@ def figure_text(figure: FigureState | None) -> str:
 def _variant(state: VariantState | None) -> str:
     if state is None:
         return "—"
-    deviation = f" {formatting.deviation(state.deviation)}" if state.deviation not in (None, 0) else ""
+    deviation = f" {state.deviation_shown}" if state.deviation_shown not in _UNREMARKABLE else ""
     return f"{figure_text(state.figure)} ({state.verdict}{deviation})"
 
 
 def _verdict(state: VariantState) -> str:
-    deviation = f" ({formatting.deviation(state.deviation)})" if state.deviation not in (None, 0) else ""
+    deviation = f" ({state.deviation_shown})" if state.deviation_shown not in _UNREMARKABLE else ""
     return state.verdict + deviation
+
+
+_UNREMARKABLE = ("—", "0%", "same")
+"""Deviations a report leaves unsaid: none, or none to speak of."""
 
 
 def _short(text: str | None) -> str:

@@ -37,6 +37,22 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+ESTIMATES = REPO / "tests" / "fixtures" / "estimates"
+"""A large real desk: The Economist's table of estimates of the war's dead and wounded (see its README.md)."""
+
+
+@pytest.fixture(scope="session")
+def estimates_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The large real desk built once, from a copy (a build writes beside the desk's claims.yaml)."""
+    from builder.build import build
+
+    root = tmp_path_factory.mktemp("estimates")
+    shutil.copy(ESTIMATES / "claims.yaml", root)
+    result = build(root, root / "site")
+    assert result.ok, [str(p) for p in result.problems.sorted()]
+    return root / "site"
+
+
 def copy_example(root: Path) -> Path:
     """A copy of the example desk's own files (data, pages, templates) at `root`, to edit freely."""
     root.mkdir(parents=True)

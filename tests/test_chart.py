@@ -15,9 +15,7 @@ from builder import chart as chart_module
 from builder.analysis import ClaimAnalysis, analyse
 from builder.build import check
 from builder.chart import chart
-from tests.conftest import REPO
-
-ESTIMATES = REPO / "tests" / "fixtures" / "estimates"
+from tests.conftest import ESTIMATES
 
 
 def analysed(root: Path, claim_id: str) -> ClaimAnalysis:

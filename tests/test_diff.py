@@ -234,7 +234,7 @@ def test_an_added_variant_between_two_commits(desk: Path) -> None:
     markdown = diff(desk, "HEAD~1", "HEAD", "--format", "markdown").stdout
     rows = markdown_table(markdown)
     assert [row[1:] for row in rows] == [
-        ["BBC: variant added", "—", "more than 5,000 soldiers, (5,000, ∞) (differs +25%)"],
+        ["BBC: variant added", "—", "more than 5,000 soldiers, (5,000, ∞) (differs above)"],
         ["status", "agreed", "now disputed: a new BBC figure differs"],
     ]
     assert markdown_table(markdown, "Source") == [["`bbc-2025-04-02` (BBC)", "added", "—", "Casualties rise"]]
