@@ -1,13 +1,15 @@
-"""Screenshots of the example's claim, source and discrepancy pages for the README.
+"""Screenshots of the example's claim, source and discrepancy pages, and of the large desk's claim of 62
+figures (tests/fixtures/estimates), for the README.
 
 Run: python docs/screenshots.py   (needs Debian's Chromium at /usr/bin/chromium and Playwright)
 
-It builds the example into a scratch folder, serves it on 127.0.0.1, and takes
+It builds both desks into a scratch folder, serves them on 127.0.0.1, and takes
 each page at desktop (1280 px) and phone (375 px) widths in light and dark mode.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import threading
@@ -24,9 +26,10 @@ from builder.build import build  # noqa: E402
 from tests.test_browser import FLAGS  # noqa: E402
 
 PAGES = {
-    "claim": "claims/dprk-killed/",
-    "source": "sources/eutoday-support-amid-ukraine-war/",
-    "discrepancies": "discrepancies/",
+    "claim": "example/claims/dprk-killed/",
+    "many": "estimates/claims/russian-military-killed-and-wounded/",
+    "source": "example/sources/eutoday-support-amid-ukraine-war/",
+    "discrepancies": "example/discrepancies/",
 }
 SIZES = {"desktop": (1280, 900), "phone": (375, 780)}
 
@@ -40,10 +43,14 @@ def main() -> None:
     target = ROOT / "docs" / "screenshots"
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "site"
-        if not build(ROOT, out).ok:
-            sys.exit("the example does not build")
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(out)))
+        sites = Path(folder) / "sites"
+        estimates = Path(folder) / "estimates"
+        estimates.mkdir()
+        shutil.copy(ROOT / "tests" / "fixtures" / "estimates" / "claims.yaml", estimates)
+        for desk, name in ((ROOT, "example"), (estimates, "estimates")):
+            if not build(desk, sites / name).ok:
+                sys.exit(f"the {name} desk does not build")
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(sites)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         with sync_playwright() as playwright:
