@@ -12,7 +12,10 @@ a plain string.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable
+from functools import cache
+from pathlib import PurePath
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -131,4 +134,33 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # No module is reachable from a template, whatever a module given to the templates (`urls`)
         # happens to import: a module's functions (`os.system`) are callables the sandbox would allow.
-        return not isinstance(value, ModuleType) and super().is_safe_attribute(obj, attr, value)
+        # Nor is anything of a path but its text: `site.root.joinpath(...).write_text(...)` would read
+        # or write any file of the machine that builds.
+        if isinstance(obj, PurePath) or isinstance(value, ModuleType):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # The desk's own data (claims, figures, analyses: frozen records of plain values, no path, no module)
+        # is most of what a page reads; its public attributes are safe without the sandbox's checks of each
+        # access, which were most of a claim page's time. Anything else is checked as the sandbox checks it.
+        if obj.__class__ in _data_types() and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+@cache
+def _data_types() -> frozenset[type]:
+    """The records of the desk's data that pages read: every dataclass of the model and its analysis."""
+    from builder import analysis, dates, interval, model, units
+
+    modules = (analysis, dates, interval, model, units)
+    return frozenset(
+        kind
+        for module in modules
+        for kind in vars(module).values()
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == module.__name__
+    )

@@ -19,6 +19,7 @@ from builder import urls
 from builder.analysis import Analysis, ClaimAnalysis
 from builder.formatting import figure_with_unit
 from builder.model import Settings
+from builder.words import plural
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -148,8 +149,8 @@ def _summary(analysed: ClaimAnalysis) -> str:
     agree = analysed.count(["matches", "consistent"])
     total = len(analysed.variants)
     return (
-        f"{STATUS_WORDS[analysed.status]}. {agree} of {total} sources agree with {_figure(analysed)}; "
-        f"{len(analysed.originators)} independent originators."
+        f"{STATUS_WORDS[analysed.status]}. {agree} of {plural(total, 'figure')} {'agrees' if agree == 1 else 'agree'} "
+        f"with {_figure(analysed)}; {plural(len(analysed.originators), 'independent originator')}."
     )
 
 

@@ -181,8 +181,11 @@ def verdict_badge(verdict: str) -> Markup:
     )
 
 
-def deviation_mark(item: VariantAnalysis) -> Markup:
-    """A variant's deviation (`formatting.variant_deviation`); a word says what it means in its tooltip."""
+def deviation_mark(item: VariantAnalysis | float | None) -> Markup:
+    """A variant's deviation (`formatting.variant_deviation`); a word says what it means in its tooltip. A
+    number, as a site's own template from before may give it (`item.deviation|deviation`), is shown as one."""
+    if item is None or isinstance(item, float):
+        return Markup(f'<span class="deviation">{escape(formatting.deviation(item))}</span>')
     text = formatting.variant_deviation(item)
     meaning = formatting.POSITION_TEXT.get(text)
     title = f' title="{escape(meaning)}"' if meaning else ""

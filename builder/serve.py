@@ -41,6 +41,7 @@ from builder import progress, uptodate
 from builder.build import BuildResult, Session
 from builder.load import CLAIMS_FILE
 from builder.problems import Location, Problem, Problems
+from builder.words import plural
 from builder.writer import OutputError
 
 SCRIPT_PATH = "/livereload.js"
@@ -349,9 +350,9 @@ class Server:
         report = result.report
         assert report is not None
         if result.current is not None:
-            click.echo(f"{what}: the site is current ({result.current} files), read in {took:.0f} ms")
+            click.echo(f"{what}: the site is current ({plural(result.current, 'file')}), read in {took:.0f} ms")
             return result
-        click.echo(f"{what}: {len(report.written)} written, {len(report.removed)} removed, in {took:.0f} ms")
+        click.echo(f"{what}: {len(report.written):,} written, {len(report.removed):,} removed, in {took:.0f} ms")
         return result
 
     def edited_page(self, what: str) -> str | None:

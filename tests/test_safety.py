@@ -31,6 +31,9 @@ PAYLOADS = {
     "attr-filter": "{{ (cycler|attr('__init__')|attr('__globals__'))['os'].system('touch " + PROOF + "') }}",
     "builtins-of-a-module": "{{ urls.__builtins__ }}{{ urls.slug.__globals__ }}",
     "format-string": "{{ '{0.__init__.__globals__}'.format(cycler) }}",
+    # Not code, but the reviewer's files: a path the templates are given would read or write any file.
+    "path-of-the-desk": "{{ site.root.joinpath('claims.yaml').write_text('" + PROOF + "') }}"
+    "{{ site.root.parent.joinpath('/etc/hostname').read_text() }}",
 }
 
 
@@ -49,6 +52,7 @@ def _hostile_desk(tmp_path: Path, payload: str) -> Path:
 def _refused(done: subprocess.CompletedProcess[str], root: Path) -> None:
     output = done.stdout + done.stderr
     assert not list(root.rglob(PROOF)) and not (Path.cwd() / PROOF).exists(), "the template ran code"
+    assert PROOF not in (root / "claims.yaml").read_text(encoding="utf-8"), "the template wrote a file"
     assert "Traceback" not in output, output
     assert done.returncode == 1, output
     assert "templates/footer.html:2:" in output and "error" in output, output
