@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
-from builder import __version__, progress, uptodate
+from builder import __version__, progress
 from builder.problems import Problem, Problems
 from builder.words import plural
-from builder.writer import OutputError, check_output, protected_folders
+from builder.write import uptodate
+from builder.write.writer import OutputError, check_output, protected_folders
 
 # `builder.build` (pydantic, jinja2, pint...) is imported by the commands that build or check, and
 # only then: a build whose last one is still current is done before it would have loaded.
@@ -115,7 +116,7 @@ def build_command(root: Path, out: Path | None, no_search: bool) -> None:
         if current is not None:
             _report_current(root, out, current)
             return
-        from builder.build import build
+        from builder.pipeline.build import build
 
         result = build(root, out, digest, progress.on_terminal(), search=not no_search)
     except OutputError as error:
@@ -188,7 +189,7 @@ def _report_current(root: Path, out: Path, current: uptodate.Current) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def serve_command(root: Path, host: str, port: int, out: Path | None, open_browser: bool) -> None:
     """Build, serve and rebuild on every change, reloading the browser."""
-    from builder.serve import serve
+    from builder.pipeline.serve import serve
 
     serve(root, out if out is not None else root / "site", host, port, open_browser)
 
@@ -205,7 +206,7 @@ def serve_command(root: Path, host: str, port: int, out: Path | None, open_brows
 )
 def check_command(root: Path, form: str) -> None:
     """Validate the site's data; writes nothing."""
-    from builder.build import Timings, check
+    from builder.pipeline.build import Timings, check
 
     result = check(root, Timings(progress=progress.on_terminal() if form == "text" else None))
     report(root, result.problems, form, consequence="fix {them} and check again")
@@ -235,8 +236,9 @@ def check_command(root: Path, form: str) -> None:
 )
 def diff_command(base: str, head: str | None, root: Path, form: str, site_url: str | None) -> None:
     """What changed in the claims from BASE (default HEAD) to HEAD (default the working tree)."""
-    from builder import diffreport, git
-    from builder.revisions import diff_revisions
+    from builder.read import git
+    from builder.review import diffreport
+    from builder.review.revisions import diff_revisions
 
     if click.get_current_context().obj == OWN_PROCESS:
         gc.disable()  # as in `build`: the two sites live until the process ends

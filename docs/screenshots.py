@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from builder.build import build  # noqa: E402
+from builder.pipeline.build import build  # noqa: E402
 from tests.test_browser import FLAGS  # noqa: E402
 
 PAGES = {

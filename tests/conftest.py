@@ -29,7 +29,7 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example built once for the whole run; tests only read it (copy it to change anything)."""
-    from builder.build import build
+    from builder.pipeline.build import build
 
     out = tmp_path_factory.mktemp("example") / "site"
     result = build(REPO, out)
@@ -44,7 +44,7 @@ ESTIMATES = REPO / "tests" / "fixtures" / "estimates"
 @pytest.fixture(scope="session")
 def estimates_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The large real desk built once, from a copy (a build writes beside the desk's claims.yaml)."""
-    from builder.build import build
+    from builder.pipeline.build import build
 
     root = tmp_path_factory.mktemp("estimates")
     shutil.copy(ESTIMATES / "claims.yaml", root)
@@ -67,7 +67,7 @@ def fast_yaml_agrees_with_the_reference(monkeypatch: pytest.MonkeyPatch, request
     """Every YAML document the tests read in this process through the fast reader is read by the
     reference reader too, and both must give the same data and the same positions; but in a test
     marked `lazy_positions`, whose positions must be found as the program finds them."""
-    from builder import yamlsource
+    from builder.read import yamlsource
 
     if request.node.get_closest_marker("lazy_positions") is not None:
         return
@@ -93,8 +93,8 @@ def fast_yaml_agrees_with_the_reference(monkeypatch: pytest.MonkeyPatch, request
 
 def assert_same_data(data: object, text: str, path: str) -> None:
     """The reference reader gives `data` for `text`, to the type."""
-    from builder import yamlsource
     from builder.problems import Problems
+    from builder.read import yamlsource
 
     problems = Problems()
     reference = yamlsource.read_whole(text, path, problems)
@@ -104,8 +104,8 @@ def assert_same_data(data: object, text: str, path: str) -> None:
 
 
 def assert_same_reading(doc: object, text: str, path: str, line_offset: int = 0) -> None:
-    from builder import yamlsource
     from builder.problems import Problems
+    from builder.read import yamlsource
 
     assert isinstance(doc, yamlsource.YamlDocument)
     problems = Problems()
@@ -123,7 +123,7 @@ def _types(value: object) -> object:
     """The data with each scalar's type beside it (1 == 1.0 == True, and a date is no string), and each number's
     text as written: the reference reader keeps it (`010`, `3.000`); a number the fast reader gives must be
     written as its own digits, or the page would show another figure than the file."""
-    from builder.values import as_written
+    from builder.check.values import as_written
 
     if isinstance(value, dict):
         return {k: _types(v) for k, v in value.items()}

@@ -28,9 +28,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.build import check, render
-from builder.interval import Interval
-from builder.values import FigureError, parse_value
+from builder.check.interval import Interval
+from builder.check.values import FigureError, parse_value
+from builder.pipeline.build import check, render
 from tests.sitefactory import ABOUT, ARCHIVED_TEXT, CLAIMS, write_site
 
 TOLERANCE = 0.10

@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.build import check
+from builder.pipeline.build import check
 
 CLAIMS = textwrap.dedent(
     """\

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.analysis import Analysis, analyse
-from builder.build import build, check
-from builder.formatting import variant_deviation
-from builder.summary import tally
-from builder.units import classify
+from builder.analyse.analysis import Analysis, analyse
+from builder.check.units import classify
+from builder.pipeline.build import build, check
+from builder.render.formatting import variant_deviation
+from builder.render.summary import tally
 from builder.words import joined, plural
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import passages, quotes
-from builder.passages import archived_html
-from builder.quotes import archive, find_quote, fold
+from builder.check import quotes
+from builder.check.quotes import archive, find_quote, fold
+from builder.render import passages
+from builder.render.passages import archived_html
 
 WORDS = st.sampled_from(["North", "Korea", "sent", "about", "11,000", "troops", "3.5", "“quoted”", "it’s", "—", "#5"])
 MARKS = st.sampled_from(["*", "_", "`", "[", "]", "<b>", "&amp;", "\\", "!", "~~", "|", "[[claim]]"])

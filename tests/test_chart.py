@@ -11,10 +11,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from builder import chart as chart_module
-from builder.analysis import ClaimAnalysis, analyse
-from builder.build import check
-from builder.chart import chart
+from builder.analyse.analysis import ClaimAnalysis, analyse
+from builder.pipeline.build import check
+from builder.render import chart as chart_module
+from builder.render.chart import chart
 from tests.conftest import ESTIMATES
 
 

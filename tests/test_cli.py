@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from builder import __version__, search
+from builder import __version__
 from builder.cli import main
-from builder.writer import MARKER, written_here
+from builder.render import search
+from builder.write.writer import MARKER, written_here
 from tests.benchmarks.generate import generate
 from tests.benchmarks.run import edit_canonical
 from tests.sitefactory import ABOUT, CLAIMS, edit, position, tree, write_site

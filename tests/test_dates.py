@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from builder.dates import DateError, parse_date
+from builder.check.dates import DateError, parse_date
 
 
 @pytest.mark.parametrize(

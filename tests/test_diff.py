@@ -26,10 +26,11 @@ from click.testing import CliRunner, Result
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from builder import render, revisions
 from builder.cli import main
-from builder.diff import page_diff
-from builder.git import repository as git_repository
+from builder.read.git import repository as git_repository
+from builder.render import site as render
+from builder.review import revisions
+from builder.review.diff import page_diff
 from tests.benchmarks.generate import generate
 from tests.conftest import REPO, copy_example
 from tests.gitsite import change, commit, git, new_repo

@@ -15,12 +15,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from builder.build import build
-from builder.load import load_site
-from builder.model import Site, Source
+from builder.check.model import Site, Source
+from builder.check.quotes import fold
+from builder.check.validate import validate
+from builder.pipeline.build import build
 from builder.problems import Problems
-from builder.quotes import fold
-from builder.validate import validate
+from builder.read.load import load_site
 from tests.conftest import REPO
 
 

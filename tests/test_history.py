@@ -18,9 +18,9 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import git as gitmodule
-from builder.build import build
-from builder.history import CACHE_FILE
+from builder.analyse.history import CACHE_FILE
+from builder.pipeline.build import build
+from builder.read import git as gitmodule
 from tests.conftest import REPO
 from tests.gitsite import change, commit, git, new_repo
 from tests.sitefactory import tree
@@ -378,7 +378,7 @@ def test_two_clones_build_byte_identical_sites(tmp_path: Path) -> None:
     ],
 )
 def test_reading_item_by_item_is_reading_the_whole_file(text: str) -> None:
-    from builder.history import _Reader, _whole
+    from builder.analyse.history import _Reader, _whole
 
     expected = _whole(text, "claims.yaml")
     asked: list[str] = []
@@ -447,7 +447,7 @@ def _edit(text: str, kind: int, n: int) -> bytes | str:
 def test_each_version_read_from_the_one_before_is_read_as_on_its_own(edits: list[tuple[int, int]]) -> None:
     """History reads each version of a claims file by the items that changed since the version before;
     whatever the edits, that gives what reading the version alone gives (or keeps the last readable one)."""
-    from builder.history import _Reader
+    from builder.analyse.history import _Reader
 
     versions: list[bytes] = [_DESK.encode()]
     for kind, n in edits:
@@ -480,9 +480,9 @@ def test_each_version_read_from_the_one_before_is_read_as_on_its_own(edits: list
 def test_reading_the_history_leaves_the_pieces_of_the_last_read_alone(desk: Path) -> None:
     """`serve` tells which claim a save changed from the pieces of the file's last read (`quick.py`);
     reading old versions from git for the history must not take their place."""
-    from builder import yamlsource
-    from builder.build import check
-    from builder.history import with_history
+    from builder.analyse.history import with_history
+    from builder.pipeline.build import check
+    from builder.read import yamlsource
 
     (desk / CACHE_FILE).unlink(missing_ok=True)
     result = check(desk)
@@ -522,7 +522,7 @@ def test_the_common_start_and_end_of_two_versions_are_found_to_the_byte(
     chunk: bytes, repeat: int, inserted: bytes, at: int, length: int
 ) -> None:
     """Found a block of 32 KB at a time, then halved: any edit anywhere in files of up to 120 KB."""
-    from builder.history import _common_prefix, _common_suffix
+    from builder.analyse.history import _common_prefix, _common_suffix
 
     base = chunk * repeat
     at = min(at, len(base))

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from builder import yamlsource
-from builder.build import build, check
-from builder.load import MAX_FILE_BYTES
+from builder.pipeline.build import build, check
+from builder.read import yamlsource
+from builder.read.load import MAX_FILE_BYTES
 from tests.sitefactory import ABOUT, CLAIMS, Reported, edit, only_problem, problems, tree, write_site
 from tests.sitefactory import position as at
 from tests.test_cli import run

@@ -20,9 +20,10 @@ import yaml
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from builder import render as render_module
-from builder.build import Session, build, render
-from builder.writer import MARKER, Kept
+from builder.files import Kept
+from builder.pipeline.build import Session, build, render
+from builder.render import site as render_module
+from builder.write.writer import MARKER
 from tests.benchmarks.generate import generate
 from tests.conftest import copy_example
 

@@ -24,9 +24,9 @@ import pytest
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from builder.build import build, render
-from builder.markdown import parser, safe_link
-from builder.render import environment
+from builder.check.markdown import parser, safe_link
+from builder.pipeline.build import build, render
+from builder.render.site import environment
 from tests.conftest import REPO
 from tests.sitefactory import CLAIMS, edit, only_problem, write_site
 from tests.sitefactory import position as at

@@ -21,9 +21,9 @@ import yaml
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from builder import search
-from builder.build import build
-from builder.schema import json_schema
+from builder.check.schema import json_schema
+from builder.pipeline.build import build
+from builder.render import search
 from tests.conftest import REPO
 from tests.sitefactory import CLAIMS, edit, write_site
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import formatting, parallel, search
-from builder.analysis import analyse
-from builder.build import build, render
-from builder.interval import INF, Interval
+from builder.analyse.analysis import analyse
+from builder.check.interval import INF, Interval
+from builder.pipeline.build import build, render
+from builder.render import formatting, parallel, search
 from tests.benchmarks.generate import generate
 from tests.conftest import REPO
 from tests.sitefactory import tree
@@ -93,7 +93,7 @@ def test_output_is_escaped_as_markupsafe_escapes_it() -> None:
     """The pages' environment escapes `{{ value }}` more cheaply (see `pagehelpers`), to the same characters."""
     from markupsafe import Markup, escape
 
-    from builder.render import environment
+    from builder.render.site import environment
 
     class Html:
         def __html__(self) -> str:

@@ -129,7 +129,7 @@ def test_no_module_is_reachable_from_a_template(tmp_path: Path) -> None:
 
     from jinja2.exceptions import SecurityError
 
-    from builder.render import environment
+    from builder.render.site import environment
 
     environment.cache_clear()
     try:
@@ -188,7 +188,7 @@ def test_the_users_files_in_the_output_survive_a_build(tmp_path: Path, search: b
 
 def test_the_users_files_survive_the_in_memory_swap(tmp_path: Path) -> None:
     """Where a build holds the site in memory (no staging folder can be made beside the output as it goes)."""
-    from builder.writer import write_site
+    from builder.write.writer import write_site
 
     out = tmp_path / "site"
     write_site({"index.html": b"<p>one</p>", "claims/a/index.html": b"a", "claims/b/index.html": b"b"}, out)
@@ -250,7 +250,7 @@ def test_a_read_only_folder_in_the_old_site_leaves_no_staging_folder_behind() ->
     import shutil
     import tempfile
 
-    from builder.writer import STAGING, write_site
+    from builder.write.writer import STAGING, write_site
 
     place = Path(tempfile.mkdtemp(prefix="factsheet-permissions-", dir="/tmp"))
     os.chmod(place, 0o777)

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder import search
+from builder.render import search
 
 SKIPPED = ["svg", "script", "style", "nav"]
 
@@ -447,8 +447,8 @@ def test_pages_made_on_two_cores_give_the_site_and_index_of_one(
 ) -> None:
     # 400 claims: enough pages to render on two forked workers, each writing the documents of its
     # pages for Pagefind; in shards of 100, so that each shard gathers documents of both.
-    from builder.build import build
-    from builder.parallel import MIN_PER_WORKER
+    from builder.pipeline.build import build
+    from builder.render.parallel import MIN_PER_WORKER
     from tests.benchmarks.generate import generate
 
     generate(tmp_path / "desk", 400)
@@ -480,7 +480,7 @@ def test_pages_made_on_two_cores_give_the_site_and_index_of_one(
 def test_a_document_that_cannot_be_written_for_pagefind_leaves_the_site_without_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder.build import build
+    from builder.pipeline.build import build
     from tests.conftest import copy_example
 
     made = search.Scratch.__init__
@@ -504,7 +504,7 @@ def test_a_shard_that_pagefind_fails_on_leaves_the_site_without_any_of_the_index
 ) -> None:
     # The first shard's files are staged as soon as it is indexed; when another shard fails, none
     # of the index may reach the site, which would then search half of it.
-    from builder.build import build
+    from builder.pipeline.build import build
     from tests.conftest import copy_example
 
     real = search._binary()
@@ -528,7 +528,7 @@ def test_a_shard_that_pagefind_fails_on_leaves_the_site_without_any_of_the_index
 def test_without_pagefind_the_site_is_built_without_search_and_one_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder.build import build
+    from builder.pipeline.build import build
     from tests.conftest import copy_example
 
     written: list[str] = []  # no document may be written for a Pagefind that is not there
@@ -556,7 +556,7 @@ def test_a_build_asked_for_no_search_runs_no_pagefind_and_writes_no_index(
 ) -> None:
     """`factsheet build --no-search`, whether the build streams its files into a staging folder or, where
     none can be made beside the output, writes them from memory: every page, no index, Pagefind not run."""
-    from builder import build as building
+    from builder.pipeline import build as building
     from tests.conftest import copy_example
 
     if not streamed:

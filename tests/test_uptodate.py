@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import search, uptodate
-from builder.build import build
+from builder.pipeline.build import build
+from builder.render import search
+from builder.write import uptodate
 from tests.conftest import REPO
 from tests.sitefactory import CLAIMS, edit, write_site
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import yamlsource
-from builder.build import build, check
+from builder.pipeline.build import build, check
+from builder.read import yamlsource
 from tests.benchmarks.generate import generate
 from tests.sitefactory import (
     ABOUT,

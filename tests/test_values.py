@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from builder.interval import Interval
-from builder.values import FigureError, parse_value, read_value
+from builder.check.interval import Interval
+from builder.check.values import FigureError, parse_value, read_value
 from tests.conftest import load_conformance
 
 VALUES = load_conformance("values.yaml")

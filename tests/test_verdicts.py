@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from builder.analysis import claim_status, compare
-from builder.dates import parse_date
-from builder.model import Figure
+from builder.analyse.analysis import claim_status, compare
+from builder.check.dates import parse_date
+from builder.check.model import Figure
+from builder.check.units import classify
+from builder.check.values import parse_value
 from builder.problems import Location
-from builder.units import classify
-from builder.values import parse_value
 from tests.conftest import load_conformance
 
 VERDICTS = load_conformance("verdicts.yaml")
@@ -57,7 +57,7 @@ def test_conversion_both_ways_agrees() -> None:
 
 
 def test_compound_length_is_understood() -> None:
-    from builder.units import split_compound
+    from builder.check.units import split_compound
 
     value, unit = split_compound("882 ft 9 in")
     assert (float(value), unit.text) == (882.75, "ft")
@@ -127,16 +127,20 @@ def test_claim_status(verdicts: list[str], status: str) -> None:
 
 def test_every_verdict_has_its_words_symbol_and_style() -> None:
     """A verdict that one table forgets crashes a page or `diff` only when a desk first uses it (as
-    `different-measure` did in `diff`): every table that speaks of verdicts knows every verdict."""
+    `different-measure` did in `diff`): every table of `verdicts` knows every verdict, in one order, and the
+    stylesheet styles each, on badges and in the chart."""
     import typing
 
-    from builder.analysis import Verdict
-    from builder.chart import SYMBOLS
-    from builder.diff import VERBS
-    from builder.render import VERDICT_TEXT
+    from builder.analyse import verdicts
     from tests.conftest import REPO
 
-    css = (REPO / "builder" / "static" / "style.css").read_text()
-    for verdict in typing.get_args(Verdict):
-        assert verdict in SYMBOLS and verdict in VERDICT_TEXT and verdict in VERBS, verdict
+    css = (REPO / "builder" / "render" / "static" / "style.css").read_text()
+    names = set(typing.get_args(verdicts.Verdict))
+    assert set(verdicts.ORDER) == names and len(verdicts.ORDER) == len(names)
+    assert names == verdicts.AGREEING | verdicts.DISAGREEING | verdicts.SET_ASIDE
+    for table in (verdicts.SYMBOLS, verdicts.MEANING, verdicts.CHANGED):
+        assert set(table) == names, table
+    assert set(verdicts.COUNTED) == names | {"agree"}
+    assert set(verdicts.STATUS_MEANING) == set(verdicts.STATUS_HEADLINE) == set(typing.get_args(verdicts.Status))
+    for verdict in names:
         assert f".verdict-{verdict}" in css and f".chart .verdict-{verdict}" in css, verdict

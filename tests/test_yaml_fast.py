@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from builder import yamlpieces, yamlsource
 from builder.problems import Problems
+from builder.read import yamlpieces, yamlsource
 from tests.conftest import REPO, assert_same_reading
 from tests.sitefactory import CLAIMS
 

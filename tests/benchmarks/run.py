@@ -140,7 +140,7 @@ from tests import gitenv
 from tests.benchmarks.generate import generate
 
 if TYPE_CHECKING:
-    from builder.build import BuildResult
+    from builder.pipeline.build import BuildResult
 
 Measured = dict[str, object]
 
@@ -168,7 +168,7 @@ def _measure(mode: str, root: Path) -> Measured:
     """Runs inside a fresh process: one kind of build, and what it cost."""
     if mode in OTHER_BUILDS:
         return _measure_other(mode, root)
-    from builder.build import Session
+    from builder.pipeline.build import Session
 
     if mode != "incremental":
         raise SystemExit(f"no such measure: {mode}")
@@ -618,7 +618,7 @@ def time_pagefind(pagefind: str, public: Path, hugo: Measured) -> Measured:
 
 def pagefind_binary() -> tuple[str, str] | None:
     """The Pagefind our build runs, and its version; None where it cannot run."""
-    from builder.search import SearchUnavailable, _binary, _version
+    from builder.render.search import SearchUnavailable, _binary, _version
 
     try:
         binary = _binary()

@@ -1,0 +1,113 @@
+"""Every verdict and status, and everything said of them, in one place.
+
+A new verdict is added here (its name, its group, its symbol, its meaning and the words that count it),
+then given a style in `render/static/style.css`; `tests/test_verdicts.py` fails while any table here
+lacks it. The analysis decides verdicts; pages, charts, the command line and `diff` read their words here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Verdict = Literal[
+    "matches",
+    "consistent",
+    "differs",
+    "outdated",
+    "incomparable",
+    "misattributed",
+    "misquoted",
+    "retracted",
+    "different-measure",
+]
+Status = Literal["agreed", "disputed", "evolving", "single-source", "unsourced"]
+
+AGREEING: frozenset[str] = frozenset({"matches", "consistent"})
+DISPUTING: frozenset[str] = frozenset({"differs", "misattributed", "misquoted", "retracted"})
+DISAGREEING: frozenset[str] = DISPUTING | {"outdated"}
+SET_ASIDE: frozenset[str] = frozenset({"incomparable", "different-measure"})
+"""Verdicts of figures that are neither agreement nor disagreement: left out of the status and the discrepancies."""
+
+ORDER = (
+    "matches",
+    "consistent",
+    "differs",
+    "misattributed",
+    "misquoted",
+    "retracted",
+    "outdated",
+    "different-measure",
+    "incomparable",
+)
+"""The one order of verdicts in every count: agreeing, then disagreeing, then those set aside."""
+
+SYMBOLS = {
+    "matches": "●",
+    "consistent": "◐",
+    "differs": "✕",
+    "outdated": "◷",
+    "incomparable": "?",
+    "misattributed": "!",
+    "misquoted": "!",
+    "retracted": "!",
+    "different-measure": "≠",
+}
+"""Each verdict's symbol, beside its word on badges and in the chart, so that colour never carries it alone."""
+
+MEANING = {
+    "matches": "the same interval as the canonical figure",
+    "consistent": "overlaps the canonical figure",
+    "differs": "does not overlap the canonical figure",
+    "outdated": "does not overlap, and is older than the canonical figure",
+    "incomparable": "cannot be compared (another kind of unit, or a number against text)",
+    "misattributed": "an editor found the figure attributed to the wrong origin",
+    "misquoted": "an editor found the figure misquoted",
+    "retracted": "the source retracted the figure",
+    "different-measure": "an editor found that the source counts something else (another region, period or subset)",
+}
+"""What each verdict means, in a badge's tooltip."""
+
+COUNTED = {
+    # how a count of figures with the verdict is said: (of one figure, of several)
+    "agree": ("agrees", "agree"),
+    "matches": ("matches", "match"),
+    "consistent": ("is consistent", "are consistent"),
+    "differs": ("differs", "differ"),
+    "misattributed": ("is misattributed", "are misattributed"),
+    "misquoted": ("is misquoted", "are misquoted"),
+    "retracted": ("was retracted", "were retracted"),
+    "outdated": ("is an earlier figure", "are earlier figures"),
+    "different-measure": ("counts something else", "count something else"),
+    "incomparable": ("cannot be compared", "cannot be compared"),
+}
+"""Counts on pages: "4 agree", "1 differs", "56 are earlier figures" ("agree" is `matches` and `consistent`)."""
+
+CHANGED = {
+    "matches": ("matches", "match"),
+    "consistent": ("agrees", "agree"),
+    "differs": ("differs", "differ"),
+    "outdated": ("is outdated", "are outdated"),
+    "incomparable": ("cannot be compared", "cannot be compared"),
+    "misattributed": ("is marked misattributed", "are marked misattributed"),
+    "misquoted": ("is marked misquoted", "are marked misquoted"),
+    "retracted": ("is marked retracted", "are marked retracted"),
+    "different-measure": ("is marked as counting something else", "are marked as counting something else"),
+}
+"""How `diff` says a figure now has the verdict: "the BBC figure no longer matches (it differs)"."""
+
+STATUS_MEANING = {
+    "agreed": "Every source's figure agrees with the canonical figure.",
+    "disputed": "At least one source contradicts the canonical figure, or an editor flagged a variant.",
+    "evolving": "The only disagreements are older figures that the canonical figure supersedes.",
+    "single-source": "One source reported this figure, and it agrees.",
+    "unsourced": "No source's figure can be compared with the canonical figure.",
+}
+
+STATUS_HEADLINE = {
+    "agreed": "Agreed by every source",
+    "single-source": "Reported by one source",
+    "evolving": "Evolving: older figures differ",
+    "disputed": "Disputed",
+    "unsourced": "No comparable source",
+}
+"""A claim's status as the first words of its summary in the feed and in ClaimReview."""

@@ -1,0 +1,745 @@
+"""Stage 2: check what was read and turn it into the typed model of `model`.
+
+Every problem is recorded with its place; validation goes on past a bad item
+so that one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import typing
+from collections.abc import Iterable
+from copy import deepcopy
+from datetime import date, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from builder.check import schema
+from builder.check.dates import DateError, Period, parse_date
+from builder.check.markdown import claim_refs
+from builder.check.model import Canonical, Claim, Figure, Page, Settings, Site, Source, Variant
+from builder.check.names import folded, mixed_words, slug
+from builder.check.quotes import archive, closest_passage, find_quote
+from builder.check.units import COMMON_UNITS, Unit, classify, mismatch, split_compound, typo
+from builder.check.values import FigureError, as_written, plain_number, read_value, written
+from builder.problems import Location, Problems, Where
+from builder.read.load import SOURCES_DIR, LoadedSite
+from builder.read.yamlsource import Key, Place, YamlDocument
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_ID_LENGTH = 100
+"""An id is a folder name; file systems take 255 bytes at most."""
+RESERVED_PAGES = frozenset(
+    {"claims", "sources", "outlets", "topics", "originators", "discrepancies", "static", "schema", "index", "pagefind"}
+)
+M = TypeVar("M", bound=BaseModel)
+
+_EXPECTED = {
+    "value": "a number, a figure such as 'about 11,000', or a mapping {low: A, high: B}",
+    "as_of": "a date: YYYY, YYYY-MM or YYYY-MM-DD",
+    "published": "a date: YYYY, YYYY-MM or YYYY-MM-DD",
+    "related": "a list of claim ids",
+    "variants": "a list of variants",
+    "claims": "a list of claims",
+    "include": "a list of file patterns",
+    "sources": "a mapping of source ids to sources",
+    "tolerance": "a number from 0 up to (not including) 1",
+    "order": "a number",
+}
+_BY_TYPE = {
+    "string_type": "text",
+    "string_too_short": "text that is not empty",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "literal_error": "",
+}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A did-you-mean hint, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _described(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false; quote the word)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime):
+        return f"a date with a time ({value.isoformat(sep=' ')}); write the day alone"
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value)
+
+
+def _model_at(model: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `path` within `model`."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None:
+            return None
+        if isinstance(part, int) or part not in current.model_fields:
+            continue
+        current = _model_in(current.model_fields[part].annotation)
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The part of a pydantic error location that names real keys (union tags dropped)."""
+    path: list[Any] = []
+    current = data
+    for part in loc:
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_mapping or in_list:
+            current = current[part]
+            path.append(part)
+    return tuple(path)
+
+
+def _mapping_name(path: tuple[Any, ...], default: str) -> str:
+    """What an editor calls the mapping at `path` ("variant", "canonical figure")."""
+    for part in reversed(path):
+        if part in _MAPPING_NAMES:
+            return _MAPPING_NAMES[part]
+    return default
+
+
+_MAPPING_NAMES = {"variants": "variant", "canonical": "canonical figure", "value": "range"}
+
+
+def _droppable(model: type[BaseModel], data: Any, path: tuple[Any, ...], extra: bool) -> bool:
+    """Whether leaving out the key at `path` would leave a valid mapping (it is unknown or optional)."""
+    if not path or not isinstance(path[-1], str):
+        return False
+    known = _model_at(model, path[:-1])
+    field = known.model_fields.get(path[-1]) if known else None
+    return extra or (field is not None and not field.is_required())
+
+
+def _without(data: Any, paths: list[tuple[Any, ...]]) -> Any:
+    copy = deepcopy(data)
+    for path in paths:
+        parent = copy
+        for part in path[:-1]:
+            parent = parent[part]
+        parent.pop(path[-1], None)
+    return copy
+
+
+def check_shape(model: type[M], data: Any, doc: YamlDocument, prefix: Key, what: str, problems: Problems) -> M | None:
+    """`data` as `model`, or None, with each mistake recorded at its place.
+
+    When every mistake is an unknown or optional key, those keys are left out
+    and the rest is read, so that the checks after this one still run and a
+    single run reports every problem.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        drop = _report(model, data, error, doc, prefix, what, problems)
+    if drop is None:
+        return None
+    try:
+        return model.model_validate(_without(data, drop))
+    except ValidationError:
+        return None
+
+
+def _report(
+    model: type[BaseModel],
+    data: Any,
+    error: ValidationError,
+    doc: YamlDocument,
+    prefix: Key,
+    what: str,
+    problems: Problems,
+) -> list[tuple[Any, ...]] | None:
+    """Record each mistake; return the keys whose removal would mend them all, or None."""
+    reported: set[tuple[Any, ...]] = set()
+    drop: list[tuple[Any, ...]] | None = []
+    for detail in error.errors():
+        loc = tuple(detail["loc"])
+        if detail["type"] == "missing":
+            parent = _data_path(data, loc[:-1])
+            problems.error(Place(doc, (*prefix, *parent)), f"{_mapping_name(parent, what)} needs '{loc[-1]}'")
+            drop = None
+            continue
+        path = _data_path(data, loc)
+        if path in reported:
+            continue  # a value that fits no member of a union: say it once
+        reported.add(path)
+        extra = detail["type"] == "extra_forbidden"
+        if drop is not None and _droppable(model, data, path, extra):
+            drop.append(path)
+        else:
+            drop = None
+        if extra:
+            name = str(path[-1])
+            known = _model_at(model, path[:-1])
+            hint = suggest(name, known.model_fields if known else ())
+            where = _mapping_name(path[:-1], what)
+            problems.error(Place(doc, (*prefix, *path), of_key=True), f"unknown key '{name}' in {where}{hint}")
+            continue
+        field_name = next((p for p in reversed(path) if isinstance(p, str)), what)
+        expected = _EXPECTED.get(field_name) or _BY_TYPE.get(detail["type"]) or ""
+        if detail["type"] == "literal_error":
+            expected = f"one of {detail['ctx']['expected']}"
+        elif not expected or (detail["type"] in ("greater_than_equal", "less_than") and field_name not in _EXPECTED):
+            expected = detail["msg"][0].lower() + detail["msg"][1:]
+        value = detail.get("input")
+        problems.error(Place(doc, (*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
+    return drop
+
+
+class _Validator:
+    def __init__(self, loaded: LoadedSite, problems: Problems, let_go: bool = False) -> None:
+        self.loaded = loaded
+        self.problems = problems
+        self.let_go = let_go
+        """Whether each claim's data, as read, is let go of once the claim is checked (see `validate`)."""
+        self.tolerance = 0.10
+        self.sources: dict[str, Source] = {}
+        self.source_at: dict[str, Where] = {}
+        self.claim_at: dict[str, Where] = {}
+        self.broken_ids: set[str] = set()
+        self.notes: list[tuple[str, Where]] = []
+        """Notes of claims and variants, whose [[claim]] references are checked once every claim is known."""
+        self.named: dict[str, list[tuple[str, Where]]] = {"topic": [], "outlet": [], "originator": []}
+        """Topic, outlet and originator names where they were written: each becomes a URL."""
+
+    # -- files -------------------------------------------------------------
+
+    def run(self) -> Site | None:
+        doc = self.loaded.claims
+        if doc is None:
+            return None
+        if not isinstance(doc.data, dict) or not doc.data:
+            kind = "empty" if not doc.data else "not a mapping"
+            self.problems.error(Location(doc.path), f"{doc.path} is {kind}; it needs at least 'site:' with a 'title:'")
+            return None
+        top = check_shape(_Top, {k: None for k in doc.data}, doc, (), doc.path, self.problems)
+        if "include" in doc.data:
+            check_shape(_Include, {"include": doc.data["include"]}, doc, (), doc.path, self.problems)
+        site = doc.data.get("site")
+        settings = self.settings(doc)
+        if settings is not None:
+            self.tolerance = settings.tolerance
+        # Every file's sources first, as a claim may cite a source of any file; then each claim
+        # checked in turn, its checked shape let go once it is a claim (a large desk's would
+        # otherwise all be held at once, beside the data they are read from and the claims).
+        claim_data: list[tuple[YamlDocument, int, Any]] = []
+        for file_doc in [doc, *self.loaded.included]:
+            claim_data.extend(self.file(file_doc, included=file_doc is not doc))
+        claims: list[Claim] = []
+        related: list[tuple[YamlDocument, int, str, list[str]]] = []
+        claim_data.reverse()  # taken from the end, in the claims' order, each let go of once checked
+        while claim_data:
+            claim_doc, index, data = claim_data.pop()
+            if self.let_go:
+                claim_doc.data["claims"][index] = None
+            spec = self.claim_spec(claim_doc, index, data)
+            if spec is None:
+                continue
+            related.append((claim_doc, index, spec.id, spec.related))
+            if (claim := self.claim(claim_doc, index, spec)) is not None:
+                claims.append(claim)
+        self.unclaimed_texts()
+        self.check_notes()
+        self.related(related)
+        pages = self.pages()
+        if settings is None or top is None or site is None or self.problems.has_errors:
+            return None
+        return Site(
+            root=self.loaded.root,
+            settings=settings,
+            sources=dict(sorted(self.sources.items())),
+            claims=tuple(claims),
+            pages=tuple(sorted(pages, key=lambda p: (p.order is None, p.order or 0, p.name))),
+            template_dir=self.loaded.template_dir,
+            claim_files=tuple(d.path for d in [doc, *self.loaded.included]),
+        )
+
+    def settings(self, doc: YamlDocument) -> Settings | None:
+        if "site" not in doc.data:
+            self.problems.error(Location(doc.path), f"{doc.path} needs a 'site:' mapping with a 'title:'")
+            return None
+        spec = check_shape(schema.SiteSpec, doc.data["site"], doc, ("site",), "site", self.problems)
+        if spec is None:
+            return None
+        if spec.base_url is not None:
+            self.check_url(spec.base_url, Place(doc, ("site", "base_url")), "base_url")
+        else:
+            self.problems.warning(
+                Place(doc, ("site",)),
+                "no 'base_url': canonical links, sitemap.xml and feed.xml need the site's address and are left out",
+            )
+        if not re.fullmatch(schema.LANGUAGE_TAG, spec.language):
+            self.problems.warning(
+                Place(doc, ("site", "language")),
+                f"'{spec.language}' is not a language tag such as 'en', 'en-GB' or 'pt-BR': browsers, screen "
+                "readers and the search index cannot tell what language the pages are in",
+            )
+        return Settings(
+            spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance), spec.raw_html
+        )
+
+    def file(self, doc: YamlDocument, included: bool) -> list[tuple[YamlDocument, int, Any]]:
+        """The file's sources checked; its claims' data, by their place, to check once every source is known."""
+        data = doc.data
+        if included:
+            if not isinstance(data, dict):
+                self.problems.error(Location(doc.path), "an included file holds a mapping with 'claims:'")
+                return []
+            if check_shape(_IncludedTop, {k: None for k in data}, doc, (), doc.path, self.problems) is None:
+                return []
+        sources = data.get("sources") or {}
+        if not isinstance(sources, dict):
+            self.problems.error(Place(doc, ("sources",)), "'sources' must be a mapping of source ids to sources")
+        else:
+            for source_id, source_data in sources.items():
+                self.source(doc, str(source_id), source_data)
+        claims = data.get("claims") or []
+        if not isinstance(claims, list):
+            self.problems.error(Place(doc, ("claims",)), "'claims' must be a list of claims")
+            return []
+        return [(doc, index, claim_data) for index, claim_data in enumerate(claims)]
+
+    def claim_spec(self, doc: YamlDocument, index: int, data: Any) -> schema.ClaimSpec | None:
+        spec = check_shape(schema.ClaimSpec, data, doc, ("claims", index), "claim", self.problems)
+        if spec is None and isinstance(data, dict) and isinstance(data.get("id"), str):
+            self.broken_ids.add(data["id"])
+        return spec
+
+    # -- sources -----------------------------------------------------------
+
+    def check_id(self, value: str, where: Where, what: str) -> bool:
+        if len(value) > MAX_ID_LENGTH and ID_PATTERN.fullmatch(value):
+            self.problems.error(where, f"{what} id '{value[:20]}...' is longer than {MAX_ID_LENGTH} characters")
+            return False
+        if ID_PATTERN.fullmatch(value):
+            return True
+        self.problems.error(
+            where,
+            f"{what} id '{value}' must be lower-case letters, digits and hyphens, "
+            "starting with a letter or digit (it becomes a URL)",
+        )
+        return False
+
+    def check_url(self, url: str, where: Where, what: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.problems.error(where, f"'{what}' must be an absolute http:// or https:// address, not '{url}'")
+
+    def source(self, doc: YamlDocument, source_id: str, data: Any) -> None:
+        key = ("sources", source_id)
+        where = Place(doc, key, of_key=True)
+        spec = check_shape(schema.SourceSpec, data, doc, key, "source", self.problems)
+        if not self.check_id(source_id, where, "source") or spec is None:
+            self.broken_ids.add(source_id)
+            return
+        if source_id in self.source_at:
+            self.problems.error(
+                where, f"source id '{source_id}' is defined twice (first at {self.source_at[source_id]})"
+            )
+            return
+        self.source_at[source_id] = where
+        if spec.outlet is not None:
+            self.named["outlet"].append((spec.outlet, Place(doc, (*key, "outlet"))))
+        if spec.url is not None:
+            self.check_url(spec.url, Place(doc, (*key, "url")), "url")
+        published = self.date(spec.published, Place(doc, (*key, "published")))
+        text_path = spec.text or f"{SOURCES_DIR}/{source_id}.md"
+        text = None
+        if text_path in self.loaded.texts:
+            text = archive(text_path, self.loaded.texts[text_path])
+        self.sources[source_id] = Source(
+            source_id, spec.outlet, spec.title, spec.url, published, spec.author, text, Place(doc, key)
+        )
+
+    def unclaimed_texts(self) -> None:
+        used = {s.text.path for s in self.sources.values() if s.text is not None}
+        for path in self.loaded.texts:
+            stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+            if path in used or not path.startswith(SOURCES_DIR + "/") or stem in self.broken_ids:
+                continue
+            if stem in self.sources:
+                elsewhere = self.sources[stem].text
+                reason = f"source '{stem}' takes its text from {elsewhere.path if elsewhere else 'nowhere'}"
+            else:
+                reason = f"no source '{stem}' in the claims{suggest(stem, self.sources)}"
+            self.problems.warning(Location(path), f"{reason}; this text is unused")
+
+    # -- claims ------------------------------------------------------------
+
+    def date(self, value: Any, where: Where) -> Period | None:
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except DateError as error:
+            self.problems.error(where, str(error))
+            return None
+
+    def figure(
+        self,
+        doc: YamlDocument,
+        key: Key,
+        value: Any,
+        unit: Unit | None,
+        kind: str,
+        as_of: Any,
+        according_to: str | None,
+        tolerance: float,
+        words: Any = None,
+    ) -> Figure | None:
+        """The figure at `key`: its value read as written, in `unit` unless the value names its own."""
+        where = Place(doc, (*key, "value"))
+        if isinstance(value, schema.RangeValue):
+            value = value.model_dump(exclude_none=True)
+        interval, text, bounded = None, None, False
+        if kind == "text" and _text_as_written(value):
+            # A text claim's figure is its text; `12:30` is not the number a YAML 1.1 reader makes of it.
+            text = value if isinstance(value, str) else written(value)
+        else:
+            if isinstance(value, str) and kind == "number":
+                compound = split_compound(value)
+                if compound is not None:
+                    value, unit = compound
+            try:
+                reading = read_value(value, tolerance)
+            except FigureError as error:
+                self.problems.error(Place(doc, (*key, "value", error.end)) if error.end else where, str(error))
+                return None
+            interval, bounded = reading.interval, reading.bounded
+            if reading.unit is not None:
+                unit = classify(reading.unit)
+            if reading.fractional and unit is not None and not unit.physical and kind == "number":
+                self.problems.warning(
+                    where,
+                    f"'{written(value)}' counts {unit} in fractions; if a point groups thousands here, "
+                    "write a comma (50,783) or a space (50 783)",
+                )
+        return Figure(
+            written=written(value) if not isinstance(value, str) else value,
+            words=None if words is None else (as_written(words) or str(words)),
+            raw=value,
+            interval=interval,
+            text=text,
+            unit=unit,
+            as_of=self.date(as_of, Place(doc, (*key, "as_of"))),
+            according_to=according_to,
+            location=where,
+            bounded=bounded,
+        )
+
+    def check_units(self, doc: YamlDocument, key: Key, spec: schema.ClaimSpec, unit: Unit | None) -> set[int]:
+        """A unit that is a typo of the claim's unit or of a common unit is an error: read as a count noun, it
+        would make its figure incomparable without a word. The variants whose unit is one, by index."""
+        typos = set()
+        physical = [v.unit for v in spec.variants if v.unit and classify(v.unit).physical]
+        if spec.unit and physical:
+            meant = typo(spec.unit, COMMON_UNITS)
+            if meant is not None:
+                self.problems.error(Place(doc, (*key, "unit")), f"unknown unit '{spec.unit}'; did you mean '{meant}'?")
+        for index, variant in enumerate(spec.variants):
+            if not variant.unit:
+                continue
+            candidates = [spec.unit] if spec.unit else []
+            if unit is not None and unit.physical:
+                candidates += COMMON_UNITS
+            meant = typo(variant.unit, candidates)
+            if meant is not None:
+                typos.add(index)
+                self.problems.error(
+                    Place(doc, (*key, "variants", index, "unit")),
+                    f"unknown unit '{variant.unit}'; did you mean '{meant}'?",
+                )
+        return typos
+
+    def check_comparable(
+        self,
+        doc: YamlDocument,
+        key: Key,
+        spec: schema.ClaimSpec,
+        canonical: Figure,
+        variants: list[Variant],
+    ) -> None:
+        """A variant that its unit makes incomparable is a warning that says why: it drops out of the status."""
+        target = classify(spec.unit) if spec.unit else canonical.unit
+        for variant in variants:
+            if variant.figure.interval is None or canonical.interval is None:
+                continue
+            why = mismatch(variant.figure.unit, target)
+            if why is not None:
+                field = "unit" if spec.variants[variant.index].unit else "value"
+                self.problems.warning(
+                    Place(doc, (*key, "variants", variant.index, field)),
+                    f"this figure cannot be compared with the claim's and counts as incomparable: {why}",
+                )
+
+    def known_source(self, source_id: str, where: Where) -> bool:
+        if source_id in self.sources:
+            return True
+        if source_id not in self.broken_ids:
+            self.problems.error(where, f"unknown source '{source_id}'{suggest(source_id, self.sources)}")
+        return False
+
+    def claim(self, doc: YamlDocument, index: int, spec: schema.ClaimSpec) -> Claim | None:
+        key: Key = ("claims", index)
+        errors_before = self.problems.error_count
+        id_at = Place(doc, (*key, "id"))
+        if self.check_id(spec.id, id_at, "claim"):
+            if spec.id in self.claim_at:
+                self.problems.error(id_at, f"claim id '{spec.id}' is defined twice (first at {self.claim_at[spec.id]})")
+            else:
+                self.claim_at[spec.id] = id_at
+        if spec.topic:
+            self.named["topic"].append((spec.topic, Place(doc, (*key, "topic"))))
+        unit = classify(spec.unit) if spec.unit else None
+        tolerance = self.tolerance if spec.tolerance is None else float(spec.tolerance)
+        typos = self.check_units(doc, key, spec, unit)
+        canonical_spec = spec.canonical
+        ckey = (*key, "canonical")
+        if spec.kind == "text" and not _text_as_written(canonical_spec.value):
+            self.problems.error(Place(doc, (*ckey, "value")), "the canonical figure of a text claim must be text")
+        figure = self.figure(
+            doc,
+            ckey,
+            canonical_spec.value,
+            unit,
+            spec.kind,
+            canonical_spec.as_of,
+            canonical_spec.according_to,
+            tolerance,
+        )
+        if canonical_spec.source is not None:
+            self.known_source(canonical_spec.source, Place(doc, (*ckey, "source")))
+        variants = [
+            self.variant(doc, (*key, "variants", i), i, v, unit, spec.kind, tolerance)
+            for i, v in enumerate(spec.variants)
+        ]
+        if figure is not None:
+            self.check_comparable(doc, key, spec, figure, [v for v in variants if v and v.index not in typos])
+        if spec.note:
+            self.notes.append((spec.note, Place(doc, (*key, "note"))))
+        if figure is None or None in variants or self.problems.error_count > errors_before:
+            return None
+        return Claim(
+            id=spec.id,
+            title=spec.title,
+            topic=spec.topic,
+            unit=unit,
+            kind=spec.kind,
+            tolerance=tolerance,
+            canonical=Canonical(figure, canonical_spec.source),
+            note=spec.note,
+            related=tuple(spec.related),
+            variants=tuple(v for v in variants if v is not None),
+            location=Place(doc, key),
+        )
+
+    def variant(
+        self,
+        doc: YamlDocument,
+        key: Key,
+        index: int,
+        spec: schema.VariantSpec,
+        claim_unit: Unit | None,
+        kind: str,
+        tolerance: float,
+    ) -> Variant | None:
+        ok = self.known_source(spec.source, Place(doc, (*key, "source")))
+        if spec.according_to:  # each originator of a variant gets a page
+            self.named["originator"].append((spec.according_to, Place(doc, (*key, "according_to"))))
+        unit = classify(spec.unit) if spec.unit else claim_unit
+        figure = self.figure(
+            doc, key, spec.value, unit, kind, spec.as_of, spec.according_to, tolerance, words=spec.written
+        )
+        if spec.verdict is not None and not spec.note:
+            self.problems.error(
+                Place(doc, (*key, "verdict")), f"verdict '{spec.verdict}' needs a note saying why the editors set it"
+            )
+            ok = False
+        if spec.note:
+            self.notes.append((spec.note, Place(doc, (*key, "note"))))
+        passage = None
+        source = self.sources.get(spec.source)
+        if spec.quote and source is not None and source.text is not None:
+            passage = find_quote(spec.quote, source.text)
+            if passage is None:
+                near, score = closest_passage(spec.quote, source.text)
+                self.problems.error(
+                    Place(doc, (*key, "quote")),
+                    f'quote not found in {source.text.path}; the closest passage ({score:.0f}% alike) is: "{near}"',
+                )
+                ok = False
+        if figure is None or not ok:
+            return None
+        return Variant(index, spec.source, figure, spec.quote, passage, spec.verdict, spec.note, Place(doc, key))
+
+    def related(self, claims: list[tuple[YamlDocument, int, str, list[str]]]) -> None:
+        """Each claim's related claims (by its place, id and related ids), now that every claim is known."""
+        for doc, index, claim_id, related in claims:
+            for position, other in enumerate(related):
+                where = Place(doc, ("claims", index, "related", position))
+                if other == claim_id:
+                    self.problems.error(where, f"claim '{claim_id}' lists itself as related")
+                elif other not in self.claim_at and other not in self.broken_ids:
+                    self.problems.error(
+                        where, f"unknown claim '{other}' in related{suggest(other, [*self.claim_at, *self.broken_ids])}"
+                    )
+        self.check_slugs()
+
+    def check_slugs(self) -> None:
+        """Each name gets a page whose URL is its slug: two names are one when they fold alike (`names.folded`),
+        and an error when only their slugs meet. A word that mixes scripts is a warning (a look-alike letter)."""
+        for what, names in self.named.items():
+            seen: dict[str, str] = {}
+            warned: set[str] = set()
+            for name, where in names:
+                if name not in warned:
+                    warned.add(name)
+                    for word in mixed_words(name):
+                        self.problems.warning(where, f"{what} '{name}': {word}; is a letter typed in another script?")
+                key = slug(name)
+                if not key:
+                    self.problems.error(where, f"{what} '{name}' has no letters or digits to make a URL of")
+                elif folded(first := seen.setdefault(key, name)) != folded(name):
+                    self.problems.error(
+                        where, f"{what}s '{first}' and '{name}' would share one page ({key}); write them alike"
+                    )
+
+    # -- pages -------------------------------------------------------------
+
+    def check_notes(self) -> None:
+        """The references in the notes, now that every claim is known (a note may name a later claim)."""
+        for note, where in self.notes:
+            self.check_refs(note, where)
+        self.notes.clear()
+
+    def check_refs(self, markdown: str, where: Where, line_offset: int | None = None) -> None:
+        for ref in claim_refs(markdown):
+            if ref.claim_id in self.claim_at or ref.claim_id in self.broken_ids:
+                continue
+            at = where
+            if line_offset is not None and isinstance(where, Location):
+                at = Location(where.path, line_offset + ref.line, ref.col + 1)
+            self.problems.error(
+                at, f"unknown claim '[[{ref.claim_id}]]'{suggest(ref.claim_id, [*self.claim_at, *self.broken_ids])}"
+            )
+
+    def order(self, value: float | None, where: Where) -> float | None:
+        try:
+            order = float(value) if value is not None else None
+        except OverflowError:
+            order = math.inf
+        if order is not None and not math.isfinite(order):
+            self.problems.error(where, f"'order' must be a finite number, not {value}")
+            return None
+        return order
+
+    def pages(self) -> list[Page]:
+        pages = []
+        for page in self.loaded.pages:
+            where = Location(page.path)
+            if page.name in RESERVED_PAGES:
+                self.problems.error(where, f"a page cannot be named '{page.name}': that URL belongs to the site")
+                continue
+            if not self.check_id(page.name, where, "page"):
+                continue
+            self.check_refs(page.body, where, line_offset=page.body_line)
+            if page.front_matter is None:
+                continue
+            data = page.front_matter.data if page.front_matter.data is not None else {}
+            front = check_shape(schema.FrontMatterSpec, data, page.front_matter, (), "front matter", self.problems)
+            if front is not None:
+                order = self.order(front.order, Place(page.front_matter, ("order",)))
+                pages.append(Page(page.name, front.title, order, page.body, where))
+        return pages
+
+
+def _text_as_written(value: Any) -> bool:
+    """Whether a value is text as the editor wrote it: a string, or an unquoted scalar that YAML took for a
+    number but that is no plain number in digits (`12:30`, `0x10`), which a text claim takes as its text."""
+    if isinstance(value, str):
+        return True
+    typed = as_written(value)
+    return typed is not None and not plain_number(typed)
+
+
+class _Top(BaseModel):
+    """Only the keys of claims.yaml, to name an unknown one before reading the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+    site: None = None
+    include: None = None
+    sources: None = None
+    claims: None = None
+
+
+class _Include(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    include: list[schema.Text]
+
+
+class _IncludedTop(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sources: None = None
+    claims: None = None
+
+
+def validate(loaded: LoadedSite, problems: Problems, let_go: bool = False) -> Site | None:
+    """The typed site, or None when any error was recorded.
+
+    With `let_go`, each claim's data as read is dropped from its document once the claim is
+    checked, for a one-off build (nothing reads it again: a place is located from the text), so
+    that the data read and the claims made of it are never all held at once (at 10,000 claims the
+    build's peak went from 323 to 294 MiB)."""
+    return _Validator(loaded, problems, let_go).run()
+
+
+def revalidate_claim(doc: YamlDocument, index: int, data: Any, site: Site, problems: Problems) -> Claim | None:
+    """One edited claim checked against the rest of a valid site, as `validate` would check it there.
+
+    Only what the claim itself holds is checked (its shape, figures, dates, units, sources,
+    quotes, related ids and references); what it shares with other claims (its id, topic
+    and originators, each a URL) must be what it was, which the caller makes sure of.
+    """
+    checker = _Validator(LoadedSite(root=site.root, claims=None), problems)
+    checker.tolerance = site.settings.tolerance
+    checker.sources = dict(site.sources)
+    spec = check_shape(schema.ClaimSpec, data, doc, ("claims", index), "claim", problems)
+    if spec is None:
+        return None
+    checker.claim_at = dict(site.claim_places)  # a copy: checking the claim adds its own id
+    checker.claim_at.pop(spec.id, None)
+    claim = checker.claim(doc, index, spec)
+    checker.check_notes()
+    for position, other in enumerate(spec.related):
+        if other == spec.id or other not in checker.claim_at:
+            problems.error(Place(doc, ("claims", index, "related", position)), f"unknown or own claim '{other}'")
+    return None if problems.has_errors else claim

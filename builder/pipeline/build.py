@@ -1,0 +1,596 @@
+"""The build, as the list of its stages: load, validate, analyse, render, write."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import hashlib
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from builder.analyse.analysis import Analysis, analyse, with_edited_claim
+from builder.analyse.history import with_history
+from builder.check.model import Site
+from builder.check.schema import json_schema_bytes
+from builder.check.validate import validate
+from builder.pipeline.quick import Edit, edited_claim_page
+from builder.problems import Location, Problem, Problems
+from builder.read import cache, yamlpieces, yamlsource
+from builder.read.load import CLAIMS_FILE, load_site, read_text
+from builder.render.search import BUNDLE, Fed, Scratch, SearchUnavailable, index_documents, index_fed, searched
+from builder.render.search import document as search_document
+from builder.render.site import (
+    Rendered,
+    claim_exports,
+    compile_templates,
+    fingerprint,
+    page_specs,
+    render_site,
+    stream_pages,
+    stream_site_files,
+    streamed_render,
+)
+from builder.write import uptodate
+from builder.write.writer import (
+    Kept,
+    Lost,
+    Output,
+    OutputError,
+    Staging,
+    WriteReport,
+    atomic_write,
+    check_output,
+    identity,
+    lock_file,
+    output_lock,
+    protected_folders,
+    write_site,
+)
+
+Progress = Callable[[str], object]
+"""Told the name of each stage of a build as it starts (see `progress.on_terminal`)."""
+
+
+@dataclass
+class Timings:
+    """Milliseconds spent in each stage, for progress lines and the benchmark."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    progress: Progress | None = None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + (time.perf_counter() - start) * 1000
+
+
+@dataclass
+class BuildResult:
+    problems: Problems
+    site: Site | None = None
+    analysis: Analysis | None = None
+    outputs: dict[str, Output] | None = None
+    """Every file of the site: its bytes (`render`), or its `Kept` digest once a `Session` has written it."""
+    report: WriteReport | None = None
+    timings: Timings = field(default_factory=Timings)
+    current: int | None = None
+    """When the last build was still current and nothing was done: how many files it holds."""
+    read: tuple[str, ...] = ()
+    """Every file of the desk the build read (templates aside), by its path in the desk."""
+    without_search: bool = False
+    """Whether Pagefind could not run, and the site was written without search."""
+
+    @property
+    def files(self) -> int:
+        """How many files the site has (a streamed build keeps none of them in `outputs`)."""
+        if self.outputs is not None:
+            return len(self.outputs)
+        if self.report is not None:
+            return len(self.report.written) + self.report.unchanged
+        return self.current or 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.has_errors
+
+
+def template_location(error: TemplateError, root: Path) -> Location:
+    """Where in a template a rendering failed: the innermost template frame of the traceback."""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return Location(_shown(Path(error.filename), root), error.lineno or 1)
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return Location(_shown(Path(frame.filename), root), frame.lineno or 1)
+    return Location("templates")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check(root: Path, timings: Timings | None = None, once: bool = False) -> BuildResult:
+    """Load and validate, writing nothing; with `once`, for a build that reads nothing again (see `validate`)."""
+    result = BuildResult(Problems(), timings=timings or Timings())
+    with without_cycle_collection(), result.timings.stage("load"):
+        loaded = load_site(root, result.problems)
+    result.read = loaded.files()
+    if once:
+        yamlsource.forget()  # the pieces kept for a next read, which hold the data too
+    with without_cycle_collection(), result.timings.stage("validate"):
+        result.site = validate(loaded, result.problems, let_go=once)
+    return result
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """A build makes millions of objects and no garbage cycles worth finding; Python's cycle
+    collector would walk the growing heap again and again (half the time of reading and
+    validating a 10,000-claim desk), so it waits until the build is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, Rendered | None]:
+    """Everything but the write: the output files, in memory, redoing only what changed since `previous`."""
+    with without_cycle_collection():
+        return _render(root, previous)
+
+
+def _analysed(root: Path, once: bool = False, timings: Timings | None = None) -> BuildResult:
+    """Load, validate, the history from git, analyse; `analysis` is None when the data has errors."""
+    result = check(root, timings, once=once)
+    if result.site is None:
+        return result
+    with result.timings.stage("history"):
+        result.site = with_history(result.site, result.problems)
+    with result.timings.stage("analyse"):
+        result.analysis = analyse(result.site)
+    return result
+
+
+def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
+    result = _analysed(root)
+    if result.analysis is None:
+        return result, None
+    return _rendered(result, root, previous)
+
+
+def _rendered(result: BuildResult, root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
+    """The output files of the analysis of `result`, redoing only what changed since `previous`."""
+    assert result.analysis is not None
+    with result.timings.stage("render"):
+        try:
+            rendered = render_site(result.analysis, previous)
+        except TemplateError as error:
+            result.problems.error(template_location(error, root), f"template: {error.message or error}")
+            return result, None
+    result.outputs = rendered.outputs
+    return result, rendered
+
+
+def build(
+    root: Path, out: Path, digest: str | None = None, progress: Progress | None = None, search: bool = True
+) -> BuildResult:
+    """Build the site at `root` into `out`; on any problem, `out` is left as it was.
+
+    When nothing it reads has changed since the last build and the output is as that
+    build left it, nothing is done (see `uptodate`). `digest` is that of the inputs when
+    the caller found the last build no longer current. `progress` is told each stage as it starts.
+    Without `search`, the site is written without its search index, and Pagefind is not run.
+    """
+    return Session(root, out).build(search=search, reuse=True, once=True, digest=digest, progress=progress)
+
+
+def _give_back_memory() -> None:
+    """Hand the memory freed by a build back to the system (glibc keeps it otherwise): `serve`, which
+    keeps only the digests of the site it wrote, then holds some 400 MB at 10,000 claims, not 700."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
+
+
+def _documents(site: Site) -> list[yamlsource.YamlDocument]:
+    """The YAML documents the site's claims and sources were read from."""
+    found: dict[int, yamlsource.YamlDocument] = {}
+    for item in [*site.claims, *site.sources.values()]:
+        if isinstance(item.location, yamlsource.Place):
+            found.setdefault(id(item.location.doc), item.location.doc)
+    return list(found.values())
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One file of a streamed build, as its sink left it."""
+
+    new: bool
+    """Whether its bytes differ from those the output holds now."""
+    fed: Fed | None = None
+    """Its document, waiting for Pagefind, if it is searched."""
+    kept: Kept | None = None
+    """Its digest, for a session's next build to compare with."""
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _digested(parts: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+    """`parts`, each added to `digest` as it goes by."""
+    for part in parts:
+        digest.update(part)
+        yield part
+
+
+SCHEMA_FILE = "claims.schema.json"
+
+
+class Session:
+    """One site built again and again (by `serve`), each build redoing only what changed since the last good one."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root = root
+        self.out = out
+        self.protected = protected_folders(root)
+        self.last: Rendered | None = None
+        self.analysis: Analysis | None = None
+        self.read: tuple[str, yamlpieces.Cut] | None = None
+        """The text and pieces of `claims.yaml` that the last good build read."""
+        self.bundle: dict[str, Output] | None = None
+        """The search index's files, as the last build wrote them."""
+        self.warnings: tuple[Problem, ...] = ()
+        """What reading and checking the site warned of in the last good build."""
+        self.stamps: tuple[object, ...] | None = None
+        """The inputs but `claims.yaml` as they stood when the last good build started (`uptodate.stamps`)."""
+        self.inputs: tuple[str, ...] = ()
+        """The files of the desk the last good build read (`BuildResult.read`)."""
+        self.edit: Edit | None = None
+        """The save that `edited_page` found changed one claim, for the next build to start from."""
+        self.written: tuple[int, ...] | None = None
+        """The output folder as this session last left it (`writer.identity`): another writer changed it
+        when it differs."""
+        self.lock = lock_file(out)
+        """The lock that lets one writer at a time write `out` (`writer.output_lock`)."""
+
+    def edited_page(self) -> str | None:
+        """After a save of one claim in `claims.yaml`, that claim's page written at once (see `quick`);
+        the output path, or None when the next `build` must do all. Call `build` after it either way:
+        when nothing but that claim has changed since the last good build, it starts from that build's
+        analysis with the edited claim in it instead of reading and checking every claim again."""
+        self.edit = None
+        if self.analysis is None or self.read is None:
+            return None
+        with output_lock(self.lock), without_cycle_collection():
+            self.edit = edited_claim_page(self.root, self.out, self.analysis, self.read)
+        return self.edit.page if self.edit is not None else None
+
+    def build(
+        self,
+        search: bool = True,
+        reuse: bool = False,
+        once: bool = False,
+        digest: str | None = None,
+        progress: Progress | None = None,
+        adopt: bool = False,
+    ) -> BuildResult:
+        """Build once. Without `search`, the search index of the last build is kept as it was.
+
+        With `reuse`, a first build whose inputs and output are those of the last build
+        (of any process) does nothing. A first build writes each file as it is made (by the
+        render workers), keeping its digest for the next build to compare with, or with
+        `once` nothing at all (a one-off build: no next build to start from).
+
+        With `adopt` (`serve`'s first build), a first build that finds the last build current
+        (its inputs those of `digest`, or as they are now, and its output untouched) starts the
+        session from that site: it reads and checks the desk as any build does, and reads each
+        file for its digest instead of rendering and writing it again (`result.current` is then
+        the number of files). Otherwise it builds, and records itself for the next session to start from.
+        """
+        # The write too: comparing and writing 30,000 files makes enough objects to start the
+        # cycle collector over the whole analysis again and again (1.5 s of a rebuild at 10,000 claims).
+        with output_lock(self.lock), without_cycle_collection():
+            if self.last is not None and identity(self.out) != self.written:
+                # Another writer (`factsheet build` while `serve` runs) replaced the site since this session
+                # wrote it: what the session knows of its files is wrong; start again from the desk, and
+                # index again, since the other build may have written the site with no index or another one.
+                self.last, self.bundle, search = None, None, True
+            result = self._build(search, reuse, once, digest, progress, adopt)
+            self.written = identity(self.out)
+        if self.last is not None:
+            _give_back_memory()  # a session goes on, holding the digests of the site, not its bytes
+        return result
+
+    def _build(
+        self, search: bool, reuse: bool, once: bool, digest: str | None, progress: Progress | None, adopt: bool
+    ) -> BuildResult:
+        check_output(self.out, self.protected)
+        edit, self.edit = self.edit, None
+        # Taken before anything is read: a file changed while this build reads it differs from them.
+        stamps = uptodate.stamps(self.root, self.out, CLAIMS_FILE, self.inputs) if not once else None
+        if adopt and self.last is None:
+            digest = digest or uptodate.inputs_digest(self.root, self.out)
+            found = uptodate.current(self.root, self.out, digest)
+            adopted = self._adopted(found, stamps, progress) if found is not None else None
+            if adopted is not None:
+                return adopted
+        elif not reuse or self.last is not None:
+            digest = None
+        elif digest is None:
+            timings = Timings()
+            with timings.stage("up-to-date check"):
+                digest = uptodate.inputs_digest(self.root, self.out, search=search)
+                found = uptodate.current(self.root, self.out, digest)
+            if found is not None:
+                result = BuildResult(Problems(), timings=timings, current=found.files)
+                for warning in found.warnings:
+                    result.problems.add(warning)
+                return result
+        if self.last is None:
+            staging = Staging.make(self.out, self.protected)
+            if staging is not None:
+                result = self._streamed(staging, search, keep=not once, progress=progress)
+                if result.ok:
+                    self.stamps, self.inputs = stamps, result.read
+                    self._schema_beside_claims()
+                    self._record(digest, result)
+                return result
+        if edit is not None and self._stands(edit, stamps):
+            result, rendered = self._render_edit(edit)
+        else:
+            edit = None
+            result, rendered = render(self.root, self.last)
+        if rendered is None or result.outputs is None:
+            return result
+        warnings = tuple(result.problems.sorted())  # those of reading and checking: search's come next
+        uptodate.forget(self.root)
+        # Pagefind indexes (in its own process) while the pages are written; its files come last.
+        pages = dict(result.outputs)
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
+                # Without `search`, a session keeps the last index; a first one indexes unless it is a
+                # one-off build asked to write no index (`--no-search`).
+                again = search or (self.bundle is None and not once)
+                bundle = searching.submit(self._timed_search, result, again, pages)
+                with result.timings.stage("write"):
+                    known = self.last.outputs if self.last else None
+                    result.report = write_site(result.outputs, self.out, self.protected, known, later=bundle.result)
+        except Lost:
+            # A file of the last build, of which only the digest is kept, was removed from the
+            # output behind our back: render everything again.
+            self.last = None
+            return self._build(search, reuse=False, once=False, digest=None, progress=progress, adopt=False)
+        self.last = rendered.kept()
+        result.outputs = self.last.outputs  # written: the bytes of the whole site can go now
+        self.analysis = result.analysis
+        self.read = edit.read if edit is not None else yamlsource.last_cut(CLAIMS_FILE)
+        self.warnings, self.stamps, self.inputs = warnings, stamps, result.read
+        self._schema_beside_claims()
+        self._record(digest, result)
+        return result
+
+    def _record(self, digest: str | None, result: BuildResult) -> None:
+        """The site just written recorded as what inputs of `digest` make, when the build was given one. A site
+        written without search is not: the next build tries again (Pagefind installed since the warning, or
+        its failure passed: a full /dev/shm...)."""
+        if digest is not None and not result.without_search:
+            uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
+
+    def _adopted(
+        self, found: uptodate.Current, stamps: tuple[object, ...] | None, progress: Progress | None
+    ) -> BuildResult | None:
+        """The session started from the current site that `found` describes: the desk read, checked and
+        analysed, and each file of the site read for its digest, as a first build would have kept it
+        (at 10,000 claims some 6 s, where rendering and writing the site again took 20). None when the
+        desk does not check (then the build that follows says why) or a file cannot be read."""
+        result = _analysed(self.root, timings=Timings(progress=progress))
+        analysis = result.analysis
+        if analysis is None:
+            return None
+        warnings = tuple(result.problems.sorted())  # those of reading and checking, as a build keeps them
+        with result.timings.stage("read the site"):
+            base = os.path.join(self.out, "")
+            try:
+                outputs: dict[str, Output] = {path: Kept.of(_read(base + path)) for path in found.paths}
+            except OSError:
+                return None
+            specs, mark = list(page_specs(analysis)), fingerprint(analysis)
+            self.last = streamed_render(analysis, specs, mark, outputs, claim_exports(analysis))
+            compile_templates(analysis, mark)
+        self.analysis, self.warnings, self.stamps, self.inputs = analysis, warnings, stamps, result.read
+        self.read = yamlsource.last_cut(CLAIMS_FILE)
+        # No index in the site (Pagefind could not run when it was built): the next build tries again.
+        self.bundle = {path: kept for path, kept in outputs.items() if path.startswith(BUNDLE)} or None
+        self._schema_beside_claims()
+        adopted = BuildResult(Problems(), result.site, analysis, self.last.outputs, timings=result.timings)
+        for warning in found.warnings:  # the last build's, search's too: the same inputs give the same
+            adopted.problems.add(warning)
+        adopted.report = WriteReport((), len(outputs), ())
+        adopted.current = len(outputs)
+        return adopted
+
+    def _stands(self, edit: Edit, stamps: tuple[object, ...] | None) -> bool:
+        """Whether `edit` is still all that changed since the last good build: `claims.yaml` reads as
+        the edit left it, and no other input has moved."""
+        if stamps is None or stamps != self.stamps:
+            return False
+        return read_text(self.root, CLAIMS_FILE, Problems(), Location(CLAIMS_FILE)) == edit.text
+
+    def _render_edit(self, edit: Edit) -> tuple[BuildResult, Rendered | None]:
+        """The site after `edit`, from the last good analysis with the edited claim in it: the claim was
+        checked as `validate` checks it, and everything else the analysis was made of is as it was."""
+        assert self.analysis is not None
+        site = self.analysis.site
+        claims = list(site.claims)
+        claims[edit.index] = edit.analysed.claim
+        result = BuildResult(Problems(), site=replace(site, claims=tuple(claims)), read=self.inputs)
+        for warning in self.warnings:
+            result.problems.add(warning)
+        with without_cycle_collection():
+            with result.timings.stage("analyse"):
+                result.analysis = with_edited_claim(self.analysis, result.site, edit.analysed)
+            return _rendered(result, self.root, self.last)
+
+    def _schema_beside_claims(self) -> None:
+        """`claims.schema.json` next to `claims.yaml`, which names it for editors' YAML language servers."""
+        path = self.root / SCHEMA_FILE
+        data = json_schema_bytes()
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                return
+            atomic_write(path, data)
+        except OSError as error:
+            raise OutputError(f"cannot write {path}: {error.strerror}") from error
+
+    def _streamed(self, staging: Staging, search: bool, keep: bool, progress: Progress | None = None) -> BuildResult:
+        """A full build written into `staging` as each file is made, then swapped in (see `stream_pages`);
+        with `keep`, the digest of each file kept for the next build, and what it reads."""
+        scratch: Scratch | None = None
+        try:
+            with without_cycle_collection():
+                result = _analysed(self.root, once=not keep, timings=Timings(progress=progress))
+                analysis = result.analysis
+                if analysis is None:
+                    return result
+                warnings = result.problems.sorted()  # those of reading and checking: search's come next
+                # The templates as this build renders with them, read once: a session's next build
+                # renders every page again if any has changed since.
+                mark = fingerprint(analysis)
+                specs = list(page_specs(analysis))  # 0.2 s at 10,000 claims: made once, for the render and the session
+                exports = None
+                if keep:
+                    # Made before the workers start, which then only write them: the session keeps them.
+                    exports = claim_exports(analysis)
+                else:
+                    # A one-off build reads no file again, and reports nothing more at a position.
+                    yamlsource.forget()
+                    yamlsource.release(_documents(analysis.site))
+                if search:
+                    try:
+                        scratch = Scratch()
+                    except SearchUnavailable as error:
+                        self._no_search(result, error)
+
+                def sink(path: str, data: bytes | Iterable[bytes]) -> Staged:
+                    fed = scratch.put(path, data) if scratch is not None and isinstance(data, bytes) else None
+                    if not keep:
+                        return Staged(staging.put(path, data), fed)
+                    if isinstance(data, bytes):
+                        return Staged(staging.put(path, data), fed, Kept.of(data))
+                    digest = hashlib.sha256()
+                    new = staging.put(path, _digested(data, digest))
+                    return Staged(new, fed, Kept(digest.digest()))
+
+                with result.timings.stage("render"):
+                    try:
+                        # A one-off build's rows of claims.csv made by the workers, beside each claim's JSON.
+                        streamed = stream_pages(analysis, specs, mark, sink, exports, rows=exports is None)
+                    except TemplateError as error:
+                        where = template_location(error, self.root)
+                        result.problems.error(where, f"template: {error.message or error}")
+                        return result
+                made = streamed.files
+                fed = {path: staged.fed for path, staged in made.items() if staged.fed is not None}
+                # Pagefind indexes (in its own process) while the files made from the whole site are;
+                # each shard's files are staged as soon as it is done, by the thread that waited for it.
+                indexed: dict[str, Staged] = {}
+
+                def put(path: str, data: bytes) -> None:
+                    indexed[path] = Staged(staging.put(path, data), None, Kept.of(data) if keep else None)
+
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
+                    bundle = None
+                    if scratch is not None:
+                        index = partial(index_fed, scratch, fed, put=put)
+                        bundle = searching.submit(self._timed_index, result, index)
+                    with result.timings.stage("write"):
+                        made.update(stream_site_files(analysis, made, sink, exports, staging.staged, streamed.rows))
+                        if bundle is not None and not bundle.result():  # Pagefind could not run: no search
+                            staging.discard(BUNDLE)
+                            indexed.clear()
+                        made.update(indexed)
+                        uptodate.forget(self.root)
+                        result.report = staging.finish([path for path, staged in made.items() if staged.new], made)
+            self.analysis = analysis
+            self.warnings = tuple(warnings)
+            if exports is not None:  # made for a session that goes on
+                outputs: dict[str, Output] = {path: staged.kept for path, staged in made.items() if staged.kept}
+                self.last = streamed_render(analysis, specs, mark, outputs, exports)
+                result.outputs = self.last.outputs
+                self.read = yamlsource.last_cut(CLAIMS_FILE)
+                # Without search asked for, none yet; when Pagefind could not run, none (and no retrying).
+                self.bundle = {path: outputs[path] for path in indexed} if search else None
+            return result
+        finally:
+            staging.abandon()
+            if scratch is not None:
+                scratch.close()
+
+    def _timed_index(self, result: BuildResult, index: Callable[..., object]) -> bool:
+        """Whether `index(language, cache_dir=...)` made the search bundle (if not, with a warning, when
+        Pagefind cannot run), timed as a stage of its own: it runs beside the write, not within it."""
+        start = time.perf_counter()
+        assert result.analysis is not None
+        try:
+            index(result.analysis.site.settings.language, cache_dir=cache.folder(self.root))
+            return True
+        except SearchUnavailable as error:
+            self._no_search(result, error)
+            return False
+        finally:
+            result.timings.stages["search"] = (time.perf_counter() - start) * 1000
+
+    @staticmethod
+    def _no_search(result: BuildResult, error: SearchUnavailable) -> None:
+        result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
+        result.without_search = True
+
+    def _timed_search(self, result: BuildResult, again: bool, pages: dict[str, Output]) -> dict[str, Output]:
+        """The bundle for the pages of a build kept in memory, made `again`, or else the last one as it was
+        (none if there is none)."""
+        if again:
+            documents = {}
+            for path, data in pages.items():
+                if searched(path):
+                    # A page this build did not render again is on disk as the last build wrote it.
+                    page = data if isinstance(data, bytes) else (self.out / path).read_bytes()
+                    documents[path] = search_document(path, page)
+            bundle: dict[str, Output] = {}
+
+            def index(language: str, cache_dir: Path) -> None:
+                bundle.update(index_documents(documents, language, cache_dir))
+
+            self.bundle = bundle if self._timed_index(result, index) else {}
+        else:
+            result.timings.stages["search"] = 0.0
+        return self.bundle or {}

@@ -1,0 +1,272 @@
+"""The claim chart: every source's interval against the canonical one, drawn at build time.
+
+Each row is HTML: a label, set in the page's own type so that it wraps like any text and is as
+large on a phone as on a desktop, above a track drawn in SVG whose positions are percentages of
+its width, so nothing is scaled down with the chart. A label never lies over a track, and the
+canonical band is drawn in every track, so no label covers a bar or the band. Each verdict has
+its own marker shape and a symbol in the label, so colour is never the only carrier. Needs no
+JavaScript.
+
+A claim with many figures (a count that rose over a war, reported by the same few bodies again
+and again) is drawn one row per originator, each of its figures a mark on that row, so that
+the chart stays about a screen tall; the table below the chart lists every figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
+from builder.analyse.verdicts import SYMBOLS
+from builder.check.interval import Interval
+from builder.check.names import folded
+from builder.render import formatting
+from builder.words import plural
+
+ROWS_EACH = 12
+"""Up to this many figures, each has a row of its own; beyond it, the figures of one originator share one."""
+ROWS_SHOWN = 10
+"""Past `ROWS_EACH` figures, the rows shown at first, the latest first; the rest are one click away."""
+REACH = 20
+"""How far from the canonical figure the scale reaches, in units of its size (`_size`: its width, or half its
+magnitude, whichever is more; so about ten times the figure): a figure farther off is drawn at the edge with
+a double chevron, so that one far figure cannot squeeze the band to a hairline."""
+TRACK = 22
+"""The height of a row's track (CSS px); its marks are centred on it."""
+MIDDLE = TRACK // 2
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the chart: a label, and the figures drawn on its track (one, or an originator's series)."""
+
+    label: str
+    """Who reported what ("● EU Today: around 11,000 troops")."""
+    verdict: str
+    items: tuple[VariantAnalysis, ...]
+    css: str
+    """The class of its marks (the verdict of its latest figure, or `canonical`)."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    low: float
+    high: float
+
+    def at(self, value: float) -> float:
+        """Where `value` lies across the track, in percent, clamped to the track."""
+        if math.isinf(value):
+            return 0.0 if value < 0 else 100.0
+        return min(100.0, max(0.0, (value - self.low) / (self.high - self.low) * 100))
+
+    def beyond(self, interval: Interval) -> tuple[bool, bool]:
+        """Whether the interval runs off the scale below, above (a finite end past the edge)."""
+        return (
+            not math.isinf(interval.low) and interval.low < self.low,
+            not math.isinf(interval.high) and interval.high > self.high,
+        )
+
+
+def _size(canonical: Interval) -> float:
+    """How large the canonical figure is, the measure of how far the scale reaches from it."""
+    finite = [abs(end) for end in (canonical.low, canonical.high) if not math.isinf(end)]
+    if not finite:
+        return 1.0
+    width = canonical.high - canonical.low
+    size = max(width if not math.isinf(width) else max(finite), 0.5 * max(finite))
+    return size or 1.0
+
+
+def _domain(canonical: Interval, intervals: Iterable[Interval]) -> Scale:
+    """The scale: from zero (so that a 0.4% rounding difference looks as small as it is) to the farthest
+    figure within `REACH` of the canonical figure, with a margin."""
+    reach = REACH * _size(canonical)
+    lowest = (canonical.low if not math.isinf(canonical.low) else min(canonical.high, 0)) - reach
+    highest = (canonical.high if not math.isinf(canonical.high) else max(canonical.low, 0)) + reach
+    ends = [
+        end
+        for interval in (canonical, *intervals)
+        for end in (interval.low, interval.high)
+        if not math.isinf(end) and lowest <= end <= highest
+    ]
+    low, high = min(0.0, *ends), max(0.0, *ends)
+    if low == high:  # nothing but zero and unbounded ends
+        return Scale(-1.0, 1.0)
+    span = high - low
+    return Scale(low if low == 0 else low - span * 0.06, high if high == 0 else high + span * 0.08)
+
+
+def _ticks(scale: Scale) -> list[float]:
+    """Three to five round values across the scale (few, so that their labels fit a phone's width)."""
+    span = scale.high - scale.low
+    raw = span / 3
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(scale.low / step) * step
+    return [first + k * step for k in range(int((scale.high - first) / step + 1e-9) + 1)]
+
+
+def _mark(interval: Interval, scale: Scale, css: str) -> str:
+    """An interval as SVG: a bar with a closed (filled) or open (hollow) end, or an arrow where it has no end;
+    a diamond for an exact number; a double chevron at the edge for a part that runs off the scale."""
+    under, over = scale.beyond(interval)
+    x1, x2 = scale.at(interval.low), scale.at(interval.high)
+    parts = []
+    if interval.is_point and not (under or over):
+        parts.append(_at(x1, f'<path class="mark {css}" d="M0 -6l6 6-6 6-6-6z"/>'))
+    else:
+        parts.append(f'<line class="bar {css}" x1="{x1:.2f}%" x2="{x2:.2f}%" y1="{MIDDLE}" y2="{MIDDLE}"/>')
+        for at, value, is_open, side, off in (
+            (x1, interval.low, interval.low_open, -1, under),
+            (x2, interval.high, interval.high_open, 1, over),
+        ):
+            if off:
+                chevron = f"M{-11 * side} -5l{5 * side} 5{-5 * side} 5M{-6 * side} -5l{5 * side} 5{-5 * side} 5"
+                parts.append(_at(at, f'<path class="off-scale {css}" d="{chevron}"/>'))
+            elif math.isinf(value):
+                parts.append(_at(at, f'<path class="arrow {css}" d="M0 0l{-8 * side} -5v10z"/>'))
+            else:
+                fill = "open" if is_open else "closed"
+                parts.append(f'<circle class="end {fill} {css}" cx="{at:.2f}%" cy="{MIDDLE}" r="4"/>')
+    return "".join(parts)
+
+
+def _at(x: float, shape: str) -> str:
+    """`shape`, drawn about (0, 0), placed at `x` percent across the track (SVG paths take no percentages)."""
+    return f'<svg x="{x:.2f}%" y="{MIDDLE}" overflow="visible">{shape}</svg>'
+
+
+def _band(canonical: Interval, scale: Scale) -> str:
+    x1, x2 = scale.at(canonical.low), scale.at(canonical.high)
+    if x2 - x1 < 0.6:  # an exact canonical figure: a line, not a band too thin to see
+        return f'<line class="band-line" x1="{x1:.2f}%" x2="{x1:.2f}%" y1="0" y2="{TRACK}"/>'
+    return f'<rect class="band" x="{x1:.2f}%" y="0" width="{x2 - x1:.2f}%" height="{TRACK}"/>'
+
+
+def _names(items: Sequence[VariantAnalysis]) -> dict[int, str]:
+    """Each figure's name in the chart: its outlet (or, unknown, the start of its title); where sources of one
+    name meet, with the date of each, then its own title."""
+    sources_of: dict[str, set[str]] = {}
+    for item in items:
+        sources_of.setdefault(item.source.name, set()).add(item.source.id)
+    names = {}
+    for item in items:
+        source = item.source
+        name = source.name
+        if len(sources_of[name]) > 1:
+            same_day = [i for i in items if i.source.name == name and i.source.published == source.published]
+            alike = len({i.source.id for i in same_day}) > 1
+            name = f"{name}, {source.title}" if alike or not source.published else f"{name}, {source.published}"
+        names[item.variant.index] = name
+    return names
+
+
+def _figure(item: VariantAnalysis, unit_of: ClaimAnalysis) -> str:
+    figure = item.variant.figure
+    shown = formatting.figure_with_unit(figure, figure.unit or unit_of.claim.unit)
+    return f"{shown} (desk's reading)" if figure.derived else shown
+
+
+def rows(analysed: ClaimAnalysis) -> list[Row]:
+    """The chart's rows after the canonical one: one per figure, in the desk's order; or, past `ROWS_EACH`
+    figures, one per originator (a figure without one keeps a row of its own), the latest first."""
+    items = analysed.variants
+    names = _names(items)
+    groups: dict[str, list[VariantAnalysis]] = {}
+    for item in items:
+        key = f"figure:{item.variant.index}"
+        if len(items) > ROWS_EACH and item.originator is not None:
+            key = "originator:" + folded(item.originator)
+        groups.setdefault(key, []).append(item)
+    made = []
+    for group in groups.values():
+        if len(group) == 1:
+            item = group[0]
+            label = f"{SYMBOLS[item.verdict]} {names[item.variant.index]}: {_figure(item, analysed)}"
+            made.append(Row(label, item.verdict, (item,), f"verdict-{item.verdict}"))
+            continue
+        dated = sorted(group, key=lambda i: i.dated.end if i.dated else date.min)
+        latest = dated[-1]
+        span = [str(i.dated) for i in (dated[0], latest) if i.dated]
+        when = f" from {span[0]} to {span[1]}" if len(span) == 2 and span[0] != span[1] else ""
+        as_of = f" ({latest.dated})" if latest.dated else ""
+        label = (
+            f"{SYMBOLS[latest.verdict]} {group[0].originator}: {plural(len(group), 'figure')}{when}; "
+            f"the latest {_figure(latest, analysed)}{as_of}"
+        )
+        made.append(Row(label, latest.verdict, tuple(dated), f"verdict-{latest.verdict}"))
+    if len(items) > ROWS_EACH:
+        made.sort(key=lambda row: max((i.dated.end for i in row.items if i.dated), default=date.min), reverse=True)
+    return made
+
+
+def _unit_words(analysed: ClaimAnalysis) -> str:
+    unit = analysed.claim.unit or analysed.claim.canonical.figure.unit
+    if unit is None:
+        return ""
+    return f"in {unit.shown}" if unit.physical or unit.text == "%" else f"number of {unit.shown}"
+
+
+def chart(analysed: ClaimAnalysis, chart_id: str) -> str | None:
+    """The chart of a numeric claim as HTML, or None when nothing can be drawn (a text claim)."""
+    canonical = analysed.interval
+    if canonical is None:
+        return None
+    rest = rows(analysed)
+    scale = _domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
+    band = _band(canonical, scale)
+    canonical_figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
+    lines = [
+        _row(
+            f"Canonical figure (the shaded band): {canonical_figure}",
+            "canonical",
+            band + _mark(canonical, scale, "canonical"),
+        )
+    ]
+    for row in rest:
+        drawn = [i for i in row.items if i.interval is not None]
+        if not drawn:
+            lines.append(_row(f"{row.label}, not on the scale — {row.verdict}", row.css, band))
+            continue
+        off = any(any(scale.beyond(i.interval)) for i in drawn if i.interval is not None)
+        marks = "".join(
+            f'<g class="{"latest" if i is drawn[-1] else "earlier"}">{_mark(i.interval, scale, row.css)}</g>'
+            for i in drawn
+            if i.interval is not None
+        )
+        beyond = ", beyond the scale »" if off else ""
+        lines.append(_row(f"{row.label}{beyond} — {row.verdict}", row.css, band + marks))
+    shown, more = lines[: ROWS_SHOWN + 1], lines[ROWS_SHOWN + 1 :]
+    rows_html = f'<ol class="chart" aria-labelledby="{chart_id}-title">{"".join(shown)}</ol>'
+    if more:
+        rows_html += (
+            f'<details class="chart-more"><summary>{plural(len(more), "more row")}, of older figures'
+            f'</summary><ol class="chart">{"".join(more)}</ol></details>'
+        )
+    axis = []
+    for tick in _ticks(scale):
+        x = scale.at(tick)
+        anchor = "start" if x < 8 else "end" if x > 92 else "middle"
+        axis.append(f'<line class="tick" x1="{x:.2f}%" x2="{x:.2f}%" y1="0" y2="5"/>')
+        axis.append(f'<text x="{x:.2f}%" y="19" text-anchor="{anchor}">{formatting.number(tick)}</text>')
+    unit = _unit_words(analysed)
+    title = "Each source's figure against the canonical figure" + (f", {unit}" if unit else "")
+    return (
+        f'<p class="chart-title" id="{chart_id}-title">{escape(title)}</p>'
+        + rows_html
+        + f'<svg class="chart-axis" width="100%" height="24" aria-hidden="true" focusable="false">'
+        f'<line class="axis" x1="0" x2="100%" y1="0" y2="0"/>{"".join(axis)}</svg>'
+        + (f'<p class="axis-unit">{escape(unit)}</p>' if unit else "")
+    )
+
+
+def _row(label: str, css: str, marks: str) -> str:
+    kind = "chart-row canonical" if css == "canonical" else "chart-row"
+    return (
+        f'<li class="{kind}"><span class="chart-label">{escape(label)}</span>'
+        f'<svg class="track" width="100%" height="{TRACK}" aria-hidden="true" focusable="false">{marks}</svg></li>'
+    )

@@ -1,0 +1,167 @@
+"""What makes the templates cheap to render: each page's links from one prefix, and a cheaper escape.
+
+Rendering is most of a large build, and most of rendering was jinja calling back into
+Python. Every `link(...)` from a template made a new context for the call; here the
+context of a page knows the page, so that `link` is a plain function bound to it and
+`root` is the page's way back to the site's root ("../../" from a claim page), which
+templates put before a path of `urls` (`{{ root }}{{ source.id|source_url }}`). And each
+`{{ value }}` was escaped by `markupsafe.escape`, which makes a `Markup` of every piece
+of every page; `PageEnvironment` compiles templates to escape output the same way, into
+a plain string.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterable
+from functools import cache
+from pathlib import PurePath
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import nodes, pass_context
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
+from markupsafe import Markup, escape
+
+from builder.render import urls
+
+if TYPE_CHECKING:
+    from builder.analyse.analysis import VariantAnalysis
+
+
+def linker(from_url: str) -> Any:
+    """`urls.relative` from one page, its prefix computed once."""
+    prefix = urls.root(from_url)
+
+    def link(target: str) -> str:
+        if "#" in target:
+            return urls.relative(from_url, target)
+        return prefix + target or "./"
+
+    return link
+
+
+@pass_context
+def context_link(context: Context, target: str) -> str:
+    """The global `link`: from the page being rendered to `target` (a path of `urls`)."""
+    return urls.relative(context["page_url"], target)
+
+
+class PageContext(Context):
+    """A template context that gives `root` and a `link` bound to its page (its `page_url`).
+
+    `link` stays a global (a function of the context), so that a template that renders without
+    a page fails as it did; within a page it resolves to the page's own, which jinja calls
+    without making a new context for each call.
+    """
+
+    def resolve_or_missing(self, key: str) -> Any:
+        if key in self.vars:
+            return self.vars[key]
+        parent = self.parent
+        if key in parent:
+            value = parent[key]
+            if value is context_link and "page_url" in parent:
+                return self._bound("link", linker)
+            return value
+        if key == "root" and "page_url" in parent:
+            return self._bound("root", urls.root)
+        return missing
+
+    def _bound(self, name: str, make: Any) -> Any:
+        made = self.__dict__.setdefault("_made", {})
+        if name not in made:
+            made[name] = make(self.parent["page_url"])
+        return made[name]
+
+
+def with_verdict(items: Iterable[VariantAnalysis], verdicts: Collection[str]) -> list[VariantAnalysis]:
+    """The items whose verdict is one of `verdicts` (`selectattr("verdict", "in", ...)` for less)."""
+    return [item for item in items if item.verdict in verdicts]
+
+
+def escaped(value: Any) -> str:
+    """What a template outputs for `{{ value }}`: `markupsafe.escape(value)`, made a str.
+
+    The same characters for the same values: a plain string is escaped by the function that
+    `markupsafe.escape` calls for it, but not then made into a `Markup` (the page joins its
+    pieces as strings anyway); markup is output as it is; anything else goes to `escape`.
+    """
+    kind = value.__class__
+    if kind is str:
+        return _escape_str(value)
+    if kind is Markup:
+        return value
+    return escape(value)
+
+
+try:
+    from markupsafe import _escape_inner as _escape_str  # markupsafe 3 (in C when it can be)
+except ImportError:  # pragma: no cover - markupsafe 2, whose escape is all C
+
+    def _escape_str(value: str) -> str:
+        return str(escape(value))
+
+
+class _OutputCodeGenerator(CodeGenerator):
+    """Compiles each autoescaped `{{ ... }}` to `environment.escaped(...)` instead of `escape(...)`."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escaped(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+class PageEnvironment(ImmutableSandboxedEnvironment):
+    """The environment of the pages: contexts that know their page, and a cheaper escape of output.
+
+    Sandboxed, as Jinja's own sandbox makes it: a template (the site's own, from a contributor's branch
+    that a reviewer runs `factsheet diff` on) reaches no attribute that starts with `_`, no function's
+    globals and no method that changes a list or a dict, so it cannot run code or reach the operating
+    system; an attempt is a `SecurityError`, reported at the template's line like any template error.
+    """
+
+    context_class = PageContext
+    code_generator_class = _OutputCodeGenerator
+    escaped = staticmethod(escaped)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # No module is reachable from a template, whatever a module given to the templates (`urls`)
+        # happens to import: a module's functions (`os.system`) are callables the sandbox would allow.
+        # Nor is anything of a path but its text: `site.root.joinpath(...).write_text(...)` would read
+        # or write any file of the machine that builds.
+        if isinstance(obj, PurePath) or isinstance(value, ModuleType):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # The desk's own data (claims, figures, analyses: frozen records of plain values, no path, no module)
+        # is most of what a page reads; its public attributes are safe without the sandbox's checks of each
+        # access, which were most of a claim page's time. Anything else is checked as the sandbox checks it.
+        if obj.__class__ in _data_types() and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+@cache
+def _data_types() -> frozenset[type]:
+    """The records of the desk's data that pages read: every dataclass of the model and its analysis."""
+    from builder.analyse import analysis
+    from builder.check import dates, interval, model, units
+
+    modules = (analysis, dates, interval, model, units)
+    return frozenset(
+        kind
+        for module in modules
+        for kind in vars(module).values()
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == module.__name__
+    )

@@ -1,0 +1,71 @@
+"""The site map: where each page lives, and relative links between pages (pure)."""
+
+from __future__ import annotations
+
+from builder.check.names import slug
+
+INDEX = ""
+DISCREPANCIES = "discrepancies/"
+CLAIMS_JSON = "claims.json"
+CLAIMS_CSV = "claims.csv"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+STYLESHEET = "static/style.css"
+FAVICON = "static/favicon.svg"
+SEARCH_START = "static/search.js"
+DISCREPANCY_TOOLS = "static/discrepancies.js"
+SCHEMA = "schema/claims.schema.json"
+SEARCH_SCRIPT = "pagefind/pagefind-ui.js"
+SEARCH_STYLES = "pagefind/pagefind-ui.css"
+
+
+def claim(claim_id: str) -> str:
+    return f"claims/{claim_id}/"
+
+
+def claim_data(claim_id: str) -> str:
+    """One claim as JSON, beside its page."""
+    return f"claims/{claim_id}.json"
+
+
+def source(source_id: str) -> str:
+    return f"sources/{source_id}/"
+
+
+def outlet(name: str) -> str:
+    return f"outlets/{slug(name)}/"
+
+
+def topic(name: str) -> str:
+    return f"topics/{slug(name)}/"
+
+
+def originator(name: str) -> str:
+    return f"originators/{slug(name)}/"
+
+
+def page(name: str) -> str:
+    return f"{name}/"
+
+
+def file_of(url: str) -> str:
+    """The file a page URL is written to."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def root(from_url: str) -> str:
+    """The way from a page up to the site's root: "" from the index, "../../" from a claim page."""
+    return "../" * file_of(from_url).count("/")
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from one page to another that works under any sub-path: up to the site root, then down.
+
+    (Not `posixpath.relpath`: it is called for every link of every page and costs twenty times more.)
+    """
+    target, _, fragment = to_url.partition("#")
+    if fragment and target == from_url:
+        return "#" + fragment
+    link = root(from_url) + target or "./"
+    return link + "#" + fragment if fragment else link

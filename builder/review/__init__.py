@@ -1,0 +1,1 @@
+"""Editorial review: a desk at two git revisions, compared claim by claim."""
