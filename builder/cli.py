@@ -259,7 +259,7 @@ def diff_command(base: str, head: str | None, root: Path, form: str, site_url: s
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty (existing files are kept).")
 def init_command(folder: Path, force: bool) -> None:
     """Write a new site into DIR that builds as it is, with a GitHub workflow."""
-    from builder.scaffold import ScaffoldError, init_site
+    from builder.scaffold import EXAMPLE, ScaffoldError, init_site, installed_requirement
 
     try:
         outcomes = init_site(folder, force)
@@ -271,4 +271,11 @@ def init_command(folder: Path, force: bool) -> None:
             click.echo(f"kept {folder / outcome.path}: a file is already there; it was not replaced", err=True)
         elif outcome.action == "written":
             click.echo(f"wrote {folder / outcome.path}")
-    click.echo(f"Next: cd {folder} && factsheet build, then open site/index.html.")
+    needs = installed_requirement()
+    if needs.line is None and any(o.path == "requirements.txt" and o.action == "written" for o in outcomes):
+        click.echo(
+            f"warning: {folder / 'requirements.txt'}: this factsheet was installed from {needs.origin}; "
+            f"write there where CI should install it from (for example {EXAMPLE})",
+            err=True,
+        )
+    click.echo(f"Next: cd {folder} && factsheet serve, and open the address it prints.")

@@ -7,8 +7,9 @@ packaging tools may drop; `FILES` says where each one goes.
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Literal
 
@@ -36,9 +37,60 @@ class Outcome:
     """`kept`: a different file was there and was left as it was; `same`: it already held these bytes."""
 
 
-def content(name: str) -> bytes:
+@dataclass(frozen=True)
+class Requirement:
+    """Where another machine (the desk's CI) can install the factsheet that runs here from."""
+
+    line: str | None
+    """The line of requirements.txt; None when this factsheet came from nowhere another machine reaches."""
+    origin: str
+    """Where it came from, in words."""
+
+
+EXAMPLE = "factsheet @ git+https://github.com/OWNER/factsheet@COMMIT"
+
+
+def requirement(direct_url: str | None, version: str) -> Requirement:
+    """What pip recorded of an install (PEP 610's `direct_url.json`; None for one from a package index),
+    as a requirement: a package index's version, a git address at its commit, or an archive's address."""
+    if direct_url is None:
+        return Requirement(f"factsheet=={version}", f"version {version} from a package index")
+    try:
+        direct = json.loads(direct_url)
+        url = str(direct["url"])
+    except (ValueError, KeyError, TypeError):
+        return Requirement(None, "an install whose record pip left unreadable")
+    vcs = direct.get("vcs_info")
+    if url.startswith("file:"):
+        return Requirement(None, f"{url}, on this machine only")
+    if isinstance(vcs, dict) and vcs.get("commit_id"):
+        return Requirement(
+            f"factsheet @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}", f"{url} at {vcs['commit_id']}"
+        )
+    if "archive_info" in direct:
+        return Requirement(f"factsheet @ {url}", url)
+    return Requirement(None, f"{url}, which pip cannot install from again")
+
+
+def installed_requirement() -> Requirement:
+    """`requirement` of the factsheet that is running."""
+    try:
+        found = metadata.distribution("factsheet")
+    except metadata.PackageNotFoundError:
+        return Requirement(None, "its source folder, not installed")
+    return requirement(found.read_text("direct_url.json"), found.version)
+
+
+def content(name: str, needs: Requirement | None = None) -> bytes:
     data = resources.files("builder").joinpath("scaffold", *name.split("/")).read_bytes()
-    return data.replace(b"@VERSION@", __version__.encode())
+    if name == "requirements.txt":
+        needs = needs or installed_requirement()
+        line = needs.line or (
+            "# It is installed from nowhere another machine can reach: write here where CI should install it\n"
+            f"# from, for example\n#   {EXAMPLE}\n# or a version from a package index (factsheet=={__version__})."
+        )
+        data = data.replace(b"@ORIGIN@", needs.origin.encode()).replace(b"@REQUIREMENT@", line.encode())
+    return data
 
 
 def init_site(folder: Path, force: bool = False) -> list[Outcome]:

@@ -1,6 +1,6 @@
 """The benchmark runs (at 1,000 claims) and reports every measure; no time is asserted.
 
-And the desks it generates: up to 10,000 claims the very files the README's numbers were measured on; a
+And the desks it generates: up to 10,000 claims the very files docs/speed.md's numbers were measured on; a
 larger desk split into included files that build the same site and feed Hugo the same records.
 """
 
@@ -164,7 +164,7 @@ def _reader_records(desk: Path) -> list[dict[str, object]]:
     return records
 
 
-# Every file of the desks the README's numbers were measured on, as the generator wrote them before it could
+# Every file of the desks docs/speed.md's numbers were measured on, as the generator wrote them before it could
 # split a desk: a desk of up to 10,000 claims is still one claims.yaml, to the byte.
 MEASURED_DESKS = {
     1000: "f4ba172e1d0c520c229f111c6ee81c615ea01c4dc20e1e9c70b17e6ee2dd01c4",

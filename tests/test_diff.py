@@ -445,8 +445,8 @@ def new_repo_files(root: Path) -> Path:
 
 
 def test_the_readme_shows_real_output(tmp_path: Path) -> None:
-    """The README's example is what `diff` prints for the change it names, on the example as it is now."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    """docs/reviewing.md's example is what `diff` prints for the change it names, on the example as it is now."""
+    readme = (REPO / "docs" / "reviewing.md").read_text(encoding="utf-8")
     intro = "with `factsheet diff --format markdown`:\n\n```markdown\n"
     assert intro in readme
     shown = readme.split(intro, 1)[1].split("```\n", 1)[0]
@@ -465,7 +465,7 @@ def test_the_readme_shows_real_output(tmp_path: Path) -> None:
     def unhashed(text: str) -> str:
         return re.sub(r"HEAD \([0-9a-f]{7}\)", "HEAD (hash)", text)
 
-    assert unhashed(printed) == unhashed(shown), f"the README's example is out of date; it is now:\n{printed}"
+    assert unhashed(printed) == unhashed(shown), f"docs/reviewing.md's example is out of date; it is now:\n{printed}"
 
 
 def test_without_git_diff_says_so_and_build_leaves_history_out(desk: Path, tmp_path: Path) -> None:
