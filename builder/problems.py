@@ -117,11 +117,3 @@ class Problems:
 
     def __len__(self) -> int:
         return len(self._items)
-
-
-class DataError(Exception):
-    """Raised when the input cannot be built; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems

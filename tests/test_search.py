@@ -26,6 +26,12 @@ from builder.render import search
 SKIPPED = ["svg", "script", "style", "nav"]
 
 
+def search_bundle(outputs: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
+    """The Pagefind bundle of the pages of `outputs`, made as a build makes it from what it feeds Pagefind."""
+    documents = {path: search.document(path, data) for path, data in sorted(outputs.items())}
+    return search.index_documents({p: d for p, d in documents.items() if d is not None}, language, cache_dir)
+
+
 def parse(html: bytes) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
@@ -50,7 +56,7 @@ def indexed_words(html: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def outputs(example_site: Path) -> dict[str, bytes]:
-    """The example's HTML pages, as the build hands them to `search_bundle`."""
+    """The example's HTML pages, as the build hands them to the index."""
     return {
         file.relative_to(example_site).as_posix(): file.read_bytes()
         for file in sorted(example_site.rglob("*.html"))
@@ -219,7 +225,7 @@ def test_mixed_case_tags_and_lookalike_names() -> None:
 
 def test_the_bundle_is_the_one_the_whole_pages_give(outputs: dict[str, bytes], language: str) -> None:
     """Fed the cut documents, Pagefind writes byte for byte the bundle it writes from the whole pages."""
-    bundle = search.search_bundle(outputs, language)
+    bundle = search_bundle(outputs, language)
     whole = {path: page for path, page in sorted(outputs.items()) if search.searched(path)}
     # One shard: the bundle as Pagefind writes it from the whole pages, and the (empty) list of further shards.
     assert bundle == search.index_documents(whole, language) and bundle[search.SHARDS_FILE] == b"[]\n"
@@ -258,16 +264,16 @@ def test_an_unchanged_site_reuses_the_cached_bundle(
     outputs: dict[str, bytes], language: str, logged: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / ".factsheet-cache"
-    first = search.search_bundle(outputs, language, cache)
+    first = search_bundle(outputs, language, cache)
     assert len(runs(logged)) == 1
     assert [p.name for p in cache.iterdir()] == [search.CACHE_FILE]
-    again = search.search_bundle(dict(outputs), language, cache)
+    again = search_bundle(dict(outputs), language, cache)
     assert again == first
     assert len(runs(logged)) == 1, "the second call ran Pagefind"
     # Outside the body (the site's menu, the list pages): not what Pagefind is fed.
     elsewhere = {path: page.replace(b"Discrepancies</a>", b"Differences</a>") for path, page in outputs.items()}
     assert elsewhere != outputs
-    assert search.search_bundle(elsewhere, language, cache) == first
+    assert search_bundle(elsewhere, language, cache) == first
     assert len(runs(logged)) == 1
 
 
@@ -275,19 +281,19 @@ def test_a_changed_page_or_language_invalidates_the_cache(
     outputs: dict[str, bytes], language: str, logged: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / ".factsheet-cache"
-    first = search.search_bundle(outputs, language, cache)
+    first = search_bundle(outputs, language, cache)
     page = "claims/dprk-rocket-launchers-type/index.html"
     edited = {**outputs, page: outputs[page].replace(b"</h1>", b" zeppelins</h1>", 1)}
-    second = search.search_bundle(edited, language, cache)
+    second = search_bundle(edited, language, cache)
     assert len(runs(logged)) == 2
     assert second != first
     assert "zeppelins" in fragments(second)["/claims/dprk-rocket-launchers-type/"]["content"]
     assert [p.name for p in cache.iterdir()] == [search.CACHE_FILE], "only the latest bundle is kept"
-    assert search.search_bundle(edited, language, cache) == second
+    assert search_bundle(edited, language, cache) == second
     assert len(runs(logged)) == 2
-    search.search_bundle(edited, "de", cache)
+    search_bundle(edited, "de", cache)
     assert runs(logged)[-1].endswith("--force-language de")
-    assert search.search_bundle(outputs, language, cache) == first
+    assert search_bundle(outputs, language, cache) == first
     assert len(runs(logged)) == 4
 
 
@@ -296,7 +302,7 @@ def test_a_site_language_that_is_no_language_tag_is_indexed_as_unknown(
     outputs: dict[str, bytes], written: str, logged: Path
 ) -> None:
     """The site's language is the editors' text; Pagefind names files after it (and panicked on markup)."""
-    bundle = search.search_bundle(outputs, written)
+    bundle = search_bundle(outputs, written)
     assert runs(logged)[-1].endswith("--force-language unknown")
     assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"].keys() == {"unknown"}
     assert fragments(bundle)["/claims/dprk-rocket-launchers-type/"]["meta"]["title"]
@@ -309,26 +315,26 @@ def test_a_damaged_or_foreign_cache_is_built_again(
     outputs: dict[str, bytes], language: str, logged: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / ".factsheet-cache"
-    first = search.search_bundle(outputs, language, cache)
+    first = search_bundle(outputs, language, cache)
     made = (cache / search.CACHE_FILE).read_bytes()
     (cache / search.CACHE_FILE).write_bytes(made[: len(made) // 2])
-    assert search.search_bundle(outputs, language, cache) == first
+    assert search_bundle(outputs, language, cache) == first
     assert len(runs(logged)) == 2
-    assert search.search_bundle(outputs, language, cache) == first
+    assert search_bundle(outputs, language, cache) == first
     assert len(runs(logged)) == 2
     # The right key, but a name that would write outside the bundle's folder: not ours.
     with zipfile.ZipFile(cache / search.CACHE_FILE, "a") as archive:
         archive.writestr("../index.html", b"<script>alert(1)</script>")
-    assert search.search_bundle(outputs, language, cache) == first
+    assert search_bundle(outputs, language, cache) == first
     assert len(runs(logged)) == 3
 
 
 def test_without_a_scratch_folder_in_memory_the_system_temporary_folder_serves(
     outputs: dict[str, bytes], language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    in_memory = search.search_bundle(outputs, language)
+    in_memory = search_bundle(outputs, language)
     monkeypatch.setattr(search, "SCRATCH", tmp_path / "no-such-folder")
-    on_disk = search.search_bundle(outputs, language)
+    on_disk = search_bundle(outputs, language)
     # The same pages, titles and excerpts; the numbering of pages may follow another folder order.
     assert fragments(on_disk) == fragments(in_memory)
     assert on_disk[search.BUNDLE + "pagefind.js"] == in_memory[search.BUNDLE + "pagefind.js"]
@@ -374,7 +380,7 @@ def test_a_missing_or_failing_binary_is_one_line_of_reason(
 ) -> None:
     monkeypatch.setattr(search, "_binary", lambda: str(tmp_path / "no-such-pagefind"))
     with pytest.raises(search.SearchUnavailable) as missing:
-        search.search_bundle(outputs, language, tmp_path / "cache")
+        search_bundle(outputs, language, tmp_path / "cache")
     assert "\n" not in str(missing.value) and "did not run" in str(missing.value)
     failing = tmp_path / "failing-pagefind"
     failing.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "pagefind 0.0.0" && exit 0\n'
@@ -382,7 +388,7 @@ def test_a_missing_or_failing_binary_is_one_line_of_reason(
     failing.chmod(failing.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setattr(search, "_binary", lambda: str(failing))
     with pytest.raises(search.SearchUnavailable, match=r"^pagefind failed: Error: the last line$"):
-        search.search_bundle(outputs, language, tmp_path / "cache")
+        search_bundle(outputs, language, tmp_path / "cache")
     assert not (tmp_path / "cache").exists()
 
 
@@ -394,7 +400,7 @@ def test_a_large_desk_is_indexed_in_shards_each_cached_alone(
 ) -> None:
     monkeypatch.setattr(search, "SHARD_SIZE", 10)
     cache = tmp_path / "cache"
-    bundle = search.search_bundle(outputs, language, cache_dir=cache)
+    bundle = search_bundle(outputs, language, cache_dir=cache)
     shards = json.loads(bundle[search.SHARDS_FILE])
     searched = [path for path in outputs if search.searched(path)]
     assert len(shards) + 1 == -(-len(searched) // 10) and len(runs(logged)) == len(shards) + 1
@@ -418,11 +424,11 @@ def test_a_large_desk_is_indexed_in_shards_each_cached_alone(
     page = "claims/dprk-killed/index.html"
     edited[page] = edited[page].replace(b"North Korean soldiers killed", b"North Korean soldiers dead")
     logged.write_text("")
-    again = search.search_bundle(edited, language, cache_dir=cache)
+    again = search_bundle(edited, language, cache_dir=cache)
     assert len(runs(logged)) == 1 and again != bundle
     # Fewer shards: the cached ones beyond them are removed.
     monkeypatch.setattr(search, "SHARD_SIZE", 10_000)
-    search.search_bundle(outputs, language, cache_dir=cache)
+    search_bundle(outputs, language, cache_dir=cache)
     assert [p.name for p in cache.iterdir()] == ["search.zip"]
 
 
@@ -439,7 +445,7 @@ def test_a_build_carries_the_bundle_its_pages_give(
     # `factsheet build` feeds Pagefind from its scratch folder as the pages are made; the bundle
     # must be the one its finished pages give.
     built = {path: data for path, data in site_files(example_site).items() if path.startswith(search.BUNDLE)}
-    assert built == search.search_bundle(outputs, language)
+    assert built == search_bundle(outputs, language)
 
 
 def test_pages_made_on_two_cores_give_the_site_and_index_of_one(

@@ -246,6 +246,25 @@ def _read(path: str) -> bytes:
         return file.read()
 
 
+def _staging_sink(
+    staging: Staging, scratch: Scratch | None, keep: bool
+) -> Callable[[str, bytes | Iterable[bytes]], Staged]:
+    """What a streamed build does with each file made: staged, fed to the search index's scratch folder
+    when it is a page, and, with `keep`, its digest kept for the session's next build."""
+
+    def sink(path: str, data: bytes | Iterable[bytes]) -> Staged:
+        fed = scratch.put(path, data) if scratch is not None and isinstance(data, bytes) else None
+        if not keep:
+            return Staged(staging.put(path, data), fed)
+        if isinstance(data, bytes):
+            return Staged(staging.put(path, data), fed, Kept.of(data))
+        digest = hashlib.sha256()
+        new = staging.put(path, _digested(data, digest))
+        return Staged(new, fed, Kept(digest.digest()))
+
+    return sink
+
+
 def _digested(parts: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
     """`parts`, each added to `digest` as it goes by."""
     for part in parts:
@@ -331,22 +350,24 @@ class Session:
             _give_back_memory()  # a session goes on, holding the digests of the site, not its bytes
         return result
 
-    def _build(
-        self, search: bool, reuse: bool, once: bool, digest: str | None, progress: Progress | None, adopt: bool
-    ) -> BuildResult:
-        check_output(self.out, self.protected)
-        edit, self.edit = self.edit, None
-        # Taken before anything is read: a file changed while this build reads it differs from them.
-        stamps = uptodate.stamps(self.root, self.out, CLAIMS_FILE, self.inputs) if not once else None
+    def _without_building(
+        self,
+        search: bool,
+        reuse: bool,
+        digest: str | None,
+        stamps: tuple[object, ...] | None,
+        progress: Progress | None,
+        adopt: bool,
+    ) -> tuple[BuildResult | None, str | None]:
+        """The result of a build that need not run (the site on disk adopted, or still current), else None;
+        with the digest of the inputs that the build then records (None: it records none)."""
         if adopt and self.last is None:
             digest = digest or uptodate.inputs_digest(self.root, self.out)
             found = uptodate.current(self.root, self.out, digest)
-            adopted = self._adopted(found, stamps, progress) if found is not None else None
-            if adopted is not None:
-                return adopted
-        elif not reuse or self.last is not None:
-            digest = None
-        elif digest is None:
+            return (self._adopted(found, stamps, progress) if found is not None else None), digest
+        if not reuse or self.last is not None:
+            return None, None
+        if digest is None:
             timings = Timings()
             with timings.stage("up-to-date check"):
                 digest = uptodate.inputs_digest(self.root, self.out, search=search)
@@ -355,7 +376,19 @@ class Session:
                 result = BuildResult(Problems(), timings=timings, current=found.files)
                 for warning in found.warnings:
                     result.problems.add(warning)
-                return result
+                return result, digest
+        return None, digest
+
+    def _build(
+        self, search: bool, reuse: bool, once: bool, digest: str | None, progress: Progress | None, adopt: bool
+    ) -> BuildResult:
+        check_output(self.out, self.protected)
+        edit, self.edit = self.edit, None
+        # Taken before anything is read: a file changed while this build reads it differs from them.
+        stamps = uptodate.stamps(self.root, self.out, CLAIMS_FILE, self.inputs) if not once else None
+        done, digest = self._without_building(search, reuse, digest, stamps, progress, adopt)
+        if done is not None:
+            return done
         if self.last is None:
             staging = Staging.make(self.out, self.protected)
             if staging is not None:
@@ -501,16 +534,7 @@ class Session:
                     except SearchUnavailable as error:
                         self._no_search(result, error)
 
-                def sink(path: str, data: bytes | Iterable[bytes]) -> Staged:
-                    fed = scratch.put(path, data) if scratch is not None and isinstance(data, bytes) else None
-                    if not keep:
-                        return Staged(staging.put(path, data), fed)
-                    if isinstance(data, bytes):
-                        return Staged(staging.put(path, data), fed, Kept.of(data))
-                    digest = hashlib.sha256()
-                    new = staging.put(path, _digested(data, digest))
-                    return Staged(new, fed, Kept(digest.digest()))
-
+                sink = _staging_sink(staging, scratch, keep)
                 with result.timings.stage("render"):
                     try:
                         # A one-off build's rows of claims.csv made by the workers, beside each claim's JSON.

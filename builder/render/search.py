@@ -85,23 +85,13 @@ def searched(path: str) -> bool:
     return path.endswith(".html") and not path.startswith(LIST_PAGES)
 
 
-def search_bundle(outputs: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
-    """The Pagefind bundle for the HTML pages of `outputs`, by output path.
-
-    With `cache_dir`, the bundle of the last call is kept there (one file) and given back
-    without running Pagefind while what Pagefind would be fed is the same.
-    """
-    documents = {path: _document(outputs[path]) for path in sorted(outputs) if searched(path)}
-    return index_documents(documents, language, cache_dir)
-
-
 def document(path: str, page: bytes) -> bytes | None:
     """What Pagefind is fed of one output file, or None when it is not searched."""
     return _document(page) if searched(path) else None
 
 
 def index_documents(documents: dict[str, bytes], language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
-    """The bundle for documents made by `document`, by the path of their pages (see `search_bundle`)."""
+    """The bundle for documents made by `document`, by the path of their pages (see `document`)."""
     bundle: dict[str, bytes] = {}
     with Scratch() as scratch:
         fed = {path: scratch.add(path, document) for path, document in documents.items()}
@@ -362,9 +352,17 @@ def _element_end(low: bytes, start: int, name: bytes, stop: int) -> int:
     if name in _RAW_TEXT:
         close = low.find(b"</" + name, tag_end, stop)
         return -1 if close == -1 else low.find(b">", close, stop) + 1 or -1
-    depth, at = 1, tag_end
-    # Quick count of the start and end tags of `name`, good unless a comment or a script lies
+    # A quick count of the start and end tags of `name`, good unless a comment or a script lies
     # between them, in which a tag would be text: then counted again with a regular expression.
+    end = _counted_end(low, tag_end, name, stop)
+    if end == -1 or _HIDING.search(low, tag_end, end) is None:
+        return end
+    return _matched_end(low, tag_end, name, stop)
+
+
+def _counted_end(low: bytes, tag_end: int, name: bytes, stop: int) -> int:
+    """The end of the element by counting its start and end tags with `find`, or -1."""
+    depth, at = 1, tag_end
     while depth:
         close = _find(low, b"</" + name, at, stop)
         if close == -1:
@@ -377,8 +375,11 @@ def _element_end(low: bytes, start: int, name: bytes, stop: int) -> int:
             depth -= 1
         elif not (name == b"svg" and low[at - 2] == ord("/")):
             depth += 1
-    if _HIDING.search(low, tag_end, at) is None:
-        return at
+    return at
+
+
+def _matched_end(low: bytes, tag_end: int, name: bytes, stop: int) -> int:
+    """The end of the element by its tags as a regular expression finds them, past comments and scripts."""
     depth = 1
     for match in _tags_of(name).finditer(low, tag_end, stop):
         if match.group(1) is None:
