@@ -511,7 +511,7 @@ def test_a_diff_renders_only_what_may_differ_and_finds_every_page_that_does(
     first = commit(root, "The example", "2025-01-01T12:00:00Z")
     EDITS[name](root)
     rendered: list[str] = []
-    render_page = render._render_page
+    render_page = render.render_page
 
     def counted(env: Any, common: dict[str, Any], spec: render.PageSpec) -> bytes:
         rendered.append(spec.url)
@@ -522,7 +522,7 @@ def test_a_diff_renders_only_what_may_differ_and_finds_every_page_that_does(
         new = revisions.working_tree(root)
         assert old.analysis is not None and new.analysis is not None
         with monkeypatch.context() as patched:
-            patched.setattr(render, "_render_page", counted)
+            patched.setattr(render, "render_page", counted)
             old, new = revisions.with_pages(old, new)
         expected = page_diff(whole_render_digests(old.analysis), whole_render_digests(new.analysis))
     found = page_diff(old.outputs, new.outputs)

@@ -26,7 +26,7 @@ from bs4.element import Tag
 
 from builder.check.markdown import parser, safe_link
 from builder.pipeline.build import build, render
-from builder.render.site import environment
+from builder.render.pages import environment
 from tests.conftest import REPO
 from tests.sitefactory import CLAIMS, edit, only_problem, write_site
 from tests.sitefactory import position as at

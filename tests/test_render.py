@@ -93,7 +93,7 @@ def test_output_is_escaped_as_markupsafe_escapes_it() -> None:
     """The pages' environment escapes `{{ value }}` more cheaply (see `pagehelpers`), to the same characters."""
     from markupsafe import Markup, escape
 
-    from builder.render.site import environment
+    from builder.render.pages import environment
 
     class Html:
         def __html__(self) -> str:

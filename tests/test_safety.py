@@ -129,7 +129,7 @@ def test_no_module_is_reachable_from_a_template(tmp_path: Path) -> None:
 
     from jinja2.exceptions import SecurityError
 
-    from builder.render.site import environment
+    from builder.render.pages import environment
 
     environment.cache_clear()
     try:

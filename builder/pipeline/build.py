@@ -26,19 +26,10 @@ from builder.pipeline.quick import Edit, edited_claim_page
 from builder.problems import Location, Problem, Problems
 from builder.read import cache, yamlpieces, yamlsource
 from builder.read.load import CLAIMS_FILE, load_site, read_text
+from builder.render.pages import compile_templates, fingerprint, page_specs
 from builder.render.search import BUNDLE, Fed, Scratch, SearchUnavailable, index_documents, index_fed, searched
 from builder.render.search import document as search_document
-from builder.render.site import (
-    Rendered,
-    claim_exports,
-    compile_templates,
-    fingerprint,
-    page_specs,
-    render_site,
-    stream_pages,
-    stream_site_files,
-    streamed_render,
-)
+from builder.render.site import Rendered, claim_exports, render_site, stream_pages, stream_site_files, streamed_render
 from builder.write import uptodate
 from builder.write.writer import (
     Kept,

@@ -30,7 +30,7 @@ from builder.files import atomic_write
 from builder.problems import Location, Problems
 from builder.read import yamlpieces, yamlsource
 from builder.read.load import CLAIMS_FILE, read_text
-from builder.render.site import claim_page
+from builder.render.pages import claim_page
 
 
 @dataclass(frozen=True)

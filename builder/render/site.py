@@ -1,58 +1,30 @@
-"""Stage 4: every page of the site rendered to bytes, before anything is written.
+"""The whole site rendered: every page (`pages.py`) and every other file (the data, the feed, the sitemap,
+the static files), kept in memory (`render_site`, for `serve`) or handed to a sink as each is made
+(`stream_pages`, `stream_site_files`, for a one-off build); and which pages a change touches.
 
-Each page is rendered once from the indexes of the analysis; no page scans
-all claims. Templates come from the site's `templates/` first, then from the
-package's defaults.
+Each page is rendered once from the indexes of the analysis; no page scans all claims.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache, partial
+from functools import partial
 from importlib import resources
-from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    StrictUndefined,
-    TemplateError,
-    pass_context,
-)
-from jinja2.runtime import Context
-from markupsafe import Markup, escape
-
-from builder import __version__
-from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
-from builder.analyse.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS
-from builder.check.markdown import claim_refs
-from builder.check.markdown import render as render_markdown
-from builder.check.model import Source
+from builder.analyse.analysis import Analysis, ClaimAnalysis
 from builder.check.schema import json_schema_bytes
-from builder.check.units import Unit
 from builder.files import Kept, Output
-from builder.render import formatting, pagehelpers, parallel, publish, summary, urls
-from builder.render.chart import chart
+from builder.render import parallel, publish, urls
 from builder.render.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
-from builder.render.passages import archived_html, passage_id
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page to render: where it goes, with which template, and what it shows."""
-
-    url: str
-    template: str
-    values: Callable[[], dict[str, Any]]
-    """The page's own template values, computed only when the page is rendered."""
-    depends: frozenset[str] | None
-    """The claims ("claim:<id>"), sources ("source:<id>") and pages ("page:<name>") it shows; None for all."""
+from builder.render.pages import (
+    PageSpec,
+    environment,
+    fingerprint,
+    page_specs,
+    render_page,
+)
 
 
 @dataclass(frozen=True)
@@ -75,234 +47,6 @@ class Rendered:
         return replace(self, outputs=outputs)
 
 
-@lru_cache(maxsize=4)
-def environment(template_dir: Path | None, mark: str) -> Environment:
-    """Autoescaping is on for every template, whatever its name, so no data can inject markup.
-
-    One environment per template folder, `mark` (the site's `fingerprint`) and process, so that a
-    rebuild does not compile the templates again, and a change of any template (which changes the
-    fingerprint) gets a new one. So jinja need not check each template's file for changes on every
-    page it renders (`auto_reload`), which took a sixth of a claim page's time.
-    """
-    loaders = [FileSystemLoader(template_dir)] if template_dir else []
-    env = pagehelpers.PageEnvironment(
-        loader=ChoiceLoader([*loaders, PackageLoader("builder.render", "templates")]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-    # The helpers the templates call most are filters too, since jinja calls a filter directly
-    # and a global through the context (`analysed|figure` is cheaper than `figure(analysed)`);
-    # with `root` (see `pagehelpers`), `{{ root }}{{ claim.id|claim_url }}` is `link(urls.claim(claim.id))`.
-    env.filters.update(
-        number=formatting.number,
-        interval=formatting.interval,
-        deviation=deviation_mark,
-        unit=_unit_shown,
-        figure=figure_with_unit,
-        verdict_badge=verdict_badge,
-        status_badge=status_badge,
-        passage_id=passage_id,
-        with_verdict=pagehelpers.with_verdict,
-        claim_url=urls.claim,
-        source_url=urls.source,
-        outlet_url=urls.outlet,
-        originator_url=urls.originator,
-        topic_url=urls.topic,
-    )
-    env.globals.update(
-        urls=urls,
-        link=_link,
-        markdown=_markdown,
-        symbols=SYMBOLS,
-        agreeing=sorted(AGREEING),
-        disagreeing=sorted(DISAGREEING),
-        status_text=STATUS_MEANING,
-        verdict_text=MEANING,
-        verdict_counts=summary.verdict_counts,
-        tally=summary.tally,
-        joined=summary.joined,
-        plural=summary.plural,
-        named_disagreements=summary.named_disagreements,
-        position_text=formatting.POSITION_TEXT,
-        figure_with_unit=figure_with_unit,
-        figure=figure_with_unit,
-        verdict_badge=verdict_badge,
-        status_badge=status_badge,
-        passage_id=passage_id,
-    )
-    return env
-
-
-_link = pagehelpers.context_link
-
-
-@pass_context
-def _markdown(context: Context, text: str | None) -> Markup:
-    if not text:
-        return Markup("")
-    env = {"claim_ref": partial(_claim_ref, context["analysis"], context["page_url"])}
-    return Markup(render_markdown(text, env, raw_html=context["settings"].raw_html))
-
-
-def _claim_ref(analysis: Analysis, page_url: str, claim_id: str, label: str | None) -> str:
-    analysed = analysis.by_id[claim_id]
-    text = label or figure_with_unit(analysed)
-    href = urls.relative(page_url, urls.claim(claim_id))
-    return f'<a class="claim-ref" href="{escape(href)}" title="{escape(analysed.claim.title)}">{escape(text)}</a>'
-
-
-@cache
-def verdict_badge(verdict: str) -> Markup:
-    """A verdict as a word and a symbol (never colour alone), its meaning in the tooltip."""
-    return Markup(
-        f'<span class="verdict verdict-{verdict}" title="{escape(MEANING[verdict])}">'
-        f'<span aria-hidden="true">{SYMBOLS[verdict]}</span> {verdict}</span>'
-    )
-
-
-def deviation_mark(item: VariantAnalysis | float | None) -> Markup:
-    """A variant's deviation (`formatting.variant_deviation`); a word says what it means in its tooltip. A
-    number, as a site's own template from before may give it (`item.deviation|deviation`), is shown as one."""
-    if item is None or isinstance(item, float):
-        return Markup(f'<span class="deviation">{escape(formatting.deviation(item))}</span>')
-    text = formatting.variant_deviation(item)
-    meaning = formatting.POSITION_TEXT.get(text)
-    title = f' title="{escape(meaning)}"' if meaning else ""
-    return Markup(f'<span class="deviation"{title}>{escape(text)}</span>')
-
-
-@cache
-def status_badge(status: str) -> Markup:
-    return Markup(f'<span class="status status-{status}">{status}</span>')
-
-
-def _unit_shown(unit: Unit | None) -> str:
-    """A unit as a page sets it (km², °C); nothing for none."""
-    return unit.shown if unit is not None else ""
-
-
-def figure_with_unit(analysed: ClaimAnalysis) -> str:
-    """The canonical figure as written plus the claim's unit ("about 11,000 soldiers", "hundreds of troops")."""
-    return formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
-
-
-def _claim_keys(ids: Iterable[str]) -> set[str]:
-    return {f"claim:{claim_id}" for claim_id in ids}
-
-
-def _note_refs(analysed: ClaimAnalysis) -> set[str]:
-    notes = [analysed.claim.note or "", *(v.note or "" for v in analysed.claim.variants)]
-    return _claim_keys(ref.claim_id for note in notes if "[[" in note for ref in claim_refs(note))
-
-
-def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
-    """Every page of the site map, with its values and what it depends on."""
-    site = analysis.site
-    yield PageSpec(urls.INDEX, "index.html", dict, None)
-    yield PageSpec(urls.DISCREPANCIES, "discrepancies.html", dict, None)
-    yield PageSpec("404.html", "404.html", dict, frozenset())
-    for analysed in analysis.claims:
-        claim = analysed.claim
-        source_ids = {item.source.id for item in analysed.variants} | {claim.canonical.source_id or ""}
-        yield PageSpec(
-            urls.claim(claim.id),
-            "claim.html",
-            partial(_claim_values, analysis, analysed),
-            frozenset(
-                _claim_keys([claim.id, *analysed.related])
-                | {f"source:{s}" for s in source_ids if s}
-                | _note_refs(analysed)
-            ),
-        )
-    for source in site.sources.values():
-        items = analysis.by_source.get(source.id, ())
-        canonical_of = [analysis.by_id[c] for c in analysis.canonical_from.get(source.id, ())]
-        yield PageSpec(
-            urls.source(source.id),
-            "source.html",
-            partial(_source_values, source, items, canonical_of),
-            frozenset(
-                {f"source:{source.id}"}
-                | _claim_keys(i.claim_id for i in items)
-                | _claim_keys(c.claim.id for c in canonical_of)
-            ),
-        )
-    for outlet, sources in analysis.by_outlet.items():
-        items = [item for s in sources for item in analysis.by_source.get(s.id, ())]
-        yield PageSpec(
-            urls.outlet(outlet),
-            "outlet.html",
-            partial(dict, outlet=outlet, sources=sources, items=items),
-            frozenset({f"source:{s.id}" for s in sources} | _claim_keys(i.claim_id for i in items)),
-        )
-    for topic, claims in analysis.by_topic.items():
-        yield PageSpec(
-            urls.topic(topic),
-            "topic.html",
-            partial(dict, topic=topic, claims=claims),
-            frozenset(_claim_keys(c.claim.id for c in claims)),
-        )
-    for originator, items in analysis.by_originator.items():
-        yield PageSpec(
-            urls.originator(originator),
-            "originator.html",
-            partial(dict, originator=originator, items=items),
-            frozenset(_claim_keys(i.claim_id for i in items) | {f"source:{i.source.id}" for i in items}),
-        )
-    for page in site.pages:
-        yield PageSpec(
-            urls.page(page.name),
-            "page.html",
-            partial(dict, page=page),
-            frozenset({f"page:{page.name}"} | _claim_keys(ref.claim_id for ref in claim_refs(page.markdown))),
-        )
-
-
-def compile_templates(analysis: Analysis, mark: str) -> None:
-    """Every template compiled (those the pages extend and import too), as a render leaves them in this
-    process: a session that starts without rendering (`Session.build(adopt=True)`) renders its first page
-    as fast as after a build (compiling took 30 ms of the first page after a save). One that does not
-    compile is left for the render that needs it to report."""
-    env = environment(analysis.site.template_dir, mark)
-    for name in env.list_templates():
-        with contextlib.suppress(TemplateError):
-            env.get_template(name)
-
-
-def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]:
-    """The page of one claim, by its output path: the same bytes as `render_site` gives it."""
-    env = environment(analysis.site.template_dir, fingerprint(analysis))
-    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
-    url = urls.claim(analysed.claim.id)
-    spec = PageSpec(url, "claim.html", partial(_claim_values, analysis, analysed), None)
-    return urls.file_of(url), _render_page(env, common, spec)
-
-
-def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
-    return {
-        "analysed": analysed,
-        "chart": Markup(chart(analysed, "chart") or ""),
-        "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
-        "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
-    }
-
-
-def _source_values(
-    source: Source, items: tuple[VariantAnalysis, ...], canonical_of: list[ClaimAnalysis]
-) -> dict[str, Any]:
-    passages = [item.variant.passage for item in items if item.variant.passage is not None]
-    return {
-        "source": source,
-        "items": items,
-        "canonical_of": canonical_of,
-        "archived": archived_html(source.text, passages) if source.text else None,
-    }
-
-
 ORDER = "order"
 """The part that is the order in which the desk lists its claims, sources and pages."""
 
@@ -314,18 +58,6 @@ def _parts(analysis: Analysis) -> dict[str, object]:
     site = analysis.site
     parts[ORDER] = (tuple(c.claim.id for c in analysis.claims), tuple(site.sources), tuple(p.name for p in site.pages))
     return parts
-
-
-def fingerprint(analysis: Analysis) -> str:
-    """What every page shows: settings, navigation, templates, the package version."""
-    site = analysis.site
-    digest = hashlib.sha256(repr((__version__, site.settings, [(p.name, p.title) for p in site.pages])).encode())
-    for folder in (site.template_dir, Path(str(resources.files("builder.render").joinpath("templates")))):
-        if folder is not None and folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendered:
@@ -349,7 +81,7 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
         else:
             outputs[path] = b""  # keeps the site map's order; filled below
             todo.append(spec)
-    render_one = partial(_render_page, env, common)
+    render_one = partial(render_page, env, common)
     for spec, page in zip(todo, parallel.map_pages(render_one, todo), strict=True):
         outputs[urls.file_of(spec.url)] = page
     data, exports = _data_files(analysis, previous, changed)
@@ -408,7 +140,7 @@ def stream_pages(
     env = environment(analysis.site.template_dir, mark)
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     jobs: list[tuple[str, Callable[[], bytes | ClaimExport]]] = [
-        (urls.file_of(spec.url), partial(_render_page, env, common, spec)) for spec in specs
+        (urls.file_of(spec.url), partial(render_page, env, common, spec)) for spec in specs
     ]
     claim_ids: dict[str, str] = {}  # a claim's JSON file: its claim
     for analysed in analysis.claims if claims is None else claims:
@@ -488,11 +220,6 @@ def streamed_render(
     what `render_site` would have kept, its `outputs` the digests of the files written."""
     depends = {urls.file_of(spec.url): spec.depends for spec in specs}
     return Rendered(mark, _parts(analysis), depends, outputs, exports)
-
-
-def _render_page(env: Environment, common: dict[str, Any], spec: PageSpec) -> bytes:
-    html = env.get_template(spec.template).render({**common, **spec.values(), "page_url": spec.url})
-    return html.encode("utf-8")
 
 
 def _data_files(

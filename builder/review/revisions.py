@@ -22,7 +22,8 @@ from builder.problems import Location, Problems, Severity
 from builder.read import git
 from builder.read.load import CLAIMS_FILE, MAX_FILE_BYTES
 from builder.render import urls
-from builder.render.site import PageSpec, fingerprint, page_specs, same_files, stream_pages
+from builder.render.pages import PageSpec, fingerprint, page_specs
+from builder.render.site import same_files, stream_pages
 from builder.review.diff import Revision, SiteDiff, compare, page_diff, settings_diff
 
 WORKING_TREE = "working tree"
