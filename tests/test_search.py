@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder.render import search
+from builder.render import pagetext, search
 
 SKIPPED = ["svg", "script", "style", "nav"]
 
@@ -116,7 +116,7 @@ PAGE = b"""<!doctype html>
 
 
 def test_document_holds_the_title_language_and_body_without_the_skipped_parts() -> None:
-    document = parse(search._document(PAGE))
+    document = parse(pagetext.indexed_text(PAGE))
     original = parse(PAGE)
     assert document.title is not None and original.title is not None
     assert document.title.get_text() == original.title.get_text() == "Des lance-roquettes & obusiers · Le desk"
@@ -137,7 +137,7 @@ def test_documents_of_the_example_keep_what_pagefind_indexes(outputs: dict[str, 
     searched = [path for path in outputs if search.searched(path)]
     assert any(path.startswith("claims/") for path in searched) and any(p.startswith("sources/") for p in searched)
     for path in searched:
-        page, document = outputs[path], search._document(outputs[path])
+        page, document = outputs[path], pagetext.indexed_text(outputs[path])
         assert len(document) < len(page), path
         original, cut = parse(page), parse(document)
         assert cut.title is not None and original.title is not None
@@ -165,19 +165,19 @@ def test_pages_the_scanner_cannot_cut_safely_are_sent_whole(change: tuple[bytes,
     assert page != PAGE
     if why == "a comment that does not end":
         page = page.replace(b"-->", b"")
-    assert search._document(page) is page, why
+    assert pagetext.indexed_text(page) is page, why
 
 
 def test_a_page_without_a_body_element_is_sent_whole() -> None:
     page = PAGE.replace(b" data-pagefind-body", b"")
-    assert search._document(page) is page
+    assert pagetext.indexed_text(page) is page
 
 
 def test_skipped_parts_that_pagefind_still_reads_are_left_in() -> None:
     """The first <h1> is the result's title even inside a skipped part; an <img> after it its image."""
     page = PAGE.replace(b"<h1>Type", b"<div data-pagefind-ignore><h1>Hidden title</h1></div><h1>Type", 1)
     page = page.replace(b'<nav aria-label="Pages">', b'<nav aria-label="Pages"><img src="x.png" alt="">', 1)
-    document = search._document(page)
+    document = pagetext.indexed_text(page)
     assert b"Hidden title" in document and b"x.png" in document
     assert indexed_words(document) == indexed_words(page)
     assert b"chart label" not in document
@@ -186,8 +186,8 @@ def test_skipped_parts_that_pagefind_still_reads_are_left_in() -> None:
 def _read_one_by_one(low: bytes, start: int, stop: int) -> bool:
     """What Pagefind reads in a skipped part, looked for a name at a time: a tag name or attribute
     name whole, all of it between `start` and `stop`."""
-    names = [(tag, search._TAG_ENDS) for tag in search._READ_TAGS]
-    names += [(b"data-pagefind-" + name, search._ATTRIBUTE_ENDS) for name in search._READ_ATTRIBUTES]
+    names = [(tag, pagetext._TAG_ENDS) for tag in pagetext._READ_TAGS]
+    names += [(b"data-pagefind-" + name, pagetext._ATTRIBUTE_ENDS) for name in pagetext._READ_ATTRIBUTES]
     for name, ends in names:
         at = low.find(name, start, stop)
         while at != -1:
@@ -209,13 +209,13 @@ PIECES = [b"<h1", b"<img", b" ", b">", b"/", b"=", b"data-pagefind-", b"meta", b
 def test_what_pagefind_reads_in_a_skipped_part_is_found_exactly(pieces: list[bytes], one: int, two: int) -> None:
     low = b"".join(pieces)
     start, stop = sorted((min(one, len(low)), min(two, len(low))))
-    assert search._read_anyway(low, start, stop) == _read_one_by_one(low, start, stop)
+    assert pagetext._read_anyway(low, start, stop) == _read_one_by_one(low, start, stop)
 
 
 def test_mixed_case_tags_and_lookalike_names() -> None:
     page = PAGE.replace(b"<figure><svg", b"<figure><SVG", 1).replace(b"</svg></svg>", b"</svg></SVG>", 1)
     page = page.replace(b"<p>Text between", b"<navigation-bar>custom element</navigation-bar><p>Text between", 1)
-    cut = parse(search._document(page))
+    cut = parse(pagetext.indexed_text(page))
     assert words(body_of(cut)) == indexed_words(page)
     assert "custom element" in words(body_of(cut))
 
