@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from builder.check.interval import Interval
 from builder.check.values import FigureError, parse_value
-from builder.pipeline.build import check, render
+from builder.pipeline.stages import check, render
 from tests.sitefactory import ABOUT, ARCHIVED_TEXT, CLAIMS, write_site
 
 TOLERANCE = 0.10

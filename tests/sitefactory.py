@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.pipeline.build import check
+from builder.pipeline.stages import check
 
 CLAIMS = textwrap.dedent(
     """\

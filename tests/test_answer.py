@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 
 from builder.analyse.analysis import Analysis, analyse
 from builder.check.units import classify
-from builder.pipeline.build import build, check
+from builder.pipeline.build import build
+from builder.pipeline.stages import check
 from builder.render.formatting import variant_deviation
 from builder.render.summary import tally
 from builder.words import joined, plural

@@ -12,7 +12,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from builder.analyse.analysis import ClaimAnalysis, analyse
-from builder.pipeline.build import check
+from builder.pipeline.stages import check
 from builder.render import chart as chart_module
 from builder.render.chart import chart
 from tests.conftest import ESTIMATES

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.pipeline.build import render
+from builder.pipeline.stages import render
 from tests.conftest import load_conformance
 from tests.sitefactory import ARCHIVED_TEXT, CLAIMS, edit, only_problem, position, problems, write_site
 

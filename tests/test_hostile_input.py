@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.pipeline.build import build, check
+from builder.pipeline.build import build
+from builder.pipeline.stages import check
 from builder.read import yamlsource
 from builder.read.load import MAX_FILE_BYTES
 from tests.sitefactory import ABOUT, CLAIMS, Reported, edit, only_problem, problems, tree, write_site

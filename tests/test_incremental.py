@@ -21,7 +21,8 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from builder.files import Kept
-from builder.pipeline.build import Session, build, render
+from builder.pipeline.build import Session, build
+from builder.pipeline.stages import render
 from builder.render import site as render_module
 from builder.write.writer import MARKER
 from tests.benchmarks.generate import generate

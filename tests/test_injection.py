@@ -25,7 +25,8 @@ from bs4 import BeautifulSoup
 from bs4.element import Tag
 
 from builder.check.markdown import parser, safe_link
-from builder.pipeline.build import build, render
+from builder.pipeline.build import build
+from builder.pipeline.stages import render
 from builder.render.pages import environment
 from tests.conftest import REPO
 from tests.sitefactory import CLAIMS, edit, only_problem, write_site

@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 
 from builder.analyse.analysis import analyse
 from builder.check.interval import INF, Interval
-from builder.pipeline.build import build, render
+from builder.pipeline.build import build
+from builder.pipeline.stages import render
 from builder.render import formatting, parallel, search
 from tests.benchmarks.generate import generate
 from tests.conftest import REPO

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.pipeline.build import build, check
+from builder.pipeline.build import build
+from builder.pipeline.stages import check
 from builder.read import yamlsource
 from tests.benchmarks.generate import generate
 from tests.sitefactory import (

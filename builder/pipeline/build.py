@@ -3,33 +3,38 @@
 from __future__ import annotations
 
 import ctypes
-import gc
 import hashlib
 import os
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
-from builder.analyse.analysis import Analysis, analyse, with_edited_claim
-from builder.analyse.history import with_history
+from builder.analyse.analysis import Analysis, with_edited_claim
 from builder.check.model import Site
 from builder.check.schema import json_schema_bytes
-from builder.check.validate import validate
 from builder.pipeline.quick import Edit, edited_claim_page
+from builder.pipeline.stages import (
+    BuildResult,
+    Progress,
+    Timings,
+    _analysed,
+    _rendered,
+    render,
+    template_location,
+    without_cycle_collection,
+)
 from builder.problems import Location, Problem, Problems
 from builder.read import cache, yamlpieces, yamlsource
-from builder.read.load import CLAIMS_FILE, load_site, read_text
+from builder.read.load import CLAIMS_FILE, read_text
 from builder.render.pages import compile_templates, fingerprint, page_specs
 from builder.render.search import BUNDLE, Fed, Scratch, SearchUnavailable, index_documents, index_fed, searched
 from builder.render.search import document as search_document
-from builder.render.site import Rendered, claim_exports, render_site, stream_pages, stream_site_files, streamed_render
+from builder.render.site import Rendered, claim_exports, stream_pages, stream_site_files, streamed_render
 from builder.write import uptodate
 from builder.write.writer import (
     Kept,
@@ -46,140 +51,6 @@ from builder.write.writer import (
     protected_folders,
     write_site,
 )
-
-Progress = Callable[[str], object]
-"""Told the name of each stage of a build as it starts (see `progress.on_terminal`)."""
-
-
-@dataclass
-class Timings:
-    """Milliseconds spent in each stage, for progress lines and the benchmark."""
-
-    stages: dict[str, float] = field(default_factory=dict)
-    progress: Progress | None = None
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        if self.progress is not None:
-            self.progress(name)
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[name] = self.stages.get(name, 0.0) + (time.perf_counter() - start) * 1000
-
-
-@dataclass
-class BuildResult:
-    problems: Problems
-    site: Site | None = None
-    analysis: Analysis | None = None
-    outputs: dict[str, Output] | None = None
-    """Every file of the site: its bytes (`render`), or its `Kept` digest once a `Session` has written it."""
-    report: WriteReport | None = None
-    timings: Timings = field(default_factory=Timings)
-    current: int | None = None
-    """When the last build was still current and nothing was done: how many files it holds."""
-    read: tuple[str, ...] = ()
-    """Every file of the desk the build read (templates aside), by its path in the desk."""
-    without_search: bool = False
-    """Whether Pagefind could not run, and the site was written without search."""
-
-    @property
-    def files(self) -> int:
-        """How many files the site has (a streamed build keeps none of them in `outputs`)."""
-        if self.outputs is not None:
-            return len(self.outputs)
-        if self.report is not None:
-            return len(self.report.written) + self.report.unchanged
-        return self.current or 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems.has_errors
-
-
-def template_location(error: TemplateError, root: Path) -> Location:
-    """Where in a template a rendering failed: the innermost template frame of the traceback."""
-    if isinstance(error, TemplateSyntaxError) and error.filename:
-        return Location(_shown(Path(error.filename), root), error.lineno or 1)
-    frames = traceback.extract_tb(error.__traceback__)
-    for frame in reversed(frames):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
-            return Location(_shown(Path(frame.filename), root), frame.lineno or 1)
-    return Location("templates")
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def check(root: Path, timings: Timings | None = None, once: bool = False) -> BuildResult:
-    """Load and validate, writing nothing; with `once`, for a build that reads nothing again (see `validate`)."""
-    result = BuildResult(Problems(), timings=timings or Timings())
-    with without_cycle_collection(), result.timings.stage("load"):
-        loaded = load_site(root, result.problems)
-    result.read = loaded.files()
-    if once:
-        yamlsource.forget()  # the pieces kept for a next read, which hold the data too
-    with without_cycle_collection(), result.timings.stage("validate"):
-        result.site = validate(loaded, result.problems, let_go=once)
-    return result
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """A build makes millions of objects and no garbage cycles worth finding; Python's cycle
-    collector would walk the growing heap again and again (half the time of reading and
-    validating a 10,000-claim desk), so it waits until the build is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, Rendered | None]:
-    """Everything but the write: the output files, in memory, redoing only what changed since `previous`."""
-    with without_cycle_collection():
-        return _render(root, previous)
-
-
-def _analysed(root: Path, once: bool = False, timings: Timings | None = None) -> BuildResult:
-    """Load, validate, the history from git, analyse; `analysis` is None when the data has errors."""
-    result = check(root, timings, once=once)
-    if result.site is None:
-        return result
-    with result.timings.stage("history"):
-        result.site = with_history(result.site, result.problems)
-    with result.timings.stage("analyse"):
-        result.analysis = analyse(result.site)
-    return result
-
-
-def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
-    result = _analysed(root)
-    if result.analysis is None:
-        return result, None
-    return _rendered(result, root, previous)
-
-
-def _rendered(result: BuildResult, root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
-    """The output files of the analysis of `result`, redoing only what changed since `previous`."""
-    assert result.analysis is not None
-    with result.timings.stage("render"):
-        try:
-            rendered = render_site(result.analysis, previous)
-        except TemplateError as error:
-            result.problems.error(template_location(error, root), f"template: {error.message or error}")
-            return result, None
-    result.outputs = rendered.outputs
-    return result, rendered
 
 
 def build(

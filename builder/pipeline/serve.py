@@ -38,7 +38,8 @@ import click
 from tornado import httpserver, httputil, netutil, web, websocket
 
 from builder import progress
-from builder.pipeline.build import BuildResult, Session
+from builder.pipeline.build import Session
+from builder.pipeline.stages import BuildResult
 from builder.problems import Location, Problem, Problems
 from builder.read.load import CLAIMS_FILE
 from builder.words import plural

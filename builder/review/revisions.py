@@ -17,7 +17,7 @@ from typing import Literal
 from jinja2 import TemplateError
 
 from builder.analyse.analysis import Analysis, analyse
-from builder.pipeline.build import check, template_location, without_cycle_collection
+from builder.pipeline.stages import check, template_location, without_cycle_collection
 from builder.problems import Location, Problems, Severity
 from builder.read import git
 from builder.read.load import CLAIMS_FILE, MAX_FILE_BYTES

@@ -140,7 +140,7 @@ from tests import gitenv
 from tests.benchmarks.generate import generate
 
 if TYPE_CHECKING:
-    from builder.pipeline.build import BuildResult
+    from builder.pipeline.stages import BuildResult
 
 Measured = dict[str, object]
 
