@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from builder.pipeline.build import build
-from builder.write.writer import MARKER, STAGING, OutputError, Staging, write_site
+from builder.write.staging import Staging
+from builder.write.writer import MARKER, STAGING, OutputError, write_site
 from tests.sitefactory import CLAIMS, edit, tree
 from tests.sitefactory import write_site as write_desk
 from tests.test_cli import invoke, resource, run, run_with_file_size_limit

@@ -36,12 +36,12 @@ from builder.render.search import BUNDLE, Fed, Scratch, SearchUnavailable, index
 from builder.render.search import document as search_document
 from builder.render.site import Rendered, claim_exports, stream_pages, stream_site_files, streamed_render
 from builder.write import uptodate
+from builder.write.staging import Staging
 from builder.write.writer import (
     Kept,
     Lost,
     Output,
     OutputError,
-    Staging,
     WriteReport,
     atomic_write,
     check_output,

@@ -21,10 +21,7 @@ from builder.problems import Location, Problems
 from builder.read import yamlsource
 from builder.read.load import load_site
 from builder.render.site import Rendered, render_site
-from builder.write.writer import (
-    Output,
-    WriteReport,
-)
+from builder.write.writer import Output, WriteReport
 
 Progress = Callable[[str], object]
 """Told the name of each stage of a build as it starts (see `progress.on_terminal`)."""

@@ -17,14 +17,10 @@ every build carries it over untouched.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import filecmp
 import hashlib
 import os
 import re
-import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,6 +28,10 @@ from pathlib import Path
 from typing import cast
 
 from builder.files import Kept, Output, atomic_write
+from builder.write.swap import (
+    _exchange_keeping,
+    remove_tree,
+)
 
 MARKER = ".factsheet-output"
 MARKER_TEXT = b"This folder is written by `factsheet build`; files here are replaced on every build.\n"
@@ -297,107 +297,6 @@ def _folder_mode(out: Path) -> int:
         return 0o777 & ~mask
 
 
-def _exchange_keeping(staging: Path, out: Path, kept: Collection[str]) -> bool:
-    """Swap the staged site in, with what the output holds that factsheet did not write (`kept`, files and
-    whole folders) moved over into it first; False, everything back where it was, when they cannot swap."""
-    moved = []
-    try:
-        for relative in kept:
-            name = relative.rstrip("/")
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            os.rename(out / name, staging / name)
-            moved.append(name)
-        if _exchange(staging, out):
-            return True
-    except BaseException:
-        _move_back(staging, out, moved)
-        raise
-    _move_back(staging, out, moved)
-    return False
-
-
-def _move_back(staging: Path, out: Path, moved: list[str]) -> None:
-    for name in reversed(moved):
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        os.rename(staging / name, out / name)
-
-
-def remove_tree(folder: Path) -> None:
-    """Remove a folder factsheet made (a staging folder, with the previous site after a swap) on every
-    path: a folder in it that a user made read-only is made writable first, so nothing is left behind."""
-
-    def writable_and_again(function: Callable[..., object], path: str, _error: object) -> None:
-        try:
-            os.chmod(os.path.dirname(path), 0o700)
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
-                _rmtree(path, writable_and_again)
-            else:
-                function(path)
-        except OSError:
-            pass  # not ours to force: left, and the next build's `_remove_leftovers` tries again
-
-    if folder.exists() or folder.is_symlink():
-        _rmtree(str(folder), writable_and_again)
-
-
-def _rmtree(path: str, handler: Callable[[Callable[..., object], str, object], None]) -> None:
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(path, onexc=handler)
-    else:  # pragma: no cover - Python 3.11 names the handler onerror
-        shutil.rmtree(path, onerror=handler)
-
-
-def _exchange(staging: Path, out: Path) -> bool:
-    """Swap two folders in one atomic step; False when the system cannot do it for these two."""
-    if _swap_call is None:
-        return _rename_pair(staging, out)
-    if _swap_call(os.fsencode(staging), os.fsencode(out)) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return _rename_pair(staging, out)
-    if code in (errno.EXDEV, errno.EBUSY):
-        return False
-    raise OSError(code, os.strerror(code), str(out))
-
-
-def _rename_pair(staging: Path, out: Path) -> bool:
-    """Where no atomic swap exists: two renames, with a moment between them when `out` is missing."""
-    aside = staging.with_name(staging.name + "-old")
-    try:
-        os.rename(out, aside)
-    except OSError as error:
-        if error.errno in (errno.EXDEV, errno.EBUSY, errno.EACCES, errno.EPERM):
-            return False
-        raise
-    os.rename(staging, out)
-    os.rename(aside, staging)  # removed with the staging folder
-    return True
-
-
-def _swap_function():  # type: ignore[no-untyped-def]
-    """renameat2(RENAME_EXCHANGE) on Linux, renamex_np(RENAME_SWAP) on macOS, or None."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
-        at_fdcwd, rename_exchange = -100, 2
-        call = libc.renameat2
-        call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-        return lambda a, b: call(at_fdcwd, a, at_fdcwd, b, rename_exchange)
-    if sys.platform == "darwin" and hasattr(libc, "renamex_np"):
-        rename_swap = 2
-        call = libc.renamex_np
-        call.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
-        return lambda a, b: call(a, b, rename_swap)
-    return None
-
-
-_swap_call = _swap_function()
-
-
 def _remove_leftovers(out: Path) -> None:
     """Staging folders of builds that were killed before they could clean up."""
     pattern = re.compile(rf"\.{re.escape(out.name)}\.{STAGING}-[A-Za-z0-9_]+(-old)?")
@@ -411,137 +310,6 @@ def _remove_leftovers(out: Path) -> None:
 
 
 # -- a full build written as it is made --------------------------------------------------
-
-
-class Staging:
-    """A full build's new tree, filled file by file as the pages are made (by any process), then swapped in.
-
-    The same guarantees as `write_site`'s full build (the previous site stays whole until the
-    swap; unchanged files are hard links to the current ones, so they keep their dates), without
-    holding the whole site in memory. `put` may be called from forked workers: it only writes
-    files into the staging folder.
-    """
-
-    def __init__(self, out: Path, folder: Path) -> None:
-        self.out = out
-        self.folder = folder
-        self.ours = (out / MARKER).is_file()
-        self.made: set[str] = set()
-        """The folders made in it, by path (str paths: pathlib took a tenth of the time of staging 30,000 files)."""
-        mask = os.umask(0o022)
-        os.umask(mask)
-        self.exact = not mask & 0o644
-
-    @classmethod
-    def make(cls, out: Path, protected: tuple[Path, ...] = ()) -> Staging | None:
-        """A staging folder beside `out`; None where one cannot be made (then write the site in memory)."""
-        check_output(out, protected)
-        out = out.resolve() if out.is_symlink() else out
-        _remove_leftovers(out)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            folder = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.{STAGING}-"))
-            (folder / MARKER).write_bytes(MARKER_TEXT)
-        except OSError:
-            return None
-        return cls(out, folder)
-
-    def put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
-        """Stage one file, its bytes or its parts in order (a large file is never held whole);
-        True when its bytes differ from the file the output holds now. A file that cannot be
-        written (a full disk, a quota) is an `OutputError` naming it, in a forked worker too."""
-        try:
-            return self._put(relative, data)
-        except OSError as error:
-            raise _output_error(self.out, error, relative) from error
-
-    def _put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
-        path = os.path.join(self.folder, relative)
-        folder = os.path.dirname(path)
-        if folder not in self.made:
-            os.makedirs(folder, exist_ok=True)
-            self.made.add(folder)
-        if isinstance(data, bytes) and self.ours:
-            current = self.out / relative
-            if _same(current, data) and self._link(current, Path(path)):
-                return False
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
-        try:
-            for part in [data] if isinstance(data, bytes) else data:
-                _write_all(handle, part)
-            if not self.exact:
-                os.fchmod(handle, 0o644)
-        finally:
-            os.close(handle)
-        if isinstance(data, bytes):
-            return True
-        # Parts are compared once written: an unchanged file is linked, as one given whole is.
-        if not self.ours:
-            return True
-        current = self.out / relative
-        return not (_same_file(current, Path(path)) and self._link(current, Path(path)))
-
-    def staged(self, relative: str) -> bytes:
-        """The bytes staged for one file."""
-        try:
-            with open(os.path.join(self.folder, relative), "rb") as staged:  # a str path: Path costs more than the read
-                return staged.read()
-        except OSError as error:
-            raise _output_error(self.out, error, relative) from error
-
-    @staticmethod
-    def _link(current: Path, path: Path) -> bool:
-        """The staged file replaced by a hard link to the current one, so that it keeps its date; False
-        where the file system has no hard links (then whatever was staged stays)."""
-        link = path.with_name(f".{path.name}.factsheet-link")
-        try:
-            with contextlib.suppress(FileNotFoundError):
-                link.unlink()
-            os.link(current, link)
-            os.replace(link, path)
-            return True
-        except OSError:
-            return False
-
-    def discard(self, folder: str) -> None:
-        """Unstage everything staged under `folder` (a relative path ending in "/")."""
-        shutil.rmtree(self.folder / folder, ignore_errors=True)
-
-    def finish(self, written: Iterable[str], files: Collection[str]) -> WriteReport:
-        """Swap the staged tree in (unless nothing changed); `files` is every file staged."""
-        try:
-            changed = tuple(sorted(written))
-            stale, kept = _stale(self.out, files) if self.ours else ([], [])
-            report = WriteReport(changed, len(files) - len(changed), tuple(stale), tuple(kept))
-            if self.ours and not changed and not stale:
-                return report
-            (self.folder / MARKER).write_bytes(marker_text(files))
-            os.chmod(self.folder, _folder_mode(self.out))
-            if not self.out.exists():
-                os.rename(self.folder, self.out)
-            elif not _exchange_keeping(self.folder, self.out, kept):
-                _move_in(self.folder, self.out, files, stale)
-            return report
-        except OSError as error:
-            raise _output_error(self.out, error) from error
-        finally:
-            self.abandon()
-
-    def abandon(self) -> None:
-        """Remove the staging folder (after a swap, it holds the previous site)."""
-        remove_tree(self.folder)
-
-
-def _move_in(folder: Path, out: Path, files: Collection[str], stale: list[str]) -> None:
-    """Where the folders cannot be swapped (a mount point): each file moved in, atomically, then the stale removed."""
-    for relative in sorted(files):
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(folder / relative, target)
-    for relative in stale:
-        (out / relative).unlink(missing_ok=True)
-    _remove_emptied_folders(out, stale)
-    atomic_write(out / MARKER, marker_text(files))
 
 
 # -- a rebuild of serve: replace changed files one by one ----------------------------
