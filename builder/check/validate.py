@@ -6,26 +6,24 @@ so that one run reports all of them.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-import typing
-from collections.abc import Iterable
-from copy import deepcopy
-from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from builder.check import schema
-from builder.check.dates import DateError, Period, parse_date
+from builder.check.figures import FigureChecks, text_as_written
 from builder.check.markdown import claim_refs
-from builder.check.model import Canonical, Claim, Figure, Page, Settings, Site, Source, Variant
+from builder.check.model import Canonical, Claim, Page, Settings, Site, Source, Variant
 from builder.check.names import folded, mixed_words, slug
 from builder.check.quotes import archive, closest_passage, find_quote
-from builder.check.units import COMMON_UNITS, Unit, classify, mismatch, split_compound, typo
-from builder.check.values import FigureError, as_written, plain_number, read_value, written
+from builder.check.shapes import (
+    check_shape,
+    suggest,
+)
+from builder.check.units import Unit, classify
 from builder.problems import Location, Problems, Where
 from builder.read.load import SOURCES_DIR, LoadedSite
 from builder.read.yamlsource import Key, Place, YamlDocument
@@ -36,186 +34,9 @@ MAX_ID_LENGTH = 100
 RESERVED_PAGES = frozenset(
     {"claims", "sources", "outlets", "topics", "originators", "discrepancies", "static", "schema", "index", "pagefind"}
 )
-M = TypeVar("M", bound=BaseModel)
-
-_EXPECTED = {
-    "value": "a number, a figure such as 'about 11,000', or a mapping {low: A, high: B}",
-    "as_of": "a date: YYYY, YYYY-MM or YYYY-MM-DD",
-    "published": "a date: YYYY, YYYY-MM or YYYY-MM-DD",
-    "related": "a list of claim ids",
-    "variants": "a list of variants",
-    "claims": "a list of claims",
-    "include": "a list of file patterns",
-    "sources": "a mapping of source ids to sources",
-    "tolerance": "a number from 0 up to (not including) 1",
-    "order": "a number",
-}
-_BY_TYPE = {
-    "string_type": "text",
-    "string_too_short": "text that is not empty",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "literal_error": "",
-}
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A did-you-mean hint, or nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _described(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false; quote the word)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, datetime):
-        return f"a date with a time ({value.isoformat(sep=' ')}); write the day alone"
-    if isinstance(value, date):
-        return value.isoformat()
-    return repr(value)
-
-
-def _model_at(model: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class that describes the mapping at `path` within `model`."""
-    current: type[BaseModel] | None = model
-    for part in path:
-        if current is None:
-            return None
-        if isinstance(part, int) or part not in current.model_fields:
-            continue
-        current = _model_in(current.model_fields[part].annotation)
-    return current
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The part of a pydantic error location that names real keys (union tags dropped)."""
-    path: list[Any] = []
-    current = data
-    for part in loc:
-        in_mapping = isinstance(current, dict) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        if in_mapping or in_list:
-            current = current[part]
-            path.append(part)
-    return tuple(path)
-
-
-def _mapping_name(path: tuple[Any, ...], default: str) -> str:
-    """What an editor calls the mapping at `path` ("variant", "canonical figure")."""
-    for part in reversed(path):
-        if part in _MAPPING_NAMES:
-            return _MAPPING_NAMES[part]
-    return default
-
-
-_MAPPING_NAMES = {"variants": "variant", "canonical": "canonical figure", "value": "range"}
-
-
-def _droppable(model: type[BaseModel], data: Any, path: tuple[Any, ...], extra: bool) -> bool:
-    """Whether leaving out the key at `path` would leave a valid mapping (it is unknown or optional)."""
-    if not path or not isinstance(path[-1], str):
-        return False
-    known = _model_at(model, path[:-1])
-    field = known.model_fields.get(path[-1]) if known else None
-    return extra or (field is not None and not field.is_required())
-
-
-def _without(data: Any, paths: list[tuple[Any, ...]]) -> Any:
-    copy = deepcopy(data)
-    for path in paths:
-        parent = copy
-        for part in path[:-1]:
-            parent = parent[part]
-        parent.pop(path[-1], None)
-    return copy
-
-
-def check_shape(model: type[M], data: Any, doc: YamlDocument, prefix: Key, what: str, problems: Problems) -> M | None:
-    """`data` as `model`, or None, with each mistake recorded at its place.
-
-    When every mistake is an unknown or optional key, those keys are left out
-    and the rest is read, so that the checks after this one still run and a
-    single run reports every problem.
-    """
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        drop = _report(model, data, error, doc, prefix, what, problems)
-    if drop is None:
-        return None
-    try:
-        return model.model_validate(_without(data, drop))
-    except ValidationError:
-        return None
-
-
-def _report(
-    model: type[BaseModel],
-    data: Any,
-    error: ValidationError,
-    doc: YamlDocument,
-    prefix: Key,
-    what: str,
-    problems: Problems,
-) -> list[tuple[Any, ...]] | None:
-    """Record each mistake; return the keys whose removal would mend them all, or None."""
-    reported: set[tuple[Any, ...]] = set()
-    drop: list[tuple[Any, ...]] | None = []
-    for detail in error.errors():
-        loc = tuple(detail["loc"])
-        if detail["type"] == "missing":
-            parent = _data_path(data, loc[:-1])
-            problems.error(Place(doc, (*prefix, *parent)), f"{_mapping_name(parent, what)} needs '{loc[-1]}'")
-            drop = None
-            continue
-        path = _data_path(data, loc)
-        if path in reported:
-            continue  # a value that fits no member of a union: say it once
-        reported.add(path)
-        extra = detail["type"] == "extra_forbidden"
-        if drop is not None and _droppable(model, data, path, extra):
-            drop.append(path)
-        else:
-            drop = None
-        if extra:
-            name = str(path[-1])
-            known = _model_at(model, path[:-1])
-            hint = suggest(name, known.model_fields if known else ())
-            where = _mapping_name(path[:-1], what)
-            problems.error(Place(doc, (*prefix, *path), of_key=True), f"unknown key '{name}' in {where}{hint}")
-            continue
-        field_name = next((p for p in reversed(path) if isinstance(p, str)), what)
-        expected = _EXPECTED.get(field_name) or _BY_TYPE.get(detail["type"]) or ""
-        if detail["type"] == "literal_error":
-            expected = f"one of {detail['ctx']['expected']}"
-        elif not expected or (detail["type"] in ("greater_than_equal", "less_than") and field_name not in _EXPECTED):
-            expected = detail["msg"][0].lower() + detail["msg"][1:]
-        value = detail.get("input")
-        problems.error(Place(doc, (*prefix, *path)), f"'{field_name}' must be {expected}, not {_described(value)}")
-    return drop
-
-
-class _Validator:
+class _Validator(FigureChecks):
     def __init__(self, loaded: LoadedSite, problems: Problems, let_go: bool = False) -> None:
         self.loaded = loaded
         self.problems = problems
@@ -395,112 +216,6 @@ class _Validator:
 
     # -- claims ------------------------------------------------------------
 
-    def date(self, value: Any, where: Where) -> Period | None:
-        if value is None:
-            return None
-        try:
-            return parse_date(value)
-        except DateError as error:
-            self.problems.error(where, str(error))
-            return None
-
-    def figure(
-        self,
-        doc: YamlDocument,
-        key: Key,
-        value: Any,
-        unit: Unit | None,
-        kind: str,
-        as_of: Any,
-        according_to: str | None,
-        tolerance: float,
-        words: Any = None,
-    ) -> Figure | None:
-        """The figure at `key`: its value read as written, in `unit` unless the value names its own."""
-        where = Place(doc, (*key, "value"))
-        if isinstance(value, schema.RangeValue):
-            value = value.model_dump(exclude_none=True)
-        interval, text, bounded = None, None, False
-        if kind == "text" and _text_as_written(value):
-            # A text claim's figure is its text; `12:30` is not the number a YAML 1.1 reader makes of it.
-            text = value if isinstance(value, str) else written(value)
-        else:
-            if isinstance(value, str) and kind == "number":
-                compound = split_compound(value)
-                if compound is not None:
-                    value, unit = compound
-            try:
-                reading = read_value(value, tolerance)
-            except FigureError as error:
-                self.problems.error(Place(doc, (*key, "value", error.end)) if error.end else where, str(error))
-                return None
-            interval, bounded = reading.interval, reading.bounded
-            if reading.unit is not None:
-                unit = classify(reading.unit)
-            if reading.fractional and unit is not None and not unit.physical and kind == "number":
-                self.problems.warning(
-                    where,
-                    f"'{written(value)}' counts {unit} in fractions; if a point groups thousands here, "
-                    "write a comma (50,783) or a space (50 783)",
-                )
-        return Figure(
-            written=written(value) if not isinstance(value, str) else value,
-            words=None if words is None else (as_written(words) or str(words)),
-            raw=value,
-            interval=interval,
-            text=text,
-            unit=unit,
-            as_of=self.date(as_of, Place(doc, (*key, "as_of"))),
-            according_to=according_to,
-            location=where,
-            bounded=bounded,
-        )
-
-    def check_units(self, doc: YamlDocument, key: Key, spec: schema.ClaimSpec, unit: Unit | None) -> set[int]:
-        """A unit that is a typo of the claim's unit or of a common unit is an error: read as a count noun, it
-        would make its figure incomparable without a word. The variants whose unit is one, by index."""
-        typos = set()
-        physical = [v.unit for v in spec.variants if v.unit and classify(v.unit).physical]
-        if spec.unit and physical:
-            meant = typo(spec.unit, COMMON_UNITS)
-            if meant is not None:
-                self.problems.error(Place(doc, (*key, "unit")), f"unknown unit '{spec.unit}'; did you mean '{meant}'?")
-        for index, variant in enumerate(spec.variants):
-            if not variant.unit:
-                continue
-            candidates = [spec.unit] if spec.unit else []
-            if unit is not None and unit.physical:
-                candidates += COMMON_UNITS
-            meant = typo(variant.unit, candidates)
-            if meant is not None:
-                typos.add(index)
-                self.problems.error(
-                    Place(doc, (*key, "variants", index, "unit")),
-                    f"unknown unit '{variant.unit}'; did you mean '{meant}'?",
-                )
-        return typos
-
-    def check_comparable(
-        self,
-        doc: YamlDocument,
-        key: Key,
-        spec: schema.ClaimSpec,
-        canonical: Figure,
-        variants: list[Variant],
-    ) -> None:
-        """A variant that its unit makes incomparable is a warning that says why: it drops out of the status."""
-        target = classify(spec.unit) if spec.unit else canonical.unit
-        for variant in variants:
-            if variant.figure.interval is None or canonical.interval is None:
-                continue
-            why = mismatch(variant.figure.unit, target)
-            if why is not None:
-                field = "unit" if spec.variants[variant.index].unit else "value"
-                self.problems.warning(
-                    Place(doc, (*key, "variants", variant.index, field)),
-                    f"this figure cannot be compared with the claim's and counts as incomparable: {why}",
-                )
-
     def known_source(self, source_id: str, where: Where) -> bool:
         if source_id in self.sources:
             return True
@@ -524,7 +239,7 @@ class _Validator:
         typos = self.check_units(doc, key, spec, unit)
         canonical_spec = spec.canonical
         ckey = (*key, "canonical")
-        if spec.kind == "text" and not _text_as_written(canonical_spec.value):
+        if spec.kind == "text" and not text_as_written(canonical_spec.value):
             self.problems.error(Place(doc, (*ckey, "value")), "the canonical figure of a text claim must be text")
         figure = self.figure(
             doc,
@@ -680,15 +395,6 @@ class _Validator:
                 order = self.order(front.order, Place(page.front_matter, ("order",)))
                 pages.append(Page(page.name, front.title, order, page.body, where))
         return pages
-
-
-def _text_as_written(value: Any) -> bool:
-    """Whether a value is text as the editor wrote it: a string, or an unquoted scalar that YAML took for a
-    number but that is no plain number in digits (`12:30`, `0x10`), which a text claim takes as its text."""
-    if isinstance(value, str):
-        return True
-    typed = as_written(value)
-    return typed is not None and not plain_number(typed)
 
 
 class _Top(BaseModel):
