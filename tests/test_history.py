@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.analyse.history import CACHE_FILE
+from builder.analyse.historycache import CACHE_FILE
 from builder.pipeline.build import build
 from builder.read import git as gitmodule
 from tests.conftest import REPO
@@ -378,7 +378,8 @@ def test_two_clones_build_byte_identical_sites(tmp_path: Path) -> None:
     ],
 )
 def test_reading_item_by_item_is_reading_the_whole_file(text: str) -> None:
-    from builder.analyse.history import _Reader, _whole
+    from builder.analyse.claimfile import _whole
+    from builder.analyse.history import _Reader
 
     expected = _whole(text, "claims.yaml")
     asked: list[str] = []
@@ -522,7 +523,7 @@ def test_the_common_start_and_end_of_two_versions_are_found_to_the_byte(
     chunk: bytes, repeat: int, inserted: bytes, at: int, length: int
 ) -> None:
     """Found a block of 32 KB at a time, then halved: any edit anywhere in files of up to 120 KB."""
-    from builder.analyse.history import _common_prefix, _common_suffix
+    from builder.analyse.claimfile import _common_prefix, _common_suffix
 
     base = chunk * repeat
     at = min(at, len(base))

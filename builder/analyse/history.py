@@ -18,57 +18,47 @@ commits replays only those.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
-import json
-import re
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from fnmatch import fnmatchcase
-from functools import lru_cache
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from builder import __version__
+from builder.analyse.claimfile import (
+    _Claim,
+    _claims,
+    _claims_of,
+    _common_prefix,
+    _common_suffix,
+    _File,
+    _item,
+    _item_start,
+    _Layout,
+    _normalised,
+    _out_of_list,
+    _patterns,
+    _split,
+    _whole,
+)
+from builder.analyse.historycache import (
+    _chain,
+    _Event,
+    _history_of,
+    _read_cache,
+    _saved_state,
+    _State,
+    _utc,
+    _write_cache,
+)
 from builder.check.model import ClaimHistory, FigureChange, Site
-from builder.check.values import written
 from builder.problems import Location, Problems
-from builder.read import cache, git, yamlsource
+from builder.read import git
 from builder.read.load import CLAIMS_FILE
 from builder.read.yamlsource import parse_yaml
 
-CACHE_FILE = f"{cache.CACHE_DIR}/history.json"
 YAML_FILES = ("**/*.yaml", "**/*.yml")
-
-
-@dataclass(frozen=True)
-class _File:
-    """What history needs of one version of one YAML file."""
-
-    includes: tuple[str, ...]
-    claims: dict[str, tuple[str | None, str]]
-    """Claim id: (canonical value as written, or None when unreadable; a digest of the whole claim, for renames)."""
-    layout: _Layout | None = field(default=None, compare=False, repr=False)
-    """Where its items lie, when it is plain block YAML: for reading the next version."""
-    blob: str = field(default="", compare=False)
-    saved: list[_Claim | None] | None = field(default=None, compare=False, repr=False)
-    """Its items, as the cache kept them, until its layout is needed (`_Reader.restored`)."""
-
-
-@dataclass(frozen=True)
-class _Event:
-    change: FigureChange
-    previous: _Event | None
-
-
-@dataclass
-class _State:
-    files: dict[str, _File]
-    claims: dict[str, tuple[str | None, str]]
-    events: dict[str, _Event]
 
 
 def with_history(site: Site, problems: Problems) -> Site:
@@ -190,31 +180,6 @@ def _replay(commit: git.Commit, parents: list[_State], reader: _Reader) -> _Stat
 def _includes(files: dict[str, _File]) -> tuple[str, ...] | None:
     top = files.get(CLAIMS_FILE)
     return top.includes if top else None
-
-
-def _claims(files: dict[str, _File]) -> dict[str, tuple[str | None, str]]:
-    """The claims of the files the site's claims.yaml includes at this commit."""
-    top = files.get(CLAIMS_FILE)
-    if top is None:
-        return {}
-    included = [p for p in sorted(files) if p != CLAIMS_FILE and any(_matches(g, p) for g in top.includes)]
-    merged: dict[str, tuple[str | None, str]] = {}
-    for path in reversed([CLAIMS_FILE, *included]):
-        merged.update(files[path].claims)  # the first file that defines an id wins
-    return merged
-
-
-def _matches(pattern: str, path: str) -> bool:
-    """Whether `path` is one of the files the include pattern names (`*`, `?`, `[...]`, `**/`)."""
-
-    def match(parts: list[str], names: list[str]) -> bool:
-        if not parts:
-            return not names
-        if parts[0] == "**":
-            return any(match(parts[1:], names[i:]) for i in range(len(names) + 1))
-        return bool(names) and fnmatchcase(names[0], parts[0]) and match(parts[1:], names[1:])
-
-    return match([p for p in pattern.split("/") if p not in ("", ".")], path.split("/"))
 
 
 class _Reader:
@@ -351,292 +316,8 @@ KEPT_VERSIONS = 4
 """File versions kept by blob, for a merge or a revert (each holds its bytes: 11 MB at 10,000 claims)."""
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Where the items of `claims:` lie in one version of a file, for reading the next by what changed."""
-
-    data: bytes
-    """The version, without a byte-order mark and with CRLF line ends as LF."""
-    indent: bytes
-    head: tuple[int, int]
-    """Where the `claims:` line starts, and where the list after it begins."""
-    end: int
-    """Where the list ends."""
-    starts: list[int]
-    """Where each item starts."""
-    items: list[_Claim | None]
-    """Each item read, or None without an id."""
-
-    def rest(self) -> bytes:
-        """The file without its `claims:` list."""
-        return self.data[: self.head[0]] + self.data[self.end :]
-
-
-def _normalised(data: bytes) -> bytes:
-    data = data.removeprefix(codecs.BOM_UTF8)
-    return data.replace(b"\r\n", b"\n") if b"\r" in data else data
-
-
-def _claims_of(items: list[_Claim | None]) -> dict[str, tuple[str | None, str]]:
-    return dict(filter(None, reversed(items)))  # the first item of an id counts, as in the build; in C
-
-
-_STEP = 1 << 15
-
-
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """How many bytes `a` and `b` start with in common (compared a block at a time, in C)."""
-    size = min(len(a), len(b))
-    low = 0
-    while low < size and a[low : min(low + _STEP, size)] == b[low : min(low + _STEP, size)]:
-        low += _STEP
-    if low >= size:
-        return size
-    high = min(low + _STEP, size)
-    while high - low > 1:  # the first difference lies in a[low:high]
-        middle = (low + high) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle
-    return low
-
-
-def _common_suffix(a: bytes, b: bytes, most: int) -> int:
-    """How many bytes, at most `most`, `a` and `b` end with in common."""
-    ends = len(a), len(b)
-
-    def same(low: int, high: int) -> bool:  # the bytes from `high` to `low` before the ends
-        return a[ends[0] - high : ends[0] - low] == b[ends[1] - high : ends[1] - low]
-
-    low = 0
-    while low < most and same(low, min(low + _STEP, most)):
-        low += _STEP
-    if low >= most:
-        return most
-    high = min(low + _STEP, most)
-    while high - low > 1:
-        middle = (low + high) // 2
-        if same(low, middle):
-            low = middle
-        else:
-            high = middle
-    return low
-
-
-_CLAIMS_KEY = re.compile(rb"^claims:[ \t]*(?:#.*)?$", re.M)
-# A line that ends the list: at the first column, and neither a comment nor an indentless item.
-_SECTION_END = re.compile(rb"\n(?![ \t]|#|-[ \t]|\n|\Z)")
-_FIRST = re.compile(rb"^( *)(?![ #])\S", re.M)
-
-
-@lru_cache(maxsize=8)
-def _item_start(indent: bytes) -> re.Pattern[bytes]:
-    """A newline before an item's start (the literal first character makes the search fast)."""
-    return re.compile(b"\n" + re.escape(indent) + b"- ")
-
-
-@lru_cache(maxsize=8)
-def _out_of_list(indent: bytes) -> re.Pattern[bytes]:
-    """A newline before a line that is neither part of an item at `indent`, nor blank, nor a comment."""
-    return re.compile(b"\n(?!" + re.escape(indent) + b"(?:- | )|[ \t]*(?:#|\n|$))")
-
-
-def _split(data: bytes) -> _Layout | None:
-    """Where the items of the `claims:` list lie; None unless the list is plain block YAML."""
-    keys = list(_CLAIMS_KEY.finditer(data))
-    if len(keys) != 1:
-        return None
-    begin = keys[0].end() + 1
-    after = _SECTION_END.search(data, begin - 1)
-    end = after.start() + 1 if after else len(data)
-    first = _FIRST.search(data, begin, end)
-    if first is None or data[first.end() - 1 : first.end() + 1] != b"- ":
-        return None
-    indent = first.group(1)
-    if _out_of_list(indent).search(data, begin - 1, end) is not None:
-        return None  # a line less indented than the items, or something else at their indentation
-    starts = [first.start(), *(m.start() + 1 for m in _item_start(indent).finditer(data, first.start(), end))]
-    return _Layout(data, indent, (keys[0].start(), begin), end, starts, [])
-
-
-def _item(text: str, path: str) -> _Claim | bool | None:
-    """What history needs of one list item; None without an id; False if unreadable alone."""
-    # By the build's own reader of pieces (Rust where YAML 1.1 and 1.2 agree): composed by PyYAML,
-    # every item of a 10,000-claim file took 10 s, on each build from a fresh clone.
-    data = yamlsource.read_piece(path, text)
-    if data is None:
-        doc = parse_yaml(text, path, Problems(), remember=False)
-        data = doc.data if doc is not None else None
-    if not isinstance(data, list) or len(data) != 1:
-        return False
-    return _claim(data[0])
-
-
-_Claim = tuple[str, tuple[str | None, str]]
-"""A claim as history needs it: (id, (canonical value as written, a digest of the whole claim))."""
-
-
-def _claim(item: Any) -> _Claim | None:
-    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-        return None
-    rest = {k: v for k, v in item.items() if k != "id"}
-    # A digest of the whole claim, not the claim: compared only for equality (a rename), and kept in the cache.
-    shape = hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return item["id"], (_value(item.get("canonical")), shape)
-
-
-def _patterns(data: dict[str, Any]) -> tuple[str, ...]:
-    includes = data.get("include")
-    return tuple(p for p in includes if isinstance(p, str)) if isinstance(includes, list) else ()
-
-
-def _whole(text: str, path: str) -> _File | None:
-    doc = parse_yaml(text, path, Problems(), remember=False)
-    if doc is None or not isinstance(doc.data, dict):
-        return None
-    claims = doc.data.get("claims")
-    found: dict[str, tuple[str | None, str]] = {}
-    for item in claims if isinstance(claims, list) else []:
-        claim = _claim(item)
-        if claim is not None:
-            found.setdefault(*claim)
-    return _File(_patterns(doc.data), found)
-
-
-def _value(canonical: Any) -> str | None:
-    if not isinstance(canonical, dict) or canonical.get("value") is None:
-        return None
-    value = canonical["value"]
-    return value if isinstance(value, str) else written(value)
-
-
-def _utc(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _chain(event: _Event | None) -> tuple[FigureChange, ...]:
-    changes = []
-    while event is not None:
-        changes.append(event.change)
-        event = event.previous
-    return tuple(reversed(changes))
-
-
 # -- the cache ---------------------------------------------------------------------
 #
 # The history at the last HEAD, and the state to go on from: the last commit that touched the
 # claim files, and what each file held there (its blob, includes and items), so that a build
 # after new commits replays only those.
-
-
-def _read_cache(root: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _history_of(saved: dict[str, Any]) -> dict[str, ClaimHistory] | None:
-    try:
-        return {
-            claim_id: ClaimHistory(tuple(FigureChange(**change) for change in changes))
-            for claim_id, changes in saved["claims"].items()
-        }
-    except (TypeError, KeyError, AttributeError):
-        return None
-
-
-def _saved_state(saved: dict[str, Any] | None, key: dict[str, Any], repo: git.Repository) -> tuple[str, _State] | None:
-    """The state the cache kept, when it is of this site and HEAD descends from its commit."""
-    if saved is None or not isinstance(saved.get("key"), dict) or not isinstance(saved.get("state"), dict):
-        return None
-    if {k: v for k, v in saved["key"].items() if k != "head"} != {k: v for k, v in key.items() if k != "head"}:
-        return None
-    history = _history_of(saved)
-    try:
-        commit, files = saved["state"]["commit"], saved["state"]["files"]
-        restored = {
-            path: _File(
-                tuple(file["includes"]),
-                _claims_of(items) if (items := _claims_in(file["items"])) is not None else {},
-                blob=file["blob"],
-                saved=items,
-            )
-            for path, file in files.items()
-        }
-        if history is None or any(f.saved is None for f in restored.values()):
-            return None
-        # Object names only: they go on git's command line and to its input (a cache may come from elsewhere).
-        names = [commit, *(f.blob for f in restored.values())]
-        if not all(isinstance(name, str) and _OBJECT_NAME.fullmatch(name) for name in names):
-            return None
-        if not all(isinstance(pattern, str) for f in restored.values() for pattern in f.includes):
-            return None
-    except (TypeError, KeyError, AttributeError, ValueError):
-        return None
-    if not git.is_ancestor(repo, commit, key["head"]):
-        return None  # HEAD went back, or to another branch: read from the start
-    events: dict[str, _Event] = {}
-    for claim_id, entry in history.items():
-        event = None
-        for change in entry.changes:
-            event = _Event(change, event)
-        if event is not None:
-            events[claim_id] = event
-    return commit, _State(restored, _claims(restored), events)
-
-
-_OBJECT_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-
-
-def _claims_in(items: Any) -> list[_Claim | None] | None:
-    if not isinstance(items, list):
-        return None
-    found: list[_Claim | None] = []
-    for item in items:
-        if item is None:
-            found.append(None)
-        elif isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[2], str):
-            found.append((item[0], (item[1], item[2])))
-        else:
-            return None
-    return found
-
-
-def _write_cache(
-    root: Path, key: dict[str, Any], history: dict[str, ClaimHistory], last: tuple[str, _State] | None
-) -> None:
-    """Best effort: a site folder that cannot be written to is simply not cached."""
-    data: dict[str, Any] = {
-        "key": key,
-        "claims": {
-            claim_id: [
-                {"value": c.value, "time": c.time, "subject": c.subject, "commit": c.commit} for c in entry.changes
-            ]
-            for claim_id, entry in history.items()
-        },
-    }
-    files = last[1].files if last is not None else {}
-    items = {path: _items_of(file) for path, file in files.items()}
-    if last is not None and all(items[path] is not None and file.blob for path, file in files.items()):
-        data["state"] = {
-            "commit": last[0],
-            "files": {
-                path: {
-                    "blob": file.blob,
-                    "includes": list(file.includes),
-                    "items": [None if item is None else [item[0], *item[1]] for item in items[path] or []],
-                }
-                for path, file in files.items()
-            },
-        }
-    cache.keep(root, "history.json", json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-
-
-def _items_of(file: _File) -> list[_Claim | None] | None:
-    """A file's items in order; None when it was read whole (its state is then not kept)."""
-    if file.layout is not None:
-        return file.layout.items
-    return file.saved

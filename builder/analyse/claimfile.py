@@ -1,0 +1,222 @@
+"""One version of a claims file as the history reads it: each claim's canonical value as written, cut from
+the file's bytes by the items of its `claims:` list, so that the next version is read by what changed."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from typing import Any
+
+from builder.check.values import written
+from builder.problems import Problems
+from builder.read import yamlsource
+from builder.read.load import CLAIMS_FILE
+from builder.read.yamlsource import parse_yaml
+
+
+@dataclass(frozen=True)
+class _File:
+    """What history needs of one version of one YAML file."""
+
+    includes: tuple[str, ...]
+    claims: dict[str, tuple[str | None, str]]
+    """Claim id: (canonical value as written, or None when unreadable; a digest of the whole claim, for renames)."""
+    layout: _Layout | None = field(default=None, compare=False, repr=False)
+    """Where its items lie, when it is plain block YAML: for reading the next version."""
+    blob: str = field(default="", compare=False)
+    saved: list[_Claim | None] | None = field(default=None, compare=False, repr=False)
+    """Its items, as the cache kept them, until its layout is needed (`_Reader.restored`)."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the items of `claims:` lie in one version of a file, for reading the next by what changed."""
+
+    data: bytes
+    """The version, without a byte-order mark and with CRLF line ends as LF."""
+    indent: bytes
+    head: tuple[int, int]
+    """Where the `claims:` line starts, and where the list after it begins."""
+    end: int
+    """Where the list ends."""
+    starts: list[int]
+    """Where each item starts."""
+    items: list[_Claim | None]
+    """Each item read, or None without an id."""
+
+    def rest(self) -> bytes:
+        """The file without its `claims:` list."""
+        return self.data[: self.head[0]] + self.data[self.end :]
+
+
+def _normalised(data: bytes) -> bytes:
+    data = data.removeprefix(codecs.BOM_UTF8)
+    return data.replace(b"\r\n", b"\n") if b"\r" in data else data
+
+
+def _claims_of(items: list[_Claim | None]) -> dict[str, tuple[str | None, str]]:
+    return dict(filter(None, reversed(items)))  # the first item of an id counts, as in the build; in C
+
+
+_STEP = 1 << 15
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many bytes `a` and `b` start with in common (compared a block at a time, in C)."""
+    size = min(len(a), len(b))
+    low = 0
+    while low < size and a[low : min(low + _STEP, size)] == b[low : min(low + _STEP, size)]:
+        low += _STEP
+    if low >= size:
+        return size
+    high = min(low + _STEP, size)
+    while high - low > 1:  # the first difference lies in a[low:high]
+        middle = (low + high) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _common_suffix(a: bytes, b: bytes, most: int) -> int:
+    """How many bytes, at most `most`, `a` and `b` end with in common."""
+    ends = len(a), len(b)
+
+    def same(low: int, high: int) -> bool:  # the bytes from `high` to `low` before the ends
+        return a[ends[0] - high : ends[0] - low] == b[ends[1] - high : ends[1] - low]
+
+    low = 0
+    while low < most and same(low, min(low + _STEP, most)):
+        low += _STEP
+    if low >= most:
+        return most
+    high = min(low + _STEP, most)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if same(low, middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+_CLAIMS_KEY = re.compile(rb"^claims:[ \t]*(?:#.*)?$", re.M)
+
+
+# A line that ends the list: at the first column, and neither a comment nor an indentless item.
+_SECTION_END = re.compile(rb"\n(?![ \t]|#|-[ \t]|\n|\Z)")
+
+
+_FIRST = re.compile(rb"^( *)(?![ #])\S", re.M)
+
+
+@lru_cache(maxsize=8)
+def _item_start(indent: bytes) -> re.Pattern[bytes]:
+    """A newline before an item's start (the literal first character makes the search fast)."""
+    return re.compile(b"\n" + re.escape(indent) + b"- ")
+
+
+@lru_cache(maxsize=8)
+def _out_of_list(indent: bytes) -> re.Pattern[bytes]:
+    """A newline before a line that is neither part of an item at `indent`, nor blank, nor a comment."""
+    return re.compile(b"\n(?!" + re.escape(indent) + b"(?:- | )|[ \t]*(?:#|\n|$))")
+
+
+def _split(data: bytes) -> _Layout | None:
+    """Where the items of the `claims:` list lie; None unless the list is plain block YAML."""
+    keys = list(_CLAIMS_KEY.finditer(data))
+    if len(keys) != 1:
+        return None
+    begin = keys[0].end() + 1
+    after = _SECTION_END.search(data, begin - 1)
+    end = after.start() + 1 if after else len(data)
+    first = _FIRST.search(data, begin, end)
+    if first is None or data[first.end() - 1 : first.end() + 1] != b"- ":
+        return None
+    indent = first.group(1)
+    if _out_of_list(indent).search(data, begin - 1, end) is not None:
+        return None  # a line less indented than the items, or something else at their indentation
+    starts = [first.start(), *(m.start() + 1 for m in _item_start(indent).finditer(data, first.start(), end))]
+    return _Layout(data, indent, (keys[0].start(), begin), end, starts, [])
+
+
+def _item(text: str, path: str) -> _Claim | bool | None:
+    """What history needs of one list item; None without an id; False if unreadable alone."""
+    # By the build's own reader of pieces (Rust where YAML 1.1 and 1.2 agree): composed by PyYAML,
+    # every item of a 10,000-claim file took 10 s, on each build from a fresh clone.
+    data = yamlsource.read_piece(path, text)
+    if data is None:
+        doc = parse_yaml(text, path, Problems(), remember=False)
+        data = doc.data if doc is not None else None
+    if not isinstance(data, list) or len(data) != 1:
+        return False
+    return _claim(data[0])
+
+
+_Claim = tuple[str, tuple[str | None, str]]
+"""A claim as history needs it: (id, (canonical value as written, a digest of the whole claim))."""
+
+
+def _claim(item: Any) -> _Claim | None:
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+        return None
+    rest = {k: v for k, v in item.items() if k != "id"}
+    # A digest of the whole claim, not the claim: compared only for equality (a rename), and kept in the cache.
+    shape = hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return item["id"], (_value(item.get("canonical")), shape)
+
+
+def _patterns(data: dict[str, Any]) -> tuple[str, ...]:
+    includes = data.get("include")
+    return tuple(p for p in includes if isinstance(p, str)) if isinstance(includes, list) else ()
+
+
+def _whole(text: str, path: str) -> _File | None:
+    doc = parse_yaml(text, path, Problems(), remember=False)
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    claims = doc.data.get("claims")
+    found: dict[str, tuple[str | None, str]] = {}
+    for item in claims if isinstance(claims, list) else []:
+        claim = _claim(item)
+        if claim is not None:
+            found.setdefault(*claim)
+    return _File(_patterns(doc.data), found)
+
+
+def _value(canonical: Any) -> str | None:
+    if not isinstance(canonical, dict) or canonical.get("value") is None:
+        return None
+    value = canonical["value"]
+    return value if isinstance(value, str) else written(value)
+
+
+def _claims(files: dict[str, _File]) -> dict[str, tuple[str | None, str]]:
+    """The claims of the files the site's claims.yaml includes at this commit."""
+    top = files.get(CLAIMS_FILE)
+    if top is None:
+        return {}
+    included = [p for p in sorted(files) if p != CLAIMS_FILE and any(_matches(g, p) for g in top.includes)]
+    merged: dict[str, tuple[str | None, str]] = {}
+    for path in reversed([CLAIMS_FILE, *included]):
+        merged.update(files[path].claims)  # the first file that defines an id wins
+    return merged
+
+
+def _matches(pattern: str, path: str) -> bool:
+    """Whether `path` is one of the files the include pattern names (`*`, `?`, `[...]`, `**/`)."""
+
+    def match(parts: list[str], names: list[str]) -> bool:
+        if not parts:
+            return not names
+        if parts[0] == "**":
+            return any(match(parts[1:], names[i:]) for i in range(len(names) + 1))
+        return bool(names) and fnmatchcase(names[0], parts[0]) and match(parts[1:], names[1:])
+
+    return match([p for p in pattern.split("/") if p not in ("", ".")], path.split("/"))
