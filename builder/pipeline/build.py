@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from jinja2 import TemplateError
@@ -28,11 +26,12 @@ from builder.pipeline.stages import (
     template_location,
     without_cycle_collection,
 )
+from builder.pipeline.streamed import Staged, _give_back_memory, _read, _staging_sink
 from builder.problems import Location, Problem, Problems
 from builder.read import cache, yamlpieces, yamlsource
 from builder.read.load import CLAIMS_FILE, read_text
 from builder.render.pages import compile_templates, fingerprint, page_specs
-from builder.render.search import BUNDLE, Fed, Scratch, SearchUnavailable, index_documents, index_fed, searched
+from builder.render.search import BUNDLE, Scratch, SearchUnavailable, index_documents, index_fed, searched
 from builder.render.search import document as search_document
 from builder.render.site import Rendered, claim_exports, stream_pages, stream_site_files, streamed_render
 from builder.write import uptodate
@@ -66,22 +65,6 @@ def build(
     return Session(root, out).build(search=search, reuse=True, once=True, digest=digest, progress=progress)
 
 
-def _give_back_memory() -> None:
-    """Hand the memory freed by a build back to the system (glibc keeps it otherwise): `serve`, which
-    keeps only the digests of the site it wrote, then holds some 400 MB at 10,000 claims, not 700."""
-    trim = getattr(_libc(), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
-@lru_cache(maxsize=1)
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(None)
-    except OSError:
-        return None
-
-
 def _documents(site: Site) -> list[yamlsource.YamlDocument]:
     """The YAML documents the site's claims and sources were read from."""
     found: dict[int, yamlsource.YamlDocument] = {}
@@ -89,49 +72,6 @@ def _documents(site: Site) -> list[yamlsource.YamlDocument]:
         if isinstance(item.location, yamlsource.Place):
             found.setdefault(id(item.location.doc), item.location.doc)
     return list(found.values())
-
-
-@dataclass(frozen=True)
-class Staged:
-    """One file of a streamed build, as its sink left it."""
-
-    new: bool
-    """Whether its bytes differ from those the output holds now."""
-    fed: Fed | None = None
-    """Its document, waiting for Pagefind, if it is searched."""
-    kept: Kept | None = None
-    """Its digest, for a session's next build to compare with."""
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
-
-
-def _staging_sink(
-    staging: Staging, scratch: Scratch | None, keep: bool
-) -> Callable[[str, bytes | Iterable[bytes]], Staged]:
-    """What a streamed build does with each file made: staged, fed to the search index's scratch folder
-    when it is a page, and, with `keep`, its digest kept for the session's next build."""
-
-    def sink(path: str, data: bytes | Iterable[bytes]) -> Staged:
-        fed = scratch.put(path, data) if scratch is not None and isinstance(data, bytes) else None
-        if not keep:
-            return Staged(staging.put(path, data), fed)
-        if isinstance(data, bytes):
-            return Staged(staging.put(path, data), fed, Kept.of(data))
-        digest = hashlib.sha256()
-        new = staging.put(path, _digested(data, digest))
-        return Staged(new, fed, Kept(digest.digest()))
-
-    return sink
-
-
-def _digested(parts: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
-    """`parts`, each added to `digest` as it goes by."""
-    for part in parts:
-        digest.update(part)
-        yield part
 
 
 SCHEMA_FILE = "claims.schema.json"
