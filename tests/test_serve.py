@@ -350,7 +350,7 @@ def test_a_host_without_its_port_is_the_schemes_default(tmp_path: Path, port: in
     """A browser leaves the port out of `Host` for port 80 (443 behind a TLS proxy): `serve --port 80` must
     serve it, and still refuse another host or another port."""
     from builder.pipeline.build import Session
-    from builder.pipeline.serve import Preview
+    from builder.pipeline.preview import Preview
 
     preview = Preview(tmp_path, tmp_path / "site", port, Session(tmp_path, tmp_path / "site"))
     for host in ("127.0.0.1", "localhost", "[::1]", f"127.0.0.1:{port}", f"[::1]:{port}"):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.pipeline.serve import inject_script
+from builder.pipeline.preview import inject_script
 from tests.conftest import copy_example
 from tests.test_serve import Served, start, stop
 
