@@ -20,10 +20,10 @@ STAGES = ["foundation", "read", "check", "analyse", "render", "write", "pipeline
 FOUNDATION = {"builder", "builder.problems", "builder.words", "builder.progress", "builder.files"}
 COMMAND = {"builder.cli", "builder.__main__", "builder.scaffold"}
 LONGEST = 400
-"""Lines a module may have; `LARGE` lists the ones still above it, each to be split."""
-LARGE = {"builder.write.writer", "builder.render.search",
-         "builder.pipeline.build", "builder.read.yamlsource",
-         "builder.check.values"}  # fmt: skip
+"""Lines a module may have; `LARGE` lists the ones still above it, each to be split: the writer, the search
+index and the build session are a few lines over; yamlsource holds the reference YAML reader and the fast one,
+whose split must keep `tests/conftest.py`'s comparison of the two on every test."""
+LARGE = {"builder.write.writer", "builder.render.search", "builder.pipeline.build", "builder.read.yamlsource"}
 
 
 def modules() -> dict[str, Path]:

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from builder.check.interval import INF, Interval
+from builder.check.lookalikes import LOOKALIKES
 
 ACCEPTED_FORMS = (
     "a number (3000, 3,000, 3 000, 1.2 million, 12k, 1.2bn, 40%), "
@@ -156,48 +157,6 @@ _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 _GROUPED = re.compile(rf"[-\u2212]?{_DIGITS}")
 """An end of a range written as a string: a number, its digits perhaps grouped, with no scale word."""
 
-# Numbers written so that a reader, or a YAML 1.1 reader, could take them for another
-# number; each with what it could be mistaken for and how to write it plainly.
-_LOOKALIKES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r"(?<![\w.])0[xob][0-9a-f_]+"),
-        "is written with a hexadecimal, octal or binary prefix (a YAML 1.1 reader takes 0x10 for 16); "
-        "write the number in decimal digits",
-    ),
-    (
-        re.compile(r"\d(?:\.\d*)?e[-+]?\d"),
-        "is written with an exponent; write the number out in digits (1,000 for 1.0e+3)",
-    ),
-    (
-        re.compile(r"\d_|_\d"),
-        "groups digits with an underscore (a YAML 1.1 reader drops it); write 1,000 or 1000",
-    ),
-    (
-        re.compile(r"\d:\d"),
-        "has a colon, which reads as a time or a ratio (a YAML 1.1 reader takes 1:30 for 90, minutes and "
-        "seconds); write the number itself, or put the words in 'written:' and the number in 'value:'",
-    ),
-    (
-        re.compile(r"(?<![\d.,])(?<!\d )-?0\d"),
-        "has a leading zero (a YAML 1.1 reader takes 010 for 8, an octal number); write it without the zero",
-    ),
-    (
-        re.compile(r"(?<![\d.,])(?<!\d )[1-9]\d*(?:\.\d{3})+(?![\d.])"),
-        "has a point followed by three digits, which many languages use to group thousands (3.000 is "
-        "three thousand in German); write 3,000 or 3 000 for three thousand, or 3 or 3.0 for three",
-    ),
-    (
-        re.compile(r"(?<![\d.])\d+,(?:\d{1,2}|\d{4,})(?!\d)"),
-        "has a comma that does not group three digits, as a decimal comma would (1,5 is one and a half in "
-        "many languages); write a decimal point (1.5), and group thousands by threes (1,500)",
-    ),
-    (re.compile(r"(?<![\d\w])\.\d"), "starts with a point; write a zero before it (0.5)"),
-    (
-        re.compile(r"^\+\s*\d"),
-        "starts with a plus sign; write the number alone, or 'X+' or 'at least X' for a lower bound",
-    ),
-)
-
 
 def _bounded(interval: Interval) -> bool:
     return not (math.isinf(interval.low) or math.isinf(interval.high))
@@ -220,7 +179,7 @@ def as_written(value: Any) -> str | None:
 
 def _lookalike(phrase: str, text: str) -> None:
     """Refuse a figure written so that a reader could take it for another number."""
-    for pattern, why in _LOOKALIKES:
+    for pattern, why in LOOKALIKES:
         if pattern.search(text):
             raise FigureError(f"'{_shown(phrase)}' {why}")
 
