@@ -522,17 +522,20 @@ def test_a_git_that_stops_answering_is_a_git_error_with_its_message(tmp_path: Pa
 def test_the_common_start_and_end_of_two_versions_are_found_to_the_byte(
     chunk: bytes, repeat: int, inserted: bytes, at: int, length: int
 ) -> None:
-    """Found a block of 32 KB at a time, then halved: any edit anywhere in files of up to 120 KB."""
-    from builder.analyse.claimfile import _common_prefix, _common_suffix
+    """Found a block of 32 KB at a time, then halved: any edit anywhere in files of up to 120 KB, as bytes (the
+    history's versions) and as text (the preview's edited claims.yaml), by the one function both use."""
+    from builder.read.ends import common_prefix, common_suffix
 
     base = chunk * repeat
     at = min(at, len(base))
     edited = base[:at] + inserted + base[at + length :]
     size = min(len(base), len(edited))
     prefix = next((k for k in range(size) if base[k] != edited[k]), size)
-    assert _common_prefix(base, edited) == prefix
     most = size - prefix
-    assert _common_suffix(base, edited, most) == next((k for k in range(most) if base[-1 - k] != edited[-1 - k]), most)
+    suffix = next((k for k in range(most) if base[-1 - k] != edited[-1 - k]), most)
+    assert (common_prefix(base, edited), common_suffix(base, edited, most)) == (prefix, suffix)
+    text, edited_text = base.decode("latin-1"), edited.decode("latin-1")
+    assert (common_prefix(text, edited_text), common_suffix(text, edited_text, most)) == (prefix, suffix)
 
 
 @pytest.mark.parametrize(

@@ -63,49 +63,6 @@ def _claims_of(items: list[_Claim | None]) -> dict[str, tuple[str | None, str]]:
     return dict(filter(None, reversed(items)))  # the first item of an id counts, as in the build; in C
 
 
-_STEP = 1 << 15
-
-
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """How many bytes `a` and `b` start with in common (compared a block at a time, in C)."""
-    size = min(len(a), len(b))
-    low = 0
-    while low < size and a[low : min(low + _STEP, size)] == b[low : min(low + _STEP, size)]:
-        low += _STEP
-    if low >= size:
-        return size
-    high = min(low + _STEP, size)
-    while high - low > 1:  # the first difference lies in a[low:high]
-        middle = (low + high) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle
-    return low
-
-
-def _common_suffix(a: bytes, b: bytes, most: int) -> int:
-    """How many bytes, at most `most`, `a` and `b` end with in common."""
-    ends = len(a), len(b)
-
-    def same(low: int, high: int) -> bool:  # the bytes from `high` to `low` before the ends
-        return a[ends[0] - high : ends[0] - low] == b[ends[1] - high : ends[1] - low]
-
-    low = 0
-    while low < most and same(low, min(low + _STEP, most)):
-        low += _STEP
-    if low >= most:
-        return most
-    high = min(low + _STEP, most)
-    while high - low > 1:
-        middle = (low + high) // 2
-        if same(low, middle):
-            low = middle
-        else:
-            high = middle
-    return low
-
-
 _CLAIMS_KEY = re.compile(rb"^claims:[ \t]*(?:#.*)?$", re.M)
 
 

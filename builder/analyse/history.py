@@ -30,8 +30,6 @@ from builder.analyse.claimfile import (
     _Claim,
     _claims,
     _claims_of,
-    _common_prefix,
-    _common_suffix,
     _File,
     _item,
     _item_start,
@@ -55,6 +53,7 @@ from builder.analyse.historycache import (
 from builder.check.model import ClaimHistory, FigureChange, Site
 from builder.problems import Location, Problems
 from builder.read import git
+from builder.read.ends import common_prefix, common_suffix
 from builder.read.load import CLAIMS_FILE
 from builder.read.yamlsource import parse_yaml
 
@@ -279,8 +278,8 @@ class _Reader:
         old = layout.data
         if old == data:
             return before  # line ends or a byte-order mark changed, nothing else
-        first_change = _common_prefix(old, data)
-        unchanged_end = _common_suffix(old, data, min(len(old), len(data)) - first_change)
+        first_change = common_prefix(old, data)
+        unchanged_end = common_suffix(old, data, min(len(old), len(data)) - first_change)
         old_stop, shift = len(old) - unchanged_end, len(data) - len(old)
         if not layout.starts or first_change < layout.starts[0] or old_stop > layout.end:
             return None  # a change outside the list's items

@@ -314,15 +314,18 @@ class _Validator(FigureChecks, PageChecks):
     def related(self, claims: list[tuple[YamlDocument, int, str, list[str]]]) -> None:
         """Each claim's related claims (by its place, id and related ids), now that every claim is known."""
         for doc, index, claim_id, related in claims:
-            for position, other in enumerate(related):
-                where = Place(doc, ("claims", index, "related", position))
-                if other == claim_id:
-                    self.problems.error(where, f"claim '{claim_id}' lists itself as related")
-                elif other not in self.claim_at and other not in self.broken_ids:
-                    self.problems.error(
-                        where, f"unknown claim '{other}' in related{suggest(other, [*self.claim_at, *self.broken_ids])}"
-                    )
+            self.related_of(doc, index, claim_id, related)
         self.check_slugs()
+
+    def related_of(self, doc: YamlDocument, index: int, claim_id: str, related: list[str]) -> None:
+        """One claim's related claims: each a claim of the desk, and not the claim itself."""
+        for position, other in enumerate(related):
+            where = Place(doc, ("claims", index, "related", position))
+            if other == claim_id:
+                self.problems.error(where, f"claim '{claim_id}' lists itself as related")
+            elif other not in self.claim_at and other not in self.broken_ids:
+                known = [*self.claim_at, *self.broken_ids]
+                self.problems.error(where, f"unknown claim '{other}' in related{suggest(other, known)}")
 
     # -- pages -------------------------------------------------------------
 
@@ -375,7 +378,5 @@ def revalidate_claim(doc: YamlDocument, index: int, data: Any, site: Site, probl
     checker.claim_at.pop(spec.id, None)
     claim = checker.claim(doc, index, spec)
     checker.check_notes()
-    for position, other in enumerate(spec.related):
-        if other == spec.id or other not in checker.claim_at:
-            problems.error(Place(doc, ("claims", index, "related", position)), f"unknown or own claim '{other}'")
+    checker.related_of(doc, index, spec.id, list(spec.related))
     return None if problems.has_errors else claim

@@ -29,6 +29,7 @@ from builder.check.validate import revalidate_claim
 from builder.files import atomic_write
 from builder.problems import Location, Problems
 from builder.read import yamlpieces, yamlsource
+from builder.read.ends import common_prefix, common_suffix
 from builder.read.load import CLAIMS_FILE, read_text
 from builder.render.pages import claim_page
 
@@ -101,8 +102,8 @@ def edited_claim_page(root: Path, out: Path, analysis: Analysis, before: tuple[s
 
 def _changed_item(old: str, new: str, cut: yamlpieces.Cut) -> tuple[int, yamlpieces.Piece, str] | None:
     """The item of `claims:` holding every changed character, its index and its new text; None otherwise."""
-    prefix = _common_prefix(old, new)
-    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
+    prefix = common_prefix(old, new)
+    suffix = common_suffix(old, new, min(len(old), len(new)) - prefix)
     changed_end = len(old) - suffix
     # The pieces are in file order: the one holding the first change is found by bisection, and its
     # index among the claims by counting back over the claims before it, rather than by two lists of
@@ -129,36 +130,6 @@ def _start(piece: yamlpieces.Piece) -> int:
 
 def _claim_item(piece: yamlpieces.Piece) -> bool:
     return piece.kind == "item" and piece.key == "claims"
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """How many characters `a` and `b` share at the start, compared in blocks at C speed."""
-    limit, low, block = min(len(a), len(b)), 0, 1 << 16
-    while low + block <= limit and a[low : low + block] == b[low : low + block]:
-        low += block
-    high = min(low + block, limit)
-    while low < high:  # the first difference lies in [low, high]
-        middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    """How many characters `a` and `b` share at the end, at most `limit`."""
-    low, block = 0, 1 << 16
-    while low + block <= limit and a[len(a) - low - block : len(a) - low] == b[len(b) - low - block : len(b) - low]:
-        low += block
-    high = min(low + block, limit)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def _same_shape(before: Claim, after: Claim) -> bool:
