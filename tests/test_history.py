@@ -482,16 +482,16 @@ def test_reading_the_history_leaves_the_pieces_of_the_last_read_alone(desk: Path
     """`serve` tells which claim a save changed from the pieces of the file's last read (`quick.py`);
     reading old versions from git for the history must not take their place."""
     from builder.analyse.history import with_history
+    from builder.pipeline.build import _read_from
     from builder.pipeline.stages import check
-    from builder.read import yamlsource
 
     (desk / CACHE_FILE).unlink(missing_ok=True)
     result = check(desk)
     assert result.site is not None
     text = (desk / "claims.yaml").read_text(encoding="utf-8")
-    assert (last := yamlsource.last_cut("claims.yaml")) is not None and last[0] == text
-    with_history(result.site, result.problems)
-    assert (after := yamlsource.last_cut("claims.yaml")) is not None and after[0] == text
+    assert (last := _read_from(result.site)) is not None and last[0] == text
+    site = with_history(result.site, result.problems)
+    assert (after := _read_from(site)) is not None and after[0] == text
 
 
 def test_blobs_are_read_one_at_a_time_from_one_git(desk: Path) -> None:

@@ -167,13 +167,14 @@ def test_an_edit_reads_only_the_piece_that_changed(monkeypatch: pytest.MonkeyPat
     assert_same_reading(doc, edited, "claims.yaml")
 
 
-def test_a_file_read_whole_leaves_no_stale_cut_behind() -> None:
+def test_a_file_read_whole_carries_no_cut() -> None:
+    """The preview compares a save with the pieces the file was read in; a file read whole has none to give."""
     text = (REPO / "claims.yaml").read_text(encoding="utf-8")
-    assert yamlsource.parse_yaml(text, "claims.yaml", Problems()) is not None
-    assert yamlsource.last_cut("claims.yaml") is not None
+    doc = yamlsource.parse_yaml(text, "claims.yaml", Problems())
+    assert doc is not None and doc.read_from is not None and doc.read_from[0] == text
     whole = text + "extra: [\n  1\n]\n"  # a flow collection across lines: not cut
-    yamlsource.parse_yaml(whole, "claims.yaml", Problems())
-    assert yamlsource.last_cut("claims.yaml") is None
+    read = yamlsource.parse_yaml(whole, "claims.yaml", Problems())
+    assert read is not None and read.read_from is None
 
 
 def test_a_cut_with_one_piece_edited_is_the_cut_of_the_edited_file() -> None:

@@ -74,6 +74,13 @@ def _documents(site: Site) -> list[yamlsource.YamlDocument]:
     return list(found.values())
 
 
+def _read_from(site: Site | None) -> tuple[str, yamlpieces.Cut] | None:
+    """The text and pieces claims.yaml was read from, for the preview's next save (see `quick.py`)."""
+    if site is None:
+        return None
+    return next((doc.read_from for doc in _documents(site) if doc.path == CLAIMS_FILE), None)
+
+
 SCHEMA_FILE = "claims.schema.json"
 
 
@@ -228,7 +235,7 @@ class Session:
         self.last = rendered.kept()
         result.outputs = self.last.outputs  # written: the bytes of the whole site can go now
         self.analysis = result.analysis
-        self.read = edit.read if edit is not None else yamlsource.last_cut(CLAIMS_FILE)
+        self.read = edit.read if edit is not None else _read_from(result.site)
         self.warnings, self.stamps, self.inputs = warnings, stamps, result.read
         self._schema_beside_claims()
         self._record(digest, result)
@@ -263,7 +270,7 @@ class Session:
             self.last = streamed_render(analysis, specs, mark, outputs, claim_exports(analysis))
             compile_templates(analysis, mark)
         self.analysis, self.warnings, self.stamps, self.inputs = analysis, warnings, stamps, result.read
-        self.read = yamlsource.last_cut(CLAIMS_FILE)
+        self.read = _read_from(result.site)
         # No index in the site (Pagefind could not run when it was built): the next build tries again.
         self.bundle = {path: kept for path, kept in outputs.items() if path.startswith(BUNDLE)} or None
         self._schema_beside_claims()
@@ -373,7 +380,7 @@ class Session:
                 outputs: dict[str, Output] = {path: staged.kept for path, staged in made.items() if staged.kept}
                 self.last = streamed_render(analysis, specs, mark, outputs, exports)
                 result.outputs = self.last.outputs
-                self.read = yamlsource.last_cut(CLAIMS_FILE)
+                self.read = _read_from(result.site)
                 # Without search asked for, none yet; when Pagefind could not run, none (and no retrying).
                 self.bundle = {path: outputs[path] for path in indexed} if search else None
             return result

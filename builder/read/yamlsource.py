@@ -58,6 +58,9 @@ class YamlDocument:
     keys: dict[Key, Location] = field(default_factory=dict)
     unlocated: _Unlocated | None = field(default=None, repr=False)
     """The pieces whose positions are composed only when asked for (read by the fast reader)."""
+    read_from: tuple[str, yamlpieces.Cut] | None = field(default=None, repr=False)
+    """The text it was read from and its pieces, when read in pieces as a whole file: what the live
+    preview compares the next save with, to find the one claim it changed."""
 
     def at(self, key: Key) -> Location:
         """Where the value at `key` was written, or its nearest written parent."""
@@ -259,8 +262,6 @@ def parse_yaml(
     doc = _read_in_pieces(text, path, line_offset, remember)
     if doc is not None:
         return doc
-    if not line_offset and remember:
-        _cuts.pop(path, None)  # read whole: no cut of this text to compare the next one with
     return read_whole(text, path, problems, line_offset)
 
 
@@ -329,14 +330,11 @@ _NESTED_FLOW = re.compile(r"[\[{][^\n\]}]*[\[{]")
 
 _cache: dict[tuple[str, str], Any] = {}
 """Pieces read by the fast reader, by (file, text), from the last read of each file."""
-_cuts: dict[str, tuple[str, yamlpieces.Cut]] = {}
-"""The text and the cut of the last read of each file, for telling which piece an edit changed."""
 
 
 def forget() -> None:
     """Drop the pieces kept for the next read."""
     _cache.clear()
-    _cuts.clear()
 
 
 def release(documents: Iterable[YamlDocument]) -> None:
@@ -349,11 +347,6 @@ def release(documents: Iterable[YamlDocument]) -> None:
         document.unlocated = None
         document.values.clear()
         document.keys.clear()
-
-
-def last_cut(path: str) -> tuple[str, yamlpieces.Cut] | None:
-    """The text of `path` as last read in pieces, and its pieces."""
-    return _cuts.get(path)
 
 
 def read_piece(path: str, text: str) -> Any:
@@ -408,9 +401,7 @@ def _read_in_pieces(text: str, path: str, line_offset: int, remember: bool = Tru
     for key in [key for key in _cache if key[0] == path]:
         del _cache[key]  # the pieces of this file's last read; what it holds now is in `seen`
     _cache.update(seen)
-    if not line_offset:
-        _cuts[path] = (text, cut)
-    return YamlDocument(path=path, data=data, unlocated=located)
+    return YamlDocument(path=path, data=data, unlocated=located, read_from=None if line_offset else (text, cut))
 
 
 _MISSING = object()
