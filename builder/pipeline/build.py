@@ -301,7 +301,8 @@ class Session:
         with without_cycle_collection():
             with result.timings.stage("analyse"):
                 result.analysis = with_edited_claim(self.analysis, result.site, edit.analysed)
-            return _rendered(result, self.root, self.last)
+            # The claim's page is on disk as the preview wrote it: rendered once a save, not again here.
+            return _rendered(result, self.root, self.last, {edit.page: edit.written})
 
     def _schema_beside_claims(self) -> None:
         """`claims.schema.json` next to `claims.yaml`, which names it for editors' YAML language servers."""

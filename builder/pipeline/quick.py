@@ -40,6 +40,8 @@ class Edit:
 
     page: str
     """The output path of the claim's page, written."""
+    written: bytes
+    """What was written there: the bytes the rebuild then takes for that page rather than render it again."""
     index: int
     """The claim's place in the site's claims (those of `claims.yaml` come first, in file order)."""
     analysed: ClaimAnalysis
@@ -97,7 +99,7 @@ def edited_claim_page(root: Path, out: Path, analysis: Analysis, before: tuple[s
             atomic_write(target, page)
     except OSError:
         return None
-    return Edit(path, index, analysed, new, cut, piece, text)
+    return Edit(path, page, index, analysed, new, cut, piece, text)
 
 
 def _changed_item(old: str, new: str, cut: yamlpieces.Cut) -> tuple[int, yamlpieces.Piece, str] | None:

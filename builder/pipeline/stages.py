@@ -145,12 +145,15 @@ def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendere
     return _rendered(result, root, previous)
 
 
-def _rendered(result: BuildResult, root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
-    """The output files of the analysis of `result`, redoing only what changed since `previous`."""
+def _rendered(
+    result: BuildResult, root: Path, previous: Rendered | None, ready: dict[str, bytes] | None = None
+) -> tuple[BuildResult, Rendered | None]:
+    """The output files of the analysis of `result`, redoing only what changed since `previous` and is not
+    `ready` (see `render_site`)."""
     assert result.analysis is not None
     with result.timings.stage("render"):
         try:
-            rendered = render_site(result.analysis, previous)
+            rendered = render_site(result.analysis, previous, ready)
         except TemplateError as error:
             result.problems.error(template_location(error, root), f"template: {error.message or error}")
             return result, None

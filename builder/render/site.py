@@ -7,7 +7,7 @@ Each page is rendered once from the indexes of the analysis; no page scans all c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from importlib import resources
@@ -60,8 +60,11 @@ def _parts(analysis: Analysis) -> dict[str, object]:
     return parts
 
 
-def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendered:
-    """Every output file by its path; with `previous`, only the pages that show something changed are redone."""
+def render_site(
+    analysis: Analysis, previous: Rendered | None = None, ready: Mapping[str, bytes] | None = None
+) -> Rendered:
+    """Every output file by its path; with `previous`, only the pages that show something changed are redone,
+    and those of `ready` (by path: the page of a claim the preview wrote first) are taken as they are."""
     mark = fingerprint(analysis)
     env = environment(analysis.site.template_dir, mark)
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
@@ -78,6 +81,8 @@ def render_site(analysis: Analysis, previous: Rendered | None = None) -> Rendere
         depends[path] = spec.depends
         if previous is not None and path in previous.outputs and not _touched(spec, previous, changed):
             outputs[path] = previous.outputs[path]
+        elif ready and path in ready:
+            outputs[path] = ready[path]
         else:
             outputs[path] = b""  # keeps the site map's order; filled below
             todo.append(spec)
