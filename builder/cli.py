@@ -107,7 +107,7 @@ def build_command(root: Path, out: Path | None, no_search: bool) -> None:
     own_process = click.get_current_context().obj == OWN_PROCESS
     if own_process:
         # What the build makes lives until the process ends: the cycle collector, were it enabled again
-        # after the build, would walk it all once more (0.6 s at 10,000 claims) for nothing to free.
+        # after the build, would walk it all once more, a large desk's worth of objects, for nothing to free.
         gc.disable()
     try:
         check_output(out, protected_folders(root))
@@ -146,7 +146,7 @@ def kept_line(kept: tuple[str, ...], shown: int = 5) -> str:
 
 def _done(status: int) -> None:
     """The end of a command that read a whole desk: its process ended at once when the command line owns
-    it (see `_end_process`; at 10,000 claims `check` took 4.2 s, 0.5 s of it freeing what it read);
+    it (see `_end_process`: freeing what a large desk's `check` read is a noticeable part of it);
     else, as click ends a command, with `status` when it is not 0."""
     if click.get_current_context().obj == OWN_PROCESS:
         _end_process(status)
@@ -156,7 +156,8 @@ def _done(status: int) -> None:
 
 def _end_process(status: int = 0) -> None:
     """The process of a command that is done, ended at once: freeing a large desk's objects one by one, then
-    the interpreter's teardown, took 0.7 s at 10,000 claims. Everything the command opened is closed by now
+    the interpreter's teardown, is slow for a large desk and frees nothing the system would not. Everything
+    the command opened is closed by now
     (its files, its staging, scratch and temporary folders, its threads and workers); what it printed is
     flushed."""
     sys.stdout.flush()

@@ -1,6 +1,6 @@
 """Progress on a terminal: each stage of a build said as it starts, with the time so far.
 
-A large desk's build takes minutes (four at 100,000 claims). On a terminal only, so that a
+A large desk's build takes minutes. On a terminal only, so that a
 script or a CI log gets each command's summary alone, as before.
 """
 

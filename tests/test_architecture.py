@@ -7,6 +7,9 @@ makes a stage reach into a later one, or two modules need each other, fails here
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 from collections import defaultdict
 from pathlib import Path
 
@@ -112,3 +115,26 @@ def test_the_stages_are_the_folders() -> None:
     for module in modules():
         by_stage[stage(module)].append(module)
     assert all(by_stage[name] for name in STAGES)
+
+
+TIMING = re.compile(r"\b\d[\d,.]*\s?(?:ms|µs|s|seconds|minutes)\b")
+"""A time in a comment or a docstring: it goes stale as the code changes; docs/speed.md keeps the measures."""
+
+
+def test_comments_and_docstrings_quote_no_timings() -> None:
+    quoted = []
+    for module, path in modules().items():
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        docs = [ast.get_docstring(node, clean=False) or "" for node in ast.walk(tree) if _has_docstring(node)]
+        comments = [
+            t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT
+        ]
+        quoted += [
+            f"{module}: {match[0]!r} in {part[:60]!r}" for part in docs + comments for match in TIMING.finditer(part)
+        ]
+    assert quoted == []
+
+
+def _has_docstring(node: ast.AST) -> bool:
+    return isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)

@@ -105,8 +105,8 @@ def _split(data: bytes) -> _Layout | None:
 
 def _item(text: str, path: str) -> _Claim | bool | None:
     """What history needs of one list item; None without an id; False if unreadable alone."""
-    # By the build's own reader of pieces (Rust where YAML 1.1 and 1.2 agree): composed by PyYAML,
-    # every item of a 10,000-claim file took 10 s, on each build from a fresh clone.
+    # By the build's own reader of pieces (Rust where YAML 1.1 and 1.2 agree): composing every item of
+    # a large file with PyYAML, on each build from a fresh clone, would cost more than the build itself.
     data = yamlsource.read_piece(path, text)
     if data is None:
         doc = parse_yaml(text, path, Problems(), remember=False)

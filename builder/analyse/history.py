@@ -190,8 +190,8 @@ class _Reader:
     parsed whole. A version is read by what changed since the version before
     it, when that is some items of the list: what lies before the first
     changed byte and after the last is the same, so only the items between are
-    cut and looked up again (at 10,000 claims, 11 MB a version, cutting each
-    version whole took 0.3 s).
+    cut and looked up again (cutting each version of a large file whole would
+    cost more than reading the commits).
     """
 
     def __init__(self, read: Callable[[str], bytes | None]) -> None:
@@ -220,7 +220,7 @@ class _Reader:
 
     def restored(self, file: _File | None) -> _File | None:
         """`file` with its layout, when it was saved in the cache without one: read its blob again and
-        cut it (30 ms at 10,000 claims), rather than read its 10,000 items (1.5 s)."""
+        cut it, much faster than reading each of its items again."""
         if file is None or file.saved is None:
             return file
         data = self._read_blob(file.blob)
@@ -261,7 +261,7 @@ class _Reader:
         items: list[_Claim | None] = []
         for begin, stop in zip(starts, [*starts[1:], end], strict=True):
             piece = data[begin:stop]
-            # By a digest of its bytes, not its text: at 100,000 claims the texts would be 130 MB more.
+            # By a digest of its bytes, not its text: a large desk's texts would be much more memory.
             key = hashlib.blake2b(piece, digest_size=16).digest()
             if key not in self.items:
                 self.items[key] = _item(piece.decode("utf-8"), path)
@@ -312,7 +312,7 @@ class _Reader:
 
 
 KEPT_VERSIONS = 4
-"""File versions kept by blob, for a merge or a revert (each holds its bytes: 11 MB at 10,000 claims)."""
+"""File versions kept by blob, for a merge or a revert (each holds its bytes, so few are kept)."""
 
 
 # -- the cache ---------------------------------------------------------------------

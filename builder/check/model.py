@@ -183,5 +183,5 @@ class Site:
     @cached_property
     def claim_places(self) -> dict[str, Where]:
         """Where each claim stands, by its id: made once for the saves of one claim that `serve` checks
-        against this site (10,000 claims: 9 ms a save)."""
+        against this site, rather than on each save."""
         return {claim.id: claim.location for claim in self.claims}

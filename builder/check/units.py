@@ -48,7 +48,7 @@ class Unit:
 
 @cache
 def registry() -> pint.UnitRegistry:
-    """pint's registry, built once and only when a site has a candidate unit (it takes ~0.3 s)."""
+    """pint's registry, built once and only when a site has a candidate unit (building it is slow)."""
     import pint
 
     return pint.UnitRegistry()

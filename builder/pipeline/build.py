@@ -146,7 +146,7 @@ class Session:
         the number of files). Otherwise it builds, and records itself for the next session to start from.
         """
         # The write too: comparing and writing 30,000 files makes enough objects to start the
-        # cycle collector over the whole analysis again and again (1.5 s of a rebuild at 10,000 claims).
+        # cycle collector over the whole analysis again and again, a large part of a rebuild.
         with output_lock(self.lock), without_cycle_collection():
             if self.last is not None and identity(self.out) != self.written:
                 # Another writer (`factsheet build` while `serve` runs) replaced the site since this session
@@ -253,7 +253,7 @@ class Session:
     ) -> BuildResult | None:
         """The session started from the current site that `found` describes: the desk read, checked and
         analysed, and each file of the site read for its digest, as a first build would have kept it
-        (at 10,000 claims some 6 s, where rendering and writing the site again took 20). None when the
+        (a fraction of what rendering and writing the site again takes; see docs/speed.md). None when the
         desk does not check (then the build that follows says why) or a file cannot be read."""
         result = _analysed(self.root, timings=Timings(progress=progress))
         analysis = result.analysis
@@ -329,7 +329,7 @@ class Session:
                 # The templates as this build renders with them, read once: a session's next build
                 # renders every page again if any has changed since.
                 mark = fingerprint(analysis)
-                specs = list(page_specs(analysis))  # 0.2 s at 10,000 claims: made once, for the render and the session
+                specs = list(page_specs(analysis))  # made once, for the render and the session
                 exports = None
                 if keep:
                     # Made before the workers start, which then only write them: the session keeps them.

@@ -3,7 +3,7 @@
 The browser side is livereload's: its `livereload.js` and its websocket
 protocol (hello, then reload). The server side is ours, because the
 `livereload` package's own server misses rename-saves, drops reloads that
-come within 3 s of each other, rebuilds nothing while no browser is
+come close together, rebuilds nothing while no browser is
 connected, serves the current folder when given no root, and accepts any
 Origin on its websocket and anyone on `/forcereload`. Here `watchfiles`
 sees every kind of save, the build runs on every batch of changes, and
@@ -185,8 +185,8 @@ class Server:
         accept = relevant(self.root, self.out, lambda: self.preview.session.inputs)
         # A batch ends once a whole `step` passes without a change, so a rename-save or a `git checkout`
         # of many files (changes less than a step apart) is one rebuild. It is also what every save waits
-        # before anything is done: the watcher yields about two steps after the last change (measured:
-        # 124 ms at 60 ms, 84 at 40, 44 at 20), most of the 150 ms in which the page must follow a save.
+        # before anything is done: the watcher yields about two steps after the last change, most of the
+        # time in which the page must follow a save (docs/speed.md has the measures).
         # Editors save in one go, or delete and create within a millisecond; a formatter run after the
         # save comes later than any step and is a rebuild of its own either way.
         async for changes in awatch(self.root, watch_filter=accept, debounce=1000, step=WATCH_STEP, stop_event=stop):

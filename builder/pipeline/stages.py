@@ -109,8 +109,8 @@ def check(root: Path, timings: Timings | None = None, once: bool = False) -> Bui
 @contextmanager
 def without_cycle_collection() -> Iterator[None]:
     """A build makes millions of objects and no garbage cycles worth finding; Python's cycle
-    collector would walk the growing heap again and again (half the time of reading and
-    validating a 10,000-claim desk), so it waits until the build is done."""
+    collector would walk the growing heap again and again (much of the time of reading and
+    validating a large desk), so it waits until the build is done."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -18,7 +18,7 @@ from builder.write.writer import (
 
 def _give_back_memory() -> None:
     """Hand the memory freed by a build back to the system (glibc keeps it otherwise): `serve`, which
-    keeps only the digests of the site it wrote, then holds some 400 MB at 10,000 claims, not 700."""
+    keeps only the digests of the site it wrote, then holds much less (docs/speed.md has the measures)."""
     trim = getattr(_libc(), "malloc_trim", None)
     if trim is not None:
         trim(0)

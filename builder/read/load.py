@@ -84,7 +84,7 @@ def read_text(root: Path, relative: str, problems: Problems, where: Where) -> st
         line = data[: error.start].count(b"\n") + 1
         problems.error(Location(relative, line, 1), f"'{relative}' is not UTF-8 text (byte {error.start})")
         return None
-    if "\r" not in text:  # as most files: looking costs 0.2 ms for 11 MB, replacing nothing 12 ms
+    if "\r" not in text:  # as most files: looking is far cheaper than a replace that replaces nothing
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

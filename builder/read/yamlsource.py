@@ -6,7 +6,7 @@ composes the document into nodes (in C when libyaml is there), then turns them
 into data by hand, so that each value keeps its line and column and a repeated
 key is an error.
 
-Composing costs about 0.6 s per MB, and a large desk's `claims.yaml` runs to
+Composing is slow (see docs/speed.md), and a large desk's `claims.yaml` runs to
 tens of MB. So a file is first cut into its pieces (`yamlpieces`), and each
 piece that holds nothing on which YAML 1.1 (PyYAML's) and YAML 1.2 disagree is
 read by `yaml_rs` (in Rust, some twenty times faster), the rest by the

@@ -241,7 +241,7 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
 def compile_templates(analysis: Analysis, mark: str) -> None:
     """Every template compiled (those the pages extend and import too), as a render leaves them in this
     process: a session that starts without rendering (`Session.build(adopt=True)`) renders its first page
-    as fast as after a build (compiling took 30 ms of the first page after a save). One that does not
+    as fast as after a build (compiling was most of the first page after a save). One that does not
     compile is left for the render that needs it to report."""
     env = environment(analysis.site.template_dir, mark)
     for name in env.list_templates():

@@ -107,8 +107,8 @@ def feed(analysis: Analysis) -> bytes:
 
 def _entry(settings: Settings, analysed: ClaimAnalysis, updated: str) -> bytes:
     """One claim's `<entry>`, indented within the feed as `_xml` would indent it. Written out rather
-    than serialised by ElementTree, whose serialiser is Python (a third of a second at 10,000 claims,
-    which a rebuild after each save paid), escaped as ElementTree escapes."""
+    than serialised by ElementTree, whose serialiser is Python (slow enough for a large desk that a
+    rebuild after each save paid for it), escaped as ElementTree escapes."""
     claim = analysed.claim
     category = f"    <category term={_attribute(claim.topic)} />\n" if claim.topic else ""
     return (

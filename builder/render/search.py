@@ -4,7 +4,7 @@ Pagefind's bundle (its script, styles and index fragments) becomes more output
 files, written by the same writer as every page; the search box needs no
 server. If the binary cannot run, the site is still built, without search.
 
-Pagefind's own indexing is most of the cost (about 2 ms of CPU a page), so:
+Pagefind's own indexing is most of the cost, so:
 
 - the bundle is cached by a digest of exactly what Pagefind is fed, its
   version and the language: a build whose searched text did not change
@@ -57,7 +57,7 @@ CACHE_FORMAT = b"factsheet search cache 2"
 pages are cut changes the documents, and so the key, by itself)."""
 SCRATCH = Path("/dev/shm")
 SCRATCH_ROOM = 2 * 2**30
-"""The free space the scratch folder in memory must have: the documents of 100,000 claims take about a quarter."""
+"""The free space the scratch folder in memory must have: room for the documents of the largest desks."""
 TIMEOUT = 600
 
 
@@ -207,7 +207,7 @@ def index_fed(
         if bundle is None:
             pages = scratch.shard_folder(number, list(shards[number]))
             bundle = _index_folder(binary, pages, language)
-            # Removed now, beside the other shards' indexing, rather than all at the end (0.7 s at 10,000 claims).
+            # Removed now, beside the other shards' indexing, rather than all at the end, after the last.
             shutil.rmtree(pages.parent, ignore_errors=True)
             if cache is not None:
                 _write_cache(cache, key, bundle)
@@ -234,7 +234,7 @@ def pagefind_language(language: str) -> str:
 
 
 SHARD_SIZE = 1500
-"""Pagefind indexes on about one core, some 2 ms of CPU a page: a large desk's pages are indexed in
+"""Pagefind indexes on about one core: a large desk's pages are indexed in
 shards of about this many, one Pagefind per core, and an edit indexes again only its page's shard."""
 SHARDS_FILE = BUNDLE + "shards.json"
 _UI_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")

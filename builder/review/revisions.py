@@ -39,7 +39,7 @@ class Snapshot:
     """Where its files are (its templates are read when its pages are rendered)."""
     outputs: dict[str, bytes] = field(default_factory=dict)
     """What `page_diff` compares, by path: the digest of each page and of `claims.json` (two sites' bytes
-    held at once took 1.2 GB at 10,000 claims); a file that renders the same from both revisions is not
+    held at once are too much memory for a large desk); a file that renders the same from both revisions is not
     rendered, and has the same stand-in on both sides (see `with_pages`)."""
 
 
@@ -49,7 +49,7 @@ def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None) -> S
     old_commit = git.resolve(repo, base)
     new_commit = git.resolve(repo, head) if head is not None else None
     # Both sites held at once: the cycle collector, let run again between one revision and the next,
-    # walked them for a second at 10,000 claims, to find nothing to free.
+    # would walk them all, to find nothing to free.
     with ExitStack() as checkouts, without_cycle_collection():
         old = snapshot_at(repo, base, old_commit, checkouts)
         if head is None or new_commit is None:
@@ -123,8 +123,8 @@ def _run(root: Path, revision: Revision) -> Snapshot:
     """load, validate, analyse: the build without history, without rendering and without writing."""
     if not (root / CLAIMS_FILE).is_file():
         return Snapshot(_as(revision, "absent"), None)
-    # As in a build: the cycle collector, walking the growing heap again and again, made analysing a
-    # 10,000-claim desk take 2.1 s instead of 0.5 s.
+    # As in a build: the cycle collector, walking the growing heap again and again, would take most of the
+    # time of analysing a large desk.
     with without_cycle_collection():
         result = check(root)
         if result.site is None:
@@ -153,7 +153,7 @@ def _with_digests(snapshot: Snapshot, specs: list[PageSpec], same: frozenset[str
     """`snapshot` with its `outputs`: the digest of each page and of `claims.json`, but those in `same`.
 
     `claims.json` is each claim's JSON file joined in the claims' order, so it is the same exactly when
-    those are, in the same order: its digest is made of theirs (0.55 s at 10,000 claims to make it again)."""
+    those are, in the same order: its digest is made of theirs, rather than the file made again."""
     analysis = snapshot.analysis
     if analysis is None:
         return snapshot
