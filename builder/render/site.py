@@ -63,11 +63,11 @@ def _parts(analysis: Analysis) -> dict[str, object]:
 def render_site(
     analysis: Analysis, previous: Rendered | None = None, ready: Mapping[str, bytes] | None = None
 ) -> Rendered:
-    """Every output file by its path; with `previous`, only the pages that show something changed are redone,
-    and those of `ready` (by path: the page of a claim the preview wrote first) are taken as they are."""
+    """Every output file by its path, kept in memory: rendered by the one path a build streams through
+    (`stream_pages`, `stream_site_files`), into a dict. With `previous`, only the files that show something
+    changed are made again; those of `ready` (by path: the page of a claim the preview wrote first) are
+    taken as they are."""
     mark = fingerprint(analysis)
-    env = environment(analysis.site.template_dir, mark)
-    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     parts = _parts(analysis)
     if previous is not None and previous.fingerprint == mark:
         changed = _changed(parts, previous)
@@ -86,13 +86,29 @@ def render_site(
         else:
             outputs[path] = b""  # keeps the site map's order; filled below
             todo.append(spec)
-    render_one = partial(render_page, env, common)
-    for spec, page in zip(todo, parallel.map_pages(render_one, todo), strict=True):
-        outputs[urls.file_of(spec.url)] = page
-    data, exports = _data_files(analysis, previous, changed)
-    outputs.update(data)
-    outputs.update(_site_files(analysis, outputs))
+    exports: dict[str, ClaimExport] = {}
+    again: list[ClaimAnalysis] = []
+    for analysed in analysis.claims:
+        claim_id, path = analysed.claim.id, urls.claim_data(analysed.claim.id)
+        known = previous.exports.get(claim_id) if previous is not None else None
+        if known is not None and f"claim:{claim_id}" not in changed and path in previous.outputs:  # type: ignore[union-attr]
+            exports[claim_id], outputs[path] = known, previous.outputs[path]  # type: ignore[union-attr]
+        else:
+            exports[claim_id], outputs[path] = claim_export(analysed), b""
+            again.append(analysed)
+    outputs.update(stream_pages(analysis, todo, mark, _in_memory, exports, claims=again).files)
+    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV] + ([urls.FEED] if analysis.site.settings.base_url else [])
+    if previous is not None and not changed and all(path in previous.outputs for path in whole):
+        outputs.update({path: previous.outputs[path] for path in whole})
+        outputs.update(_site_files(analysis, outputs))
+    else:
+        outputs.update(stream_site_files(analysis, list(outputs), _in_memory, exports))
     return Rendered(mark, parts, depends, outputs, exports)
+
+
+def _in_memory(path: str, data: bytes | Iterable[bytes]) -> bytes:
+    """The sink of a render kept in memory: each file's bytes, whole."""
+    return data if isinstance(data, bytes) else b"".join(data)
 
 
 def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
@@ -225,30 +241,6 @@ def streamed_render(
     what `render_site` would have kept, its `outputs` the digests of the files written."""
     depends = {urls.file_of(spec.url): spec.depends for spec in specs}
     return Rendered(mark, _parts(analysis), depends, outputs, exports)
-
-
-def _data_files(
-    analysis: Analysis, previous: Rendered | None, changed: set[str]
-) -> tuple[dict[str, Output], dict[str, ClaimExport]]:
-    """The exports, and each claim's part of them; a claim's part is made again only when it changed."""
-    files: dict[str, Output] = {}
-    exports: dict[str, ClaimExport] = {}
-    for analysed in analysis.claims:
-        claim_id = analysed.claim.id
-        known = previous.exports.get(claim_id) if previous is not None else None
-        exports[claim_id] = (
-            known if known is not None and f"claim:{claim_id}" not in changed else claim_export(analysed)
-        )
-        files[urls.claim_data(claim_id)] = exports[claim_id].json
-    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV] + ([urls.FEED] if analysis.site.settings.base_url else [])
-    if previous is not None and not changed and all(p in previous.outputs for p in whole):
-        files.update({p: previous.outputs[p] for p in whole})
-        return files, exports
-    files[urls.CLAIMS_JSON] = b"".join(claims_json(export.json for export in exports.values()))
-    files[urls.CLAIMS_CSV] = b"".join(claims_csv(export.rows for export in exports.values()))
-    if analysis.site.settings.base_url:
-        files[urls.FEED] = publish.feed(analysis)
-    return files, exports
 
 
 def _changed(parts: dict[str, object], previous: Rendered) -> set[str]:
