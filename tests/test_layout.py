@@ -8,16 +8,13 @@ reason printed, only where Chromium is not installed (see `tests/test_browser.py
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests import test_browser
-from tests.test_browser import PAGES, QuietHandler
+from tests.test_browser import PAGES, served
 
 pytestmark = test_browser.pytestmark
 browser = test_browser.browser
@@ -79,18 +76,14 @@ IN_SIGHT = """() => {
 
 @pytest.fixture(scope="module")
 def estimates_url(estimates_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(estimates_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(estimates_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def example_url(example_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(example_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(example_site) as url:
+        yield url
 
 
 @pytest.fixture
