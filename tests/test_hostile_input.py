@@ -18,7 +18,7 @@ import pytest
 
 from builder.pipeline.build import build
 from builder.pipeline.stages import check
-from builder.read import yamlsource
+from builder.read import yamlwhole
 from builder.read.load import MAX_FILE_BYTES
 from tests.sitefactory import ABOUT, CLAIMS, Reported, edit, only_problem, problems, tree, write_site
 from tests.sitefactory import position as at
@@ -248,7 +248,7 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path, opening: str) -> No
 
 
 def test_too_many_values_are_refused_before_composing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yamlsource, "MAX_EVENTS", 1_000)
+    monkeypatch.setattr(yamlwhole, "MAX_EVENTS", 1_000)  # the one limit, for either reader
     claims = CLAIMS + "x:\n" + "".join(f"  - {i}\n" for i in range(2_000))
     write_site(tmp_path, claims)
     found = problems(tmp_path)

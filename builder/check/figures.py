@@ -12,7 +12,7 @@ from builder.check.model import Figure, Variant
 from builder.check.units import COMMON_UNITS, Unit, classify, mismatch, split_compound, typo
 from builder.check.values import FigureError, as_written, plain_number, read_value, written
 from builder.problems import Problems, Where
-from builder.read.yamlsource import Key, Place, YamlDocument
+from builder.read.yamlwhole import Key, Place, YamlDocument
 
 
 def text_as_written(value: Any) -> bool:

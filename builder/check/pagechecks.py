@@ -15,7 +15,7 @@ from builder.check.shapes import (
 )
 from builder.problems import Location, Problems, Where
 from builder.read.load import LoadedSite
-from builder.read.yamlsource import Place
+from builder.read.yamlwhole import Place
 
 RESERVED_PAGES = frozenset(
     {"claims", "sources", "outlets", "topics", "originators", "discrepancies", "static", "schema", "index", "pagefind"}

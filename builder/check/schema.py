@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, StrictBool, StrictFloat, StrictInt, StringConstraints
 
-from builder.read.yamlsource import WrittenFloat, WrittenInt
+from builder.read.yamlwhole import WrittenFloat, WrittenInt
 
 Text = Annotated[str, StringConstraints(min_length=1, strict=True)]
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"

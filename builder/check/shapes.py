@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from builder.problems import Problems
-from builder.read.yamlsource import Key, Place, YamlDocument
+from builder.read.yamlwhole import Key, Place, YamlDocument
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -24,7 +24,7 @@ from builder.check.shapes import (
 from builder.check.units import Unit, classify
 from builder.problems import Location, Problems, Where
 from builder.read.load import SOURCES_DIR, LoadedSite
-from builder.read.yamlsource import Key, Place, YamlDocument
+from builder.read.yamlwhole import Key, Place, YamlDocument
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_ID_LENGTH = 100

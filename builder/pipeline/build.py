@@ -28,7 +28,7 @@ from builder.pipeline.stages import (
 )
 from builder.pipeline.streamed import Staged, _give_back_memory, _read, _staging_sink
 from builder.problems import Location, Problem, Problems
-from builder.read import cache, yamlpieces, yamlsource
+from builder.read import cache, yamlpieces, yamlsource, yamlwhole
 from builder.read.load import CLAIMS_FILE, read_text
 from builder.render.pages import compile_templates, fingerprint, page_specs
 from builder.render.search import BUNDLE, Scratch, SearchUnavailable, index_documents, index_fed, searched
@@ -65,11 +65,11 @@ def build(
     return Session(root, out).build(search=search, reuse=True, once=True, digest=digest, progress=progress)
 
 
-def _documents(site: Site) -> list[yamlsource.YamlDocument]:
+def _documents(site: Site) -> list[yamlwhole.YamlDocument]:
     """The YAML documents the site's claims and sources were read from."""
-    found: dict[int, yamlsource.YamlDocument] = {}
+    found: dict[int, yamlwhole.YamlDocument] = {}
     for item in [*site.claims, *site.sources.values()]:
-        if isinstance(item.location, yamlsource.Place):
+        if isinstance(item.location, yamlwhole.Place):
             found.setdefault(id(item.location.doc), item.location.doc)
     return list(found.values())
 

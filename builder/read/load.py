@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.problems import Location, Problems, Where
-from builder.read.yamlsource import Place, YamlDocument, parse_yaml
+from builder.read.yamlsource import parse_yaml
+from builder.read.yamlwhole import Place, YamlDocument
 
 CLAIMS_FILE = "claims.yaml"
 CONTENT_DIR = "content"
