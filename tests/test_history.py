@@ -482,7 +482,7 @@ def test_reading_the_history_leaves_the_pieces_of_the_last_read_alone(desk: Path
     """`serve` tells which claim a save changed from the pieces of the file's last read (`quick.py`);
     reading old versions from git for the history must not take their place."""
     from builder.analyse.history import with_history
-    from builder.pipeline.build import _read_from
+    from builder.pipeline.documents import _read_from
     from builder.pipeline.stages import check
 
     (desk / CACHE_FILE).unlink(missing_ok=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -13,8 +11,9 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from builder.analyse.analysis import Analysis, with_edited_claim
-from builder.check.model import Site
 from builder.check.schema import json_schema_bytes
+from builder.pipeline.documents import _documents, _read_from
+from builder.pipeline.indexing import Indexing
 from builder.pipeline.quick import Edit, edited_claim_page
 from builder.pipeline.stages import (
     BuildResult,
@@ -28,13 +27,14 @@ from builder.pipeline.stages import (
 )
 from builder.pipeline.streamed import Staged, _give_back_memory, _read, _staging_sink
 from builder.problems import Location, Problem, Problems
-from builder.read import cache, yamlpieces, yamlsource, yamlwhole
+from builder.read import yamlpieces, yamlsource
 from builder.read.load import CLAIMS_FILE, read_text
+from builder.render.pagefind import SearchUnavailable
 from builder.render.pages import compile_templates, fingerprint, page_specs
-from builder.render.search import BUNDLE, Scratch, SearchUnavailable, index_documents, index_fed, searched
-from builder.render.search import document as search_document
+from builder.render.search import BUNDLE, Scratch, index_fed
 from builder.render.site import Rendered, claim_exports, stream_pages, stream_site_files, streamed_render
 from builder.write import uptodate
+from builder.write.lock import identity, lock_file, output_lock
 from builder.write.staging import Staging
 from builder.write.writer import (
     Kept,
@@ -44,9 +44,6 @@ from builder.write.writer import (
     WriteReport,
     atomic_write,
     check_output,
-    identity,
-    lock_file,
-    output_lock,
     protected_folders,
     write_site,
 )
@@ -65,26 +62,10 @@ def build(
     return Session(root, out).build(search=search, reuse=True, once=True, digest=digest, progress=progress)
 
 
-def _documents(site: Site) -> list[yamlwhole.YamlDocument]:
-    """The YAML documents the site's claims and sources were read from."""
-    found: dict[int, yamlwhole.YamlDocument] = {}
-    for item in [*site.claims, *site.sources.values()]:
-        if isinstance(item.location, yamlwhole.Place):
-            found.setdefault(id(item.location.doc), item.location.doc)
-    return list(found.values())
-
-
-def _read_from(site: Site | None) -> tuple[str, yamlpieces.Cut] | None:
-    """The text and pieces claims.yaml was read from, for the preview's next save (see `quick.py`)."""
-    if site is None:
-        return None
-    return next((doc.read_from for doc in _documents(site) if doc.path == CLAIMS_FILE), None)
-
-
 SCHEMA_FILE = "claims.schema.json"
 
 
-class Session:
+class Session(Indexing):
     """One site built again and again (by `serve`), each build redoing only what changed since the last good one."""
 
     def __init__(self, root: Path, out: Path) -> None:
@@ -106,10 +87,10 @@ class Session:
         self.edit: Edit | None = None
         """The save that `edited_page` found changed one claim, for the next build to start from."""
         self.written: tuple[int, ...] | None = None
-        """The output folder as this session last left it (`writer.identity`): another writer changed it
+        """The output folder as this session last left it (`lock.identity`): another writer changed it
         when it differs."""
         self.lock = lock_file(out)
-        """The lock that lets one writer at a time write `out` (`writer.output_lock`)."""
+        """The lock that lets one writer at a time write `out` (`lock.output_lock`)."""
 
     def edited_page(self) -> str | None:
         """After a save of one claim in `claims.yaml`, that claim's page written at once (see `quick`);
@@ -389,42 +370,3 @@ class Session:
             staging.abandon()
             if scratch is not None:
                 scratch.close()
-
-    def _timed_index(self, result: BuildResult, index: Callable[..., object]) -> bool:
-        """Whether `index(language, cache_dir=...)` made the search bundle (if not, with a warning, when
-        Pagefind cannot run), timed as a stage of its own: it runs beside the write, not within it."""
-        start = time.perf_counter()
-        assert result.analysis is not None
-        try:
-            index(result.analysis.site.settings.language, cache_dir=cache.folder(self.root))
-            return True
-        except SearchUnavailable as error:
-            self._no_search(result, error)
-            return False
-        finally:
-            result.timings.stages["search"] = (time.perf_counter() - start) * 1000
-
-    @staticmethod
-    def _no_search(result: BuildResult, error: SearchUnavailable) -> None:
-        result.problems.warning(Location(CLAIMS_FILE), f"search: {error}; the site is written without search")
-        result.without_search = True
-
-    def _timed_search(self, result: BuildResult, again: bool, pages: dict[str, Output]) -> dict[str, Output]:
-        """The bundle for the pages of a build kept in memory, made `again`, or else the last one as it was
-        (none if there is none)."""
-        if again:
-            documents = {}
-            for path, data in pages.items():
-                if searched(path):
-                    # A page this build did not render again is on disk as the last build wrote it.
-                    page = data if isinstance(data, bytes) else (self.out / path).read_bytes()
-                    documents[path] = search_document(path, page)
-            bundle: dict[str, Output] = {}
-
-            def index(language: str, cache_dir: Path) -> None:
-                bundle.update(index_documents(documents, language, cache_dir))
-
-            self.bundle = bundle if self._timed_index(result, index) else {}
-        else:
-            result.timings.stages["search"] = 0.0
-        return self.bundle or {}

@@ -11,9 +11,7 @@ from functools import lru_cache
 
 from builder.render.search import Fed, Scratch
 from builder.write.staging import Staging
-from builder.write.writer import (
-    Kept,
-)
+from builder.write.writer import Kept
 
 
 def _give_back_memory() -> None:

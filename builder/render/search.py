@@ -43,10 +43,10 @@ import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from builder.files import atomic_write
+from builder.render.pagefind import SearchUnavailable, _version
 from builder.render.pagetext import indexed_text
 from builder.render.parallel import workers
 
@@ -59,10 +59,6 @@ SCRATCH = Path("/dev/shm")
 SCRATCH_ROOM = 2 * 2**30
 """The free space the scratch folder in memory must have: room for the documents of the largest desks."""
 TIMEOUT = 600
-
-
-class SearchUnavailable(Exception):
-    """Pagefind could not build the index; the message says why, in one line."""
 
 
 def _binary() -> str:
@@ -267,32 +263,6 @@ def _forget_shards(cache_dir: Path, count: int) -> None:
 def _ui(path: str) -> bool:
     """The search box's own files, which only the first shard needs."""
     return path.removeprefix(BUNDLE).startswith(_UI_FILES)
-
-
-# --- What Pagefind is fed --------------------------------------------------------------------
-#
-# Byte scanning, not an HTML parser: the pages are our own templates' output, a parser in
-# Python would take longer than Pagefind itself, and a page whose structure the scanner does
-# not recognise is sent whole, which is always right (Pagefind then skips the same parts).
-@lru_cache(maxsize=8)
-def _reported_version(binary: str, size: int, modified: int) -> str:
-    # `size` and `modified` are only part of the memo's key: a replaced binary is asked again.
-    try:
-        done = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise SearchUnavailable(f"pagefind did not run: {error}") from error
-    if done.returncode != 0 or not done.stdout.strip():
-        raise SearchUnavailable(f"pagefind did not run: `{binary} --version` failed")
-    return done.stdout.strip()
-
-
-def _version(binary: str) -> str:
-    """What `binary --version` says: asked once a process, and again if the file is replaced."""
-    try:
-        found = os.stat(binary)
-    except OSError as error:
-        raise SearchUnavailable(f"pagefind did not run: {error}") from error
-    return _reported_version(binary, found.st_size, found.st_mtime_ns)
 
 
 SCRATCH_PREFIX = "factsheet-search-"

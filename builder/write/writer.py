@@ -16,13 +16,11 @@ every build carries it over untouched.
 
 from __future__ import annotations
 
-import contextlib
 import filecmp
-import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -93,46 +91,6 @@ def _ours(out: Path) -> Callable[[str], bool]:
 def protected_folders(root: Path) -> tuple[Path, ...]:
     """The folders of a site that hold the editors' own files: never an output folder."""
     return (root, root / "content", root / "templates")
-
-
-def lock_file(out: Path) -> Path:
-    """Where the lock of an output folder is: in the system's temporary folder, named by the folder's
-    path and the user, so that a build that fails leaves nothing in the desk."""
-    user = os.getuid() if hasattr(os, "getuid") else 0
-    digest = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"factsheet-{user}-{digest}.lock"
-
-
-@contextlib.contextmanager
-def output_lock(lock_file: Path) -> Iterator[None]:
-    """One writer of an output folder at a time (`build`, `serve` and another `build`), across processes.
-
-    A POSIX record lock (`fcntl.lockf`), not `flock`: the render workers are forks of the build, and a
-    `flock` lock would live on in a worker after the build let go of it. Where the lock file cannot be
-    made (a read-only desk), or on a system without `fcntl`, the writer goes on without it.
-    """
-    try:
-        import fcntl
-
-        handle = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-    except (ImportError, OSError):
-        yield
-        return
-    try:
-        fcntl.lockf(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)  # closing the file lets go of the lock
-
-
-def identity(out: Path) -> tuple[int, ...] | None:
-    """What tells this output folder as a writer left it from one another writer replaced or rewrote: the
-    folder's inode (a full build swaps in a new folder) and its marker's (rewritten when the files change)."""
-    try:
-        folder, marker = out.stat(), (out / MARKER).stat()
-    except OSError:
-        return None
-    return (folder.st_ino, marker.st_ino, marker.st_mtime_ns, marker.st_size)
 
 
 def check_output(out: Path, protected: tuple[Path, ...] = ()) -> None:

@@ -618,7 +618,8 @@ def time_pagefind(pagefind: str, public: Path, hugo: Measured) -> Measured:
 
 def pagefind_binary() -> tuple[str, str] | None:
     """The Pagefind our build runs, and its version; None where it cannot run."""
-    from builder.render.search import SearchUnavailable, _binary, _version
+    from builder.render.pagefind import SearchUnavailable, _version
+    from builder.render.search import _binary
 
     try:
         binary = _binary()

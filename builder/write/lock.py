@@ -1,0 +1,53 @@
+"""One writer of an output folder at a time, across processes (a build, serve, another build), and how a
+session tells that another writer has changed the folder since it last wrote."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from builder.write.writer import MARKER
+
+
+def lock_file(out: Path) -> Path:
+    """Where the lock of an output folder is: in the system's temporary folder, named by the folder's
+    path and the user, so that a build that fails leaves nothing in the desk."""
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    digest = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"factsheet-{user}-{digest}.lock"
+
+
+@contextlib.contextmanager
+def output_lock(lock_file: Path) -> Iterator[None]:
+    """One writer of an output folder at a time (`build`, `serve` and another `build`), across processes.
+
+    A POSIX record lock (`fcntl.lockf`), not `flock`: the render workers are forks of the build, and a
+    `flock` lock would live on in a worker after the build let go of it. Where the lock file cannot be
+    made (a read-only desk), or on a system without `fcntl`, the writer goes on without it.
+    """
+    try:
+        import fcntl
+
+        handle = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing the file lets go of the lock
+
+
+def identity(out: Path) -> tuple[int, ...] | None:
+    """What tells this output folder as a writer left it from one another writer replaced or rewrote: the
+    folder's inode (a full build swaps in a new folder) and its marker's (rewritten when the files change)."""
+    try:
+        folder, marker = out.stat(), (out / MARKER).stat()
+    except OSError:
+        return None
+    return (folder.st_ino, marker.st_ino, marker.st_mtime_ns, marker.st_size)
