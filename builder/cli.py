@@ -111,8 +111,8 @@ def build_command(root: Path, out: Path | None, no_search: bool) -> None:
         gc.disable()
     try:
         check_output(out, protected_folders(root))
-        digest = uptodate.inputs_digest(root, out, search=not no_search)
-        current = uptodate.current(root, out, digest)
+        # Asked here, before the pipeline is imported (a large part of a build that then finds nothing to do).
+        digest, current = uptodate.last_build(root, out, search=not no_search)
         if current is not None:
             _report_current(root, out, current)
             return

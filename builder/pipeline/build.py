@@ -152,16 +152,14 @@ class Session(Indexing):
         """The result of a build that need not run (the site on disk adopted, or still current), else None;
         with the digest of the inputs that the build then records (None: it records none)."""
         if adopt and self.last is None:
-            digest = digest or uptodate.inputs_digest(self.root, self.out)
-            found = uptodate.current(self.root, self.out, digest)
+            digest, found = uptodate.last_build(self.root, self.out, digest=digest)
             return (self._adopted(found, stamps, progress) if found is not None else None), digest
         if not reuse or self.last is not None:
             return None, None
         if digest is None:
             timings = Timings()
             with timings.stage("up-to-date check"):
-                digest = uptodate.inputs_digest(self.root, self.out, search=search)
-                found = uptodate.current(self.root, self.out, digest)
+                digest, found = uptodate.last_build(self.root, self.out, search=search)
             if found is not None:
                 result = BuildResult(Problems(), timings=timings, current=found.files)
                 for warning in found.warnings:

@@ -293,3 +293,10 @@ def record(root: Path, out: Path, digest: str, problems: list[Problem], read: It
 def forget(root: Path) -> None:
     """The output is about to change: the manifest no longer describes it."""
     cache.forget(root, MANIFEST)
+
+
+def last_build(root: Path, out: Path, search: bool = True, digest: str | None = None) -> tuple[str, Current | None]:
+    """The one question every command asks before it builds: the digest of the inputs as they stand (or
+    `digest`, when the caller has it), and the last build, when it is still current for them; else None."""
+    digest = digest or inputs_digest(root, out, search=search)
+    return digest, current(root, out, digest)
