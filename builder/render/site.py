@@ -88,11 +88,13 @@ def render_site(
             todo.append(spec)
     exports: dict[str, ClaimExport] = {}
     again: list[ClaimAnalysis] = []
+    known_exports = previous.exports if previous is not None else {}
+    known_files = previous.outputs if previous is not None else {}
     for analysed in analysis.claims:
         claim_id, path = analysed.claim.id, urls.claim_data(analysed.claim.id)
-        known = previous.exports.get(claim_id) if previous is not None else None
-        if known is not None and f"claim:{claim_id}" not in changed and path in previous.outputs:  # type: ignore[union-attr]
-            exports[claim_id], outputs[path] = known, previous.outputs[path]  # type: ignore[union-attr]
+        known = known_exports.get(claim_id)
+        if known is not None and f"claim:{claim_id}" not in changed and path in known_files:
+            exports[claim_id], outputs[path] = known, known_files[path]
         else:
             exports[claim_id], outputs[path] = claim_export(analysed), b""
             again.append(analysed)
