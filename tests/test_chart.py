@@ -76,7 +76,11 @@ def test_points_open_ends_and_unbounded_ends_each_have_their_mark(tmp_path: Path
     assert len(soup.select("path.arrow")) == 1  # "more than 10,000" has no upper limit
     assert len(soup.select("circle.end.open")) == 1  # ... and excludes 10,000
     assert len(soup.select("rect.band")) == 4  # the canonical band in every row's track
-    assert soup.select_one("li.chart-row.canonical .chart-label").get_text().startswith("Canonical figure")
+    assert (
+        soup.select_one("li.chart-row.canonical .chart-label")
+        .get_text()
+        .startswith("Canonical figure (the shaded band): about 11,000 soldiers")
+    )
 
 
 def test_rows_are_named_by_outlet_then_date_or_title_never_by_source_id(tmp_path: Path) -> None:
@@ -108,6 +112,9 @@ def test_rows_are_named_by_outlet_then_date_or_title_never_by_source_id(tmp_path
 def test_each_label_carries_the_unit_and_the_axis_says_what_it_counts(tmp_path: Path) -> None:
     soup = html(analysed(desk(tmp_path, '- {source: a, value: "1,300", unit: km2}\n', "1,300", "km2"), "c1"))
     assert all("1,300 km²" in label for label in labels(soup))
+    # An exact canonical figure is a line in each track, and its label says so, not "band".
+    assert soup.select("line.band-line") and not soup.select("rect.band")
+    assert labels(soup)[0].startswith("Canonical figure (the line): ")
     assert soup.select_one(".chart-title").get_text().endswith(", in km²")
     ticks = [text.get_text() for text in soup.select(".chart-axis text")]
     assert 3 <= len(ticks) <= 5 and "1,000" in ticks  # thousands separated

@@ -15,6 +15,7 @@ the chart stays about a screen tall; the table below the chart lists every figur
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -47,9 +48,8 @@ class Row:
     label: str
     """Who reported what ("● EU Today: around 11,000 troops")."""
     verdict: str
+    """The verdict of its (latest) figure, which its marks are drawn in."""
     items: tuple[VariantAnalysis, ...]
-    css: str
-    """The class of its marks (the verdict of its latest figure, or `canonical`)."""
 
 
 @dataclass(frozen=True)
@@ -140,27 +140,28 @@ def _at(x: float, shape: str) -> str:
     return f'<svg x="{x:.2f}%" y="{MIDDLE}" overflow="visible">{shape}</svg>'
 
 
-def _band(canonical: Interval, scale: Scale) -> str:
+def _band(canonical: Interval, scale: Scale) -> tuple[str, str]:
+    """The canonical figure as drawn in every track, and what the label calls it: a shaded band, or, for an
+    exact figure (a band too thin to see), a line."""
     x1, x2 = scale.at(canonical.low), scale.at(canonical.high)
-    if x2 - x1 < 0.6:  # an exact canonical figure: a line, not a band too thin to see
-        return f'<line class="band-line" x1="{x1:.2f}%" x2="{x1:.2f}%" y1="0" y2="{TRACK}"/>'
-    return f'<rect class="band" x="{x1:.2f}%" y="0" width="{x2 - x1:.2f}%" height="{TRACK}"/>'
+    if x2 - x1 < 0.6:
+        return f'<line class="band-line" x1="{x1:.2f}%" x2="{x1:.2f}%" y1="0" y2="{TRACK}"/>', "the line"
+    return f'<rect class="band" x="{x1:.2f}%" y="0" width="{x2 - x1:.2f}%" height="{TRACK}"/>', "the shaded band"
 
 
 def _names(items: Sequence[VariantAnalysis]) -> dict[int, str]:
     """Each figure's name in the chart: its outlet (or, unknown, the start of its title); where sources of one
     name meet, with the date of each, then its own title."""
-    sources_of: dict[str, set[str]] = {}
-    for item in items:
-        sources_of.setdefault(item.source.name, set()).add(item.source.id)
+    sources = {item.source.id: item.source for item in items}.values()
+    of_name = Counter(source.name for source in sources)
+    of_day = Counter((source.name, source.published) for source in sources)
     names = {}
     for item in items:
         source = item.source
         name = source.name
-        if len(sources_of[name]) > 1:
-            same_day = [i for i in items if i.source.name == name and i.source.published == source.published]
-            alike = len({i.source.id for i in same_day}) > 1
-            name = f"{name}, {source.title}" if alike or not source.published else f"{name}, {source.published}"
+        if of_name[name] > 1:
+            alike = of_day[name, source.published] > 1 or not source.published
+            name = f"{name}, {source.title}" if alike else f"{name}, {source.published}"
         names[item.variant.index] = name
     return names
 
@@ -187,7 +188,7 @@ def rows(analysed: ClaimAnalysis) -> list[Row]:
         if len(group) == 1:
             item = group[0]
             label = f"{SYMBOLS[item.verdict]} {names[item.variant.index]}: {_figure(item, analysed)}"
-            made.append(Row(label, item.verdict, (item,), f"verdict-{item.verdict}"))
+            made.append(Row(label, item.verdict, (item,)))
             continue
         dated = sorted(group, key=lambda i: i.dated.end if i.dated else date.min)
         latest = dated[-1]
@@ -198,7 +199,7 @@ def rows(analysed: ClaimAnalysis) -> list[Row]:
             f"{SYMBOLS[latest.verdict]} {group[0].originator}: {plural(len(group), 'figure')}{when}; "
             f"the latest {_figure(latest, analysed)}{as_of}"
         )
-        made.append(Row(label, latest.verdict, tuple(dated), f"verdict-{latest.verdict}"))
+        made.append(Row(label, latest.verdict, tuple(dated)))
     if len(items) > ROWS_EACH:
         made.sort(key=lambda row: max((i.dated.end for i in row.items if i.dated), default=date.min), reverse=True)
     return made
@@ -218,28 +219,27 @@ def chart(analysed: ClaimAnalysis, chart_id: str) -> str | None:
         return None
     rest = rows(analysed)
     scale = _domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
-    band = _band(canonical, scale)
+    band, band_name = _band(canonical, scale)
     canonical_figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
     lines = [
         _row(
-            f"Canonical figure (the shaded band): {canonical_figure}",
-            "canonical",
+            f"Canonical figure ({band_name}): {canonical_figure}",
             band + _mark(canonical, scale, "canonical"),
+            canonical=True,
         )
     ]
     for row in rest:
-        drawn = [i for i in row.items if i.interval is not None]
+        drawn = [i.interval for i in row.items if i.interval is not None]
         if not drawn:
-            lines.append(_row(f"{row.label}, not on the scale — {row.verdict}", row.css, band))
+            lines.append(_row(f"{row.label}, not on the scale — {row.verdict}", band))
             continue
-        off = any(any(scale.beyond(i.interval)) for i in drawn if i.interval is not None)
+        css = f"verdict-{row.verdict}"
         marks = "".join(
-            f'<g class="{"latest" if i is drawn[-1] else "earlier"}">{_mark(i.interval, scale, row.css)}</g>'
-            for i in drawn
-            if i.interval is not None
+            f'<g class="{"latest" if at == len(drawn) - 1 else "earlier"}">{_mark(interval, scale, css)}</g>'
+            for at, interval in enumerate(drawn)
         )
-        beyond = ", beyond the scale »" if off else ""
-        lines.append(_row(f"{row.label}{beyond} — {row.verdict}", row.css, band + marks))
+        beyond = ", beyond the scale »" if any(any(scale.beyond(interval)) for interval in drawn) else ""
+        lines.append(_row(f"{row.label}{beyond} — {row.verdict}", band + marks))
     shown, more = lines[: ROWS_SHOWN + 1], lines[ROWS_SHOWN + 1 :]
     rows_html = f'<ol class="chart" aria-labelledby="{chart_id}-title">{"".join(shown)}</ol>'
     if more:
@@ -264,8 +264,8 @@ def chart(analysed: ClaimAnalysis, chart_id: str) -> str | None:
     )
 
 
-def _row(label: str, css: str, marks: str) -> str:
-    kind = "chart-row canonical" if css == "canonical" else "chart-row"
+def _row(label: str, marks: str, canonical: bool = False) -> str:
+    kind = "chart-row canonical" if canonical else "chart-row"
     return (
         f'<li class="{kind}"><span class="chart-label">{escape(label)}</span>'
         f'<svg class="track" width="100%" height="{TRACK}" aria-hidden="true" focusable="false">{marks}</svg></li>'
