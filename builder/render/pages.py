@@ -27,7 +27,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from builder import __version__
+from builder import __version__, words
 from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.analyse.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS
 from builder.check.markdown import claim_refs
@@ -100,9 +100,10 @@ def environment(template_dir: Path | None, mark: str) -> Environment:
         verdict_text=MEANING,
         verdict_counts=summary.verdict_counts,
         tally=summary.tally,
-        joined=summary.joined,
-        plural=summary.plural,
+        joined=words.joined,
+        plural=words.plural,
         named_disagreements=summary.named_disagreements,
+        named_first=summary.NAMED_FIRST,
         position_text=formatting.POSITION_TEXT,
         figure_with_unit=figure_with_unit,
         figure=figure_with_unit,

@@ -1,7 +1,7 @@
 """What a page says in words about a set of figures: counts by verdict, and the few disagreements named first.
 
-One place for the words, so that a count reads the same on every page and at the command line
-("1 claim", "2 claims"; "1 differs", "2 differ"; "60 are earlier figures", never "60 differ").
+One place for the words, so that a count reads the same on every page ("1 differs", "2 differ";
+"60 are earlier figures", never "60 differ"); plurals and lists are `words.py`'s, shared with the command line.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from datetime import date
 
 from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
 from builder.analyse.verdicts import AGREEING, COUNTED, DISPUTING, ORDER
-from builder.words import joined, plural
-
-__all__ = ["joined", "named_disagreements", "plural", "tally", "verdict_counts"]
 
 NAMED_FIRST = 5
-"""How many disagreements a claim's first screen names; the rest are one step away, in its table."""
+"""How many figures a claim's first screen names in each of its lists (its disagreements, the figures that
+count something else); the rest are one step away, in its table."""
 
 
 def verdict_counts(items: Iterable[VariantAnalysis]) -> dict[str, int]:
