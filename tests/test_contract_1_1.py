@@ -97,6 +97,21 @@ def test_a_plain_number_is_shown_with_the_characters_it_was_written_with(tmp_pat
     assert row.select_one("td.figure").get_text(" ", strip=True).startswith(shown)
 
 
+def test_a_ranges_ends_may_be_written_with_grouped_digits(tmp_path: Path) -> None:
+    """Contract 1.1 reads `low` and `high` as written, digits grouped as in a phrase; the page shows them so."""
+    write_site(tmp_path, edit(CLAIMS, "value: 12,000", 'value: {low: "11,500", high: "12 500"}'))
+    assert problems(tmp_path) == []
+    variant = json.loads(rendered(tmp_path)["claims/troops-total.json"])["variants"][1]
+    assert (variant["low"], variant["high"], variant["text"]) == (11500, 12500, "11,500–12 500")
+
+
+def test_a_scale_word_in_a_ranges_end_is_an_error_at_that_end(tmp_path: Path) -> None:
+    claims = edit(CLAIMS, "value: 12,000", 'value: {low: 11000, high: "1.5 million"}')
+    write_site(tmp_path, claims)
+    line, col = position(claims, 'high: "1.5 million"')
+    only_problem(tmp_path, "claims.yaml", line, col + len("high: "), "'high' must be a number written in digits")
+
+
 @pytest.mark.parametrize("raw", ["3.000", "010", "0x10", "1:30", "1_000", "+3000"])
 def test_a_look_alike_in_a_range_is_an_error_at_its_end(tmp_path: Path, raw: str) -> None:
     claims = edit(CLAIMS, "value: 12,000", f"value: {{low: {raw}, high: 20000}}")
