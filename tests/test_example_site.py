@@ -91,6 +91,18 @@ def test_casualty_page_lists_every_source_and_marks_the_ones_that_differ(site: P
     assert any(t.startswith("approximately 300") for t in texts)
 
 
+def test_a_word_quantity_takes_of_before_its_unit_in_every_list(site: Path) -> None:
+    """Contract 1.1: "hundreds of troops", wherever a figure is listed with its unit (the source's page, the
+    outlet's, the discrepancies), as on the claim's own page."""
+    cells = [
+        " ".join(td.get_text(" ", strip=True).split())
+        for url in ("sources/eutoday-support-amid-ukraine-war", "outlets/eu-today")
+        for td in page(site, url).select("table.figures td.figure")
+    ]
+    assert any(cell.startswith("hundreds of troops") for cell in cells), cells
+    assert not any("hundreds troops" in cell for cell in cells)
+
+
 def test_verdicts_are_told_by_text_and_symbol_not_colour_alone(site: Path) -> None:
     for badge in page(site, "claims/dprk-killed").select(".verdict"):
         symbol, word = badge.get_text(" ", strip=True).split(" ", 1)

@@ -32,7 +32,7 @@ from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.analyse.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS
 from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
-from builder.check.model import Source
+from builder.check.model import Figure, Source
 from builder.check.units import Unit
 from builder.render import formatting, pagehelpers, publish, summary, urls
 from builder.render.chart import chart
@@ -79,6 +79,7 @@ def environment(template_dir: Path | None, mark: str) -> Environment:
         deviation=deviation_mark,
         unit=_unit_shown,
         figure=figure_with_unit,
+        with_its_unit=_with_its_unit,
         verdict_badge=verdict_badge,
         status_badge=status_badge,
         passage_id=passage_id,
@@ -160,6 +161,12 @@ def status_badge(status: str) -> Markup:
 def _unit_shown(unit: Unit | None) -> str:
     """A unit as a page sets it (km², °C); nothing for none."""
     return unit.shown if unit is not None else ""
+
+
+def _with_its_unit(figure: Figure) -> str:
+    """A variant's figure with the unit it was given in, by the one rule (`formatting.figure_with_unit`):
+    "hundreds of troops", never "hundreds troops"."""
+    return formatting.figure_with_unit(figure, figure.unit)
 
 
 def figure_with_unit(analysed: ClaimAnalysis) -> str:
