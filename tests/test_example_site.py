@@ -91,6 +91,13 @@ def test_casualty_page_lists_every_source_and_marks_the_ones_that_differ(site: P
     assert any(t.startswith("approximately 300") for t in texts)
 
 
+def test_a_claim_of_unattributed_reports_says_so_rather_than_zero_originators(site: Path, data: dict) -> None:
+    kursk = claim(data, "kursk-incursion-territory")
+    assert kursk["originators"] == 0 and kursk["unattributed"] == len(kursk["variants"]) > 0
+    tally = " ".join(page(site, "claims/kursk-incursion-territory").select_one(".tally").get_text(" ").split())
+    assert tally.endswith("none is attributed to an originator.") and "0 independent" not in tally
+
+
 def test_a_word_quantity_takes_of_before_its_unit_in_every_list(site: Path) -> None:
     """Contract 1.1: "hundreds of troops", wherever a figure is listed with its unit (the source's page, the
     outlet's, the discrepancies), as on the claim's own page."""
