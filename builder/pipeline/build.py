@@ -12,6 +12,7 @@ from jinja2 import TemplateError
 
 from builder.analyse.analysis import Analysis, with_edited_claim
 from builder.check.schema import json_schema_bytes
+from builder.files import Kept, Output, atomic_write
 from builder.pipeline.documents import _documents, _read_from
 from builder.pipeline.indexing import Indexing
 from builder.pipeline.quick import Edit, edited_claim_page
@@ -36,17 +37,7 @@ from builder.render.site import Rendered, claim_exports, stream_pages, stream_si
 from builder.write import uptodate
 from builder.write.lock import identity, lock_file, output_lock
 from builder.write.staging import Staging
-from builder.write.writer import (
-    Kept,
-    Lost,
-    Output,
-    OutputError,
-    WriteReport,
-    atomic_write,
-    check_output,
-    protected_folders,
-    write_site,
-)
+from builder.write.writer import Lost, OutputError, WriteReport, check_output, protected_folders, write_site
 
 
 def build(

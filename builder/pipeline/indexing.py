@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from builder.files import Output
 from builder.pipeline.stages import (
     BuildResult,
 )
@@ -16,9 +17,6 @@ from builder.read.load import CLAIMS_FILE
 from builder.render.pagefind import SearchUnavailable
 from builder.render.search import document as search_document
 from builder.render.search import index_documents, searched
-from builder.write.writer import (
-    Output,
-)
 
 
 class Indexing:

@@ -17,11 +17,12 @@ from builder.analyse.analysis import Analysis, analyse
 from builder.analyse.history import with_history
 from builder.check.model import Site
 from builder.check.validate import validate
+from builder.files import Output
 from builder.problems import Location, Problems
 from builder.read import yamlsource
 from builder.read.load import load_site
 from builder.render.site import Rendered, render_site
-from builder.write.writer import Output, WriteReport
+from builder.write.writer import WriteReport
 
 Progress = Callable[[str], object]
 """Told the name of each stage of a build as it starts (see `progress.on_terminal`)."""

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from builder.files import Kept
 from builder.render.search import Fed, Scratch
 from builder.write.staging import Staging
-from builder.write.writer import Kept
 
 
 def _give_back_memory() -> None:

@@ -8,9 +8,9 @@ cannot be written is simply not kept.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
+
+from builder.files import atomic_write
 
 CACHE_DIR = ".factsheet-cache"
 
@@ -20,21 +20,13 @@ def folder(root: Path) -> Path:
 
 
 def keep(root: Path, name: str, data: bytes) -> None:
-    """`data` as the cache file `name`, replaced atomically; best effort."""
+    """`data` as the cache file `name`, replaced atomically (`files.atomic_write`); best effort."""
     place = folder(root)
-    try:
+    with contextlib.suppress(OSError):
         place.mkdir(exist_ok=True)
         if not (place / ".gitignore").exists():
             (place / ".gitignore").write_text("# written by factsheet; safe to delete\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=place, prefix=f".{name}.", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, place / name)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        atomic_write(place / name, data)
 
 
 def forget(root: Path, name: str) -> None:
