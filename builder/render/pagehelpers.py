@@ -141,9 +141,10 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        # The desk's own data (claims, figures, analyses: frozen records of plain values, no path, no module)
-        # is most of what a page reads; its public attributes are safe without the sandbox's checks of each
-        # access, which were most of a claim page's time. Anything else is checked as the sandbox checks it.
+        # The desk's own data (claims, figures, analyses: frozen records of values, and no module) is most of
+        # what a page reads; its public attributes are safe without the sandbox's checks of each access, which
+        # were most of a claim page's time. What they hold is checked as the sandbox checks it: a path among
+        # them (`site.root`) gives nothing but its text (`is_safe_attribute`), a dict no method that changes it.
         if obj.__class__ in _data_types() and not attribute.startswith("_"):
             try:
                 return getattr(obj, attribute)
