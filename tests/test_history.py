@@ -389,6 +389,29 @@ def test_reading_item_by_item_is_reading_the_whole_file(text: str) -> None:
     assert asked == ["blob"]  # each blob is read once
 
 
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, 18), st.integers(0, 10**6)), min_size=0, max_size=4))
+def test_history_cuts_the_claims_list_where_the_reader_of_pieces_does(edits: list[tuple[int, int]]) -> None:
+    """One rule of where a list's items lie (`yamlpieces.list_items`): the history, reading bytes, and the
+    build, reading text, find the same items of `claims:`, or both read the file whole."""
+    from builder.analyse.claimfile import _split
+    from builder.read import yamlpieces
+
+    text = _DESK
+    for kind, n in edits:
+        edited = _edit(text, kind, n)
+        text = edited.decode("utf-8", "surrogateescape") if isinstance(edited, bytes) else edited
+    if not text.isascii() or "\r" in text:
+        return  # offsets in bytes and in characters differ; line ends are made plain before either cuts
+    layout = _split(text.encode())
+    cut = yamlpieces.cut(text)
+    items = [piece.start for piece in cut.pieces if piece.kind == "item"] if cut else None
+    if layout is not None and cut is not None:
+        assert layout.starts == items
+    if cut is not None and items:
+        assert layout is not None, text
+
+
 # -- reading a version by what changed since the one before ------------------------------
 
 _DESK = (

@@ -9,13 +9,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import lru_cache
 from typing import Any
 
 from builder.check.values import written
 from builder.problems import Problems
 from builder.read import yamlsource
 from builder.read.load import CLAIMS_FILE
+from builder.read.yamlpieces import list_items
 from builder.read.yamlsource import parse_yaml
 
 
@@ -64,43 +64,25 @@ def _claims_of(items: list[_Claim | None]) -> dict[str, tuple[str | None, str]]:
 
 
 _CLAIMS_KEY = re.compile(rb"^claims:[ \t]*(?:#.*)?$", re.M)
-
-
 # A line that ends the list: at the first column, and neither a comment nor an indentless item.
-_SECTION_END = re.compile(rb"\n(?![ \t]|#|-[ \t]|\n|\Z)")
-
-
-_FIRST = re.compile(rb"^( *)(?![ #])\S", re.M)
-
-
-@lru_cache(maxsize=8)
-def _item_start(indent: bytes) -> re.Pattern[bytes]:
-    """A newline before an item's start (the literal first character makes the search fast)."""
-    return re.compile(b"\n" + re.escape(indent) + b"- ")
-
-
-@lru_cache(maxsize=8)
-def _out_of_list(indent: bytes) -> re.Pattern[bytes]:
-    """A newline before a line that is neither part of an item at `indent`, nor blank, nor a comment."""
-    return re.compile(b"\n(?!" + re.escape(indent) + b"(?:- | )|[ \t]*(?:#|\n|$))")
+_SECTION_END = re.compile(rb"\n(?![ \t]|#|-(?:[ \t]|\n|\Z)|\n|\Z)")
+_CONTENT = re.compile(rb"^ *[^ \n#]", re.M)
 
 
 def _split(data: bytes) -> _Layout | None:
-    """Where the items of the `claims:` list lie; None unless the list is plain block YAML."""
+    """Where the items of the `claims:` list lie; None unless the list is plain block YAML (as the
+    reader of pieces decides, `yamlpieces.list_items`)."""
     keys = list(_CLAIMS_KEY.finditer(data))
     if len(keys) != 1:
         return None
     begin = keys[0].end() + 1
     after = _SECTION_END.search(data, begin - 1)
     end = after.start() + 1 if after else len(data)
-    first = _FIRST.search(data, begin, end)
-    if first is None or data[first.end() - 1 : first.end() + 1] != b"- ":
+    first = _CONTENT.search(data, begin, end)
+    found = list_items(data, first.start(), end) if first is not None else None
+    if found is None:
         return None
-    indent = first.group(1)
-    if _out_of_list(indent).search(data, begin - 1, end) is not None:
-        return None  # a line less indented than the items, or something else at their indentation
-    starts = [first.start(), *(m.start() + 1 for m in _item_start(indent).finditer(data, first.start(), end))]
-    return _Layout(data, indent, (keys[0].start(), begin), end, starts, [])
+    return _Layout(data, found[0], (keys[0].start(), begin), end, found[1], [])
 
 
 def _item(text: str, path: str) -> _Claim | bool | None:

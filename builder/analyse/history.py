@@ -32,10 +32,8 @@ from builder.analyse.claimfile import (
     _claims_of,
     _File,
     _item,
-    _item_start,
     _Layout,
     _normalised,
-    _out_of_list,
     _patterns,
     _split,
     _whole,
@@ -55,6 +53,7 @@ from builder.problems import Location, Problems
 from builder.read import git
 from builder.read.ends import common_prefix, common_suffix
 from builder.read.load import CLAIMS_FILE
+from builder.read.yamlpieces import list_items
 from builder.read.yamlsource import parse_yaml
 
 YAML_FILES = ("**/*.yaml", "**/*.yml")
@@ -293,12 +292,10 @@ class _Reader:
         stop = (layout.starts[after] if after < len(layout.starts) else layout.end) + shift
         if stop < len(data) and data[stop - 1 : stop] != b"\n":
             return None
-        span = data[begin:stop]
-        if not span.startswith(layout.indent + b"- "):
-            return None
-        if _out_of_list(layout.indent).search(b"\n" + span) is not None:
+        found = list_items(data, begin, stop)
+        if found is None or found[0] != layout.indent:
             return None  # a line that is not an item's, as `_split` checks (read alone, most would not parse)
-        starts = [begin, *(begin + m.start() + 1 for m in _item_start(layout.indent).finditer(span))]
+        starts = found[1]
         try:
             items = self._items(data, starts, stop, path)
         except UnicodeDecodeError:

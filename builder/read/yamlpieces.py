@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from functools import lru_cache
+from typing import Any, AnyStr, Literal
 
 # A top-level key at the start of a line; its value follows on the line or below it.
 _TOP = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?=[ \t]|$)")
@@ -138,28 +139,19 @@ def _elements(text: str, begin: int, end: int, key: str, lines: _Lines) -> tuple
         return None  # an inline value (`claims: []`): one piece
     body_start = header_end + 1
     first = _CONTENT.search(text, body_start, end)
-    kind = SPLIT_KEYS[key]
     if first is None:
         return None
-    indent = len(first[1])
-    at = first.start() + indent
-    if kind == "item" and not (text.startswith("- ", at) or text.startswith("-\n", at)):
-        return None
-    if kind == "entry" and (indent == 0 or text[at] in "-?[{'\"&*!|>%@`"):
-        return None
-    # Every content line is an element's first line (at `indent`) or deeper.
-    shallow = re.compile(rf"^(?! {{{indent}}}|[ \t]*(?:#|$))", re.M)
-    if indent and shallow.search(text, body_start, end):
-        return None
+    kind = SPLIT_KEYS[key]
     if kind == "item":
-        element = re.compile(rf"^ {{{indent}}}-(?: |$)", re.M)
-        stray = re.compile(rf"^ {{{indent}}}(?!-(?: |$))[^ #\n]", re.M)
+        found = list_items(text, first.start(), end)
+        if found is None:
+            return None
+        indent, offsets = len(found[0]), found[1]
     else:
-        element = re.compile(rf"^ {{{indent}}}[^ #\n]", re.M)
-        stray = None
-    if stray is not None and stray.search(text, body_start, end):
-        return None
-    offsets = [m.start() for m in element.finditer(text, body_start, end)]
+        indent = len(first[1])
+        offsets = _entries(text, first.start(), end, indent)
+        if offsets is None:
+            return None
     section = Section(key, lines.of(begin), (lines.of(offsets[0]), indent))
     pieces = [
         Piece(text[a:b], lines.of(a), kind, key, indent, a) for a, b in zip(offsets, [*offsets[1:], end], strict=True)
@@ -167,11 +159,53 @@ def _elements(text: str, begin: int, end: int, key: str, lines: _Lines) -> tuple
     return section, pieces
 
 
+def _entries(text: str, first: int, end: int, indent: int) -> list[int] | None:
+    """Where each entry of the block mapping whose first entry's line starts at `first` begins; None unless
+    every line up to `end` is an entry's first line (at `indent`), deeper, blank or a comment."""
+    at = first + indent
+    if indent == 0 or text[at] in "-?[{'\"&*!|>%@`":
+        return None
+    if re.compile(rf"\n(?! {{{indent}}}|[ \t]*(?:#|$))", re.M).search(text, first, end):
+        return None
+    return [first, *(m.start() + 1 for m in re.compile(rf"\n {{{indent}}}[^ #\n]").finditer(text, first, end))]
+
+
+def list_items(text: AnyStr, first: int, end: int) -> tuple[AnyStr, list[int]] | None:
+    """The items of the block list whose first item's line starts at `first` and which ends at `end`:
+    their indentation and where each starts. None unless the list is plain: its first line is an
+    item's, and every line after it an item's first line, deeper than the items, blank or a comment.
+
+    The one rule of where a list's items lie, for the reader of pieces (by text) and for the history
+    (by bytes: it reads hundreds of versions of a file, and only the changed part of each again)."""
+    binary = isinstance(text, bytes)
+    head = _ITEM_LINE[binary].match(text, first, end)
+    if head is None:
+        return None
+    indent: AnyStr = head[1]
+    item, stray = _list_lines(len(indent), binary)
+    if stray.search(text, first, end) is not None:
+        return None
+    return indent, [first, *(m.start() + 1 for m in item.finditer(text, first, end))]
+
+
+_ITEM_LINE: dict[bool, re.Pattern[Any]] = {
+    False: re.compile(r"( *)-(?: |$)", re.M),
+    True: re.compile(rb"( *)-(?: |$)", re.M),
+}
+
+
+@lru_cache(maxsize=16)
+def _list_lines(width: int, binary: bool) -> tuple[re.Pattern[Any], re.Pattern[Any]]:
+    """The newline before an item's first line, and before a line that belongs to no item, of a list
+    whose items stand at column `width` (a search for a newline first is the fast one)."""
+    item = rf"\n {{{width}}}-(?: |$)"
+    stray = rf"\n(?! {{{width}}}(?:-(?: |$)| )|[ \t]*(?:#|$))"
+    if binary:
+        return re.compile(item.encode(), re.M), re.compile(stray.encode(), re.M)
+    return re.compile(item, re.M), re.compile(stray, re.M)
+
+
 def lone_item(text: str, indent: int) -> bool:
     """Whether `text` is exactly one item of a list whose items stand at `indent`, as `cut` would make it."""
-    if not re.match(rf" {{{indent}}}-(?: |\n|$)", text):
-        return False
-    if len(re.findall(rf"^ {{{indent}}}-(?: |$)", text, re.M)) != 1:
-        return False
-    stray = rf"^(?! {{{indent}}}(?:- |-$| )|[ \t]*(?:#|$))" if indent else r"^(?!- |-$| |[ \t]*(?:#|$))"
-    return re.search(stray, text, re.M) is None
+    found = list_items(text, 0, len(text))
+    return found is not None and len(found[0]) == indent and len(found[1]) == 1
