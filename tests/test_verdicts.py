@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from builder.analyse.analysis import claim_status, compare
+from builder.analyse.analysis import compare
 from builder.check.dates import parse_date
 from builder.check.model import Figure
 from builder.check.units import classify
 from builder.check.values import parse_value
 from builder.problems import Location
+from builder.verdicts import claim_status
 from tests.conftest import load_conformance
 
 VERDICTS = load_conformance("verdicts.yaml")
@@ -131,7 +132,7 @@ def test_every_verdict_has_its_words_symbol_and_style() -> None:
     stylesheet styles each, on badges and in the chart."""
     import typing
 
-    from builder.analyse import verdicts
+    from builder import verdicts
     from tests.conftest import REPO
 
     css = (REPO / "builder" / "render" / "static" / "style.css").read_text()
@@ -141,6 +142,8 @@ def test_every_verdict_has_its_words_symbol_and_style() -> None:
     for table in (verdicts.SYMBOLS, verdicts.MEANING, verdicts.CHANGED):
         assert set(table) == names, table
     assert set(verdicts.COUNTED) == names | {"agree"}
-    assert set(verdicts.STATUS_MEANING) == set(verdicts.STATUS_HEADLINE) == set(typing.get_args(verdicts.Status))
+    statuses = set(typing.get_args(verdicts.Status))
+    assert set(verdicts.STATUS_MEANING) == set(verdicts.STATUS_HEADLINE) == set(verdicts.STATUS_RATING) == statuses
+    assert set(typing.get_args(verdicts.EditorialVerdict)) <= names
     for verdict in names:
         assert f".verdict-{verdict}" in css and f".chart .verdict-{verdict}" in css, verdict

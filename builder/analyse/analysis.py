@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from builder.analyse.verdicts import DISAGREEING, DISPUTING, SET_ASIDE, Status, Verdict
 from builder.check.dates import Period
 from builder.check.interval import INF, Interval
 from builder.check.model import Claim, ClaimHistory, Figure, Site, Source, Variant
 from builder.check.names import folded
 from builder.check.units import Unit, convert, mismatch
+from builder.verdicts import DISAGREEING, Status, Verdict, claim_status
 
 Position = Literal["above", "below", "within", "overlaps"]
 """Where a figure's interval lies against the canonical one: wholly above or below it, inside it, or across
@@ -199,18 +199,6 @@ def compare(
         gap(interval, reference),
         figure.bounded and canonical.bounded,
     )
-
-
-def claim_status(verdicts: list[str]) -> Status:
-    """The status of a claim from the verdicts of its variants."""
-    comparable = [v for v in verdicts if v not in SET_ASIDE]
-    if not comparable:
-        return "unsourced"
-    if any(v in DISPUTING for v in comparable):
-        return "disputed"
-    if any(v == "outdated" for v in comparable):
-        return "evolving"
-    return "single-source" if len(comparable) == 1 else "agreed"
 
 
 def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimAnalysis:

@@ -12,11 +12,11 @@ from builder.check.interval import Interval
 from builder.check.quotes import ArchivedText, Passage
 from builder.check.units import Unit
 from builder.problems import Where
+from builder.verdicts import EditorialVerdict
 
 Kind = Literal["number", "text"]
 SHORT_TITLE_WORDS = 6
 """How many words of its title name a source whose outlet is unknown."""
-EditorialVerdict = Literal["misattributed", "misquoted", "retracted", "different-measure"]
 
 
 @dataclass(frozen=True)

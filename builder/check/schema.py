@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, StrictBool, StrictFloat, StrictInt, StringConstraints
 
 from builder.read.yamlwhole import WrittenFloat, WrittenInt
+from builder.verdicts import EditorialVerdict
 
 Text = Annotated[str, StringConstraints(min_length=1, strict=True)]
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
@@ -94,7 +95,7 @@ class VariantSpec(_Strict):
     written: InstanceOf[WrittenInt] | InstanceOf[WrittenFloat] | Text | None = None
     """The source's own words for the figure ('two-thirds of these troops') when `value` is the desk's reading
     of them."""
-    verdict: Literal["misattributed", "misquoted", "retracted", "different-measure"] | None = None
+    verdict: EditorialVerdict | None = None
     """An editor's verdict; needs a note."""
     note: Text | None = None
     """Markdown shown beside the variant."""

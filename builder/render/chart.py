@@ -22,10 +22,10 @@ from datetime import date
 from html import escape
 
 from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
-from builder.analyse.verdicts import SYMBOLS
 from builder.check.interval import Interval
 from builder.check.names import folded
 from builder.render import formatting
+from builder.verdicts import SYMBOLS
 from builder.words import plural
 
 ROWS_EACH = 12

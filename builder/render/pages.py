@@ -29,7 +29,6 @@ from markupsafe import Markup, escape
 
 from builder import __version__, words
 from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
-from builder.analyse.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS
 from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
@@ -37,6 +36,7 @@ from builder.check.units import Unit
 from builder.render import formatting, pagehelpers, publish, summary, urls
 from builder.render.chart import chart
 from builder.render.passages import archived_html, passage_id
+from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,13 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from builder.analyse.analysis import Analysis, ClaimAnalysis
-from builder.analyse.verdicts import AGREEING, STATUS_HEADLINE
 from builder.check.model import Settings
 from builder.render import urls
 from builder.render.formatting import figure_with_unit
+from builder.verdicts import AGREEING, STATUS_HEADLINE, STATUS_RATING
 from builder.words import plural
 
 ATOM = "http://www.w3.org/2005/Atom"
-
-RATINGS = {"agreed": 5, "single-source": 4, "evolving": 3, "disputed": 2, "unsourced": 1}
-"""The status as a ClaimReview rating: how well the sources bear the canonical figure out."""
 
 
 def absolute(settings: Settings, url: str) -> str:
@@ -78,6 +75,26 @@ def robots(settings: Settings) -> bytes:
     if settings.base_url:
         lines.append(f"Sitemap: {absolute(settings, urls.SITEMAP)}")
     return ("\n".join(lines) + "\n").encode()
+
+
+def from_claims(analysis: Analysis) -> dict[str, bytes]:
+    """The published files made from the claims, redone when one changes: the Atom feed (a site with a
+    `base_url` only: a feed's links are absolute). A new one is added here and in `from_claims_paths`."""
+    return {urls.FEED: feed(analysis)} if analysis.site.settings.base_url else {}
+
+
+def from_claims_paths(settings: Settings) -> list[str]:
+    """The paths of the files `from_claims` makes."""
+    return [urls.FEED] if settings.base_url else []
+
+
+def beside_pages(settings: Settings, files: Collection[str]) -> dict[str, bytes]:
+    """The published files made from the site's other `files`, redone on every build: robots.txt, and
+    the sitemap of every page (with a `base_url`)."""
+    made = {urls.ROBOTS: robots(settings)}
+    if settings.base_url:
+        made[urls.SITEMAP] = sitemap(settings, [*files, *made])
+    return made
 
 
 def entry_id(settings: Settings, claim_id: str) -> str:
@@ -187,7 +204,7 @@ def claim_review(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, objec
         "itemReviewed": item,
         "reviewRating": {
             "@type": "Rating",
-            "ratingValue": RATINGS[analysed.status],
+            "ratingValue": STATUS_RATING[analysed.status],
             "bestRating": 5,
             "worstRating": 1,
             "alternateName": STATUS_HEADLINE[analysed.status],

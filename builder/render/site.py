@@ -99,7 +99,7 @@ def render_site(
             exports[claim_id], outputs[path] = claim_export(analysed), b""
             again.append(analysed)
     outputs.update(stream_pages(analysis, todo, mark, _in_memory, exports, claims=again).files)
-    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV] + ([urls.FEED] if analysis.site.settings.base_url else [])
+    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV, *publish.from_claims_paths(analysis.site.settings)]
     if previous is not None and not changed and all(path in previous.outputs for path in whole):
         outputs.update({path: previous.outputs[path] for path in whole})
         outputs.update(_site_files(analysis, outputs))
@@ -114,7 +114,7 @@ def _in_memory(path: str, data: bytes | Iterable[bytes]) -> bytes:
 
 
 def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
-    """The static files, the schema, robots.txt and the sitemap of every page in `files`."""
+    """The static files, the schema, and the published files made beside the pages of `files`."""
     settings = analysis.site.settings
     made = {
         urls.STYLESHEET: _static("style.css"),
@@ -122,10 +122,8 @@ def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
         urls.FAVICON: _static("favicon.svg"),
         urls.DISCREPANCY_TOOLS: _static("discrepancies.js"),
         urls.SCHEMA: json_schema_bytes(),
-        urls.ROBOTS: publish.robots(settings),
     }
-    if settings.base_url:
-        made[urls.SITEMAP] = publish.sitemap(settings, [*files, *made])
+    made.update(publish.beside_pages(settings, [*files, *made]))
     return made
 
 
@@ -221,8 +219,7 @@ def stream_site_files(
         given = rows if rows is not None else {}
         claim_csv = (given.get(analysed.claim.id) or claim_rows(analysed) for analysed in analysis.claims)
         files = {urls.CLAIMS_JSON: claims_json(claim_files), urls.CLAIMS_CSV: claims_csv(claim_csv)}
-    if analysis.site.settings.base_url:
-        files[urls.FEED] = publish.feed(analysis)
+    files.update(publish.from_claims(analysis))
     files.update(_site_files(analysis, [*made, *files]))
     return {path: sink(path, data) for path, data in files.items()}
 

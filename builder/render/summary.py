@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
-from builder.analyse.verdicts import AGREEING, COUNTED, DISPUTING, ORDER
+from builder.verdicts import AGREEING, COUNTED, DISPUTING, ORDER
 
 NAMED_FIRST = 5
 """How many figures a claim's first screen names in each of its lists (its disagreements, the figures that

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from builder.analyse.verdicts import AGREEING, CHANGED
+from builder.verdicts import AGREEING, CHANGED
 
 if TYPE_CHECKING:  # the diff holds the explanation: the type only, not the module, is needed here
     from builder.review.diff import VariantDiff

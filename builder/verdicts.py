@@ -2,7 +2,11 @@
 
 A new verdict is added here (its name, its group, its symbol, its meaning and the words that count it),
 then given a style in `render/static/style.css`; `tests/test_verdicts.py` fails while any table here
-lacks it. The analysis decides verdicts; pages, charts, the command line and `diff` read their words here.
+lacks it. An editor's verdict is given in claims.yaml (`EditorialVerdict`: the check reads it from
+here); a computed one needs its rule in `analyse/analysis.py`'s `compare`. A claim's status follows from
+its verdicts here (`claim_status`). Pages, charts, feeds, the command line and `diff` read their words here.
+
+A foundation module, not the analysis's: the check reads the editorial verdicts before anything is analysed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ Verdict = Literal[
     "retracted",
     "different-measure",
 ]
+EditorialVerdict = Literal["misattributed", "misquoted", "retracted", "different-measure"]
+"""The verdicts an editor gives a variant (`verdict:` in claims.yaml, with a note); the others are computed."""
 Status = Literal["agreed", "disputed", "evolving", "single-source", "unsourced"]
 
 AGREEING: frozenset[str] = frozenset({"matches", "consistent"})
@@ -111,3 +117,18 @@ STATUS_HEADLINE = {
     "unsourced": "No comparable source",
 }
 """A claim's status as the first words of its summary in the feed and in ClaimReview."""
+
+STATUS_RATING = {"agreed": 5, "single-source": 4, "evolving": 3, "disputed": 2, "unsourced": 1}
+"""The status as a ClaimReview rating: how well the sources bear the canonical figure out."""
+
+
+def claim_status(verdicts: list[str]) -> Status:
+    """The status of a claim from the verdicts of its variants."""
+    comparable = [v for v in verdicts if v not in SET_ASIDE]
+    if not comparable:
+        return "unsourced"
+    if any(v in DISPUTING for v in comparable):
+        return "disputed"
+    if any(v == "outdated" for v in comparable):
+        return "evolving"
+    return "single-source" if len(comparable) == 1 else "agreed"
