@@ -8,6 +8,7 @@ from typing import Any
 
 from builder.check import schema
 from builder.check.dates import DateError, Period, parse_date
+from builder.check.grammar import fraction_hint
 from builder.check.model import Figure, Variant
 from builder.check.units import COMMON_UNITS, Unit, classify, mismatch, split_compound, typo
 from builder.check.values import FigureError, as_written, plain_number, read_value, written
@@ -28,6 +29,8 @@ class FigureChecks:
     """The validator's checks of figures, units and dates (a part of `validate._Validator`)."""
 
     problems: Problems
+    language: str = "en"
+    """The site's language (`site.language`): the phrases and digits its figures are read in."""
 
     def date(self, value: Any, where: Where) -> Period | None:
         if value is None:
@@ -64,7 +67,7 @@ class FigureChecks:
                 if compound is not None:
                     value, unit = compound
             try:
-                reading = read_value(value, tolerance)
+                reading = read_value(value, tolerance, self.language)
             except FigureError as error:
                 self.problems.error(Place(doc, (*key, "value", error.end)) if error.end else where, str(error))
                 return None
@@ -73,9 +76,7 @@ class FigureChecks:
                 unit = classify(reading.unit)
             if reading.fractional and unit is not None and not unit.physical and kind == "number":
                 self.problems.warning(
-                    where,
-                    f"'{written(value)}' counts {unit} in fractions; if a point groups thousands here, "
-                    "write a comma (50,783) or a space (50 783)",
+                    where, f"'{written(value)}' counts {unit} in fractions; {fraction_hint(self.language)}"
                 )
         return Figure(
             written=written(value) if not isinstance(value, str) else value,

@@ -64,6 +64,7 @@ class _Validator(FigureChecks, PageChecks):
         settings = self.settings(doc)
         if settings is not None:
             self.tolerance = settings.tolerance
+        self.language = settings.language if settings is not None else _written_language(site)
         # Every file's sources first, as a claim may cite a source of any file; then each claim
         # checked in turn, its checked shape let go once it is a claim (a large desk's would
         # otherwise all be held at once, beside the data they are read from and the claims).
@@ -330,6 +331,13 @@ class _Validator(FigureChecks, PageChecks):
     # -- pages -------------------------------------------------------------
 
 
+def _written_language(site: Any) -> str:
+    """The language of a `site:` that is wrong elsewhere, so that its figures are read in it all the same
+    (read in English, a Korean desk's every figure would be an error beside the one that is)."""
+    language = site.get("language") if isinstance(site, dict) else None
+    return language if isinstance(language, str) else "en"
+
+
 class _Top(BaseModel):
     """Only the keys of claims.yaml, to name an unknown one before reading the rest."""
 
@@ -370,6 +378,7 @@ def revalidate_claim(doc: YamlDocument, index: int, data: Any, site: Site, probl
     """
     checker = _Validator(LoadedSite(root=site.root, claims=None), problems)
     checker.tolerance = site.settings.tolerance
+    checker.language = site.settings.language
     checker.sources = dict(site.sources)
     spec = check_shape(schema.ClaimSpec, data, doc, ("claims", index), "claim", problems)
     if spec is None:

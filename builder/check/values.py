@@ -10,129 +10,54 @@ A figure is read from the characters the editor wrote, never from what a YAML
 reader made of them: the reader hands a plain scalar's text over with its value
 (`as_written`), and a number written so that a reader could take it for another
 (`3.000`, `010`, `1:30`) is refused here, with the way to write it plainly.
+
+The English grammar here is the one most desks read, every figure of them, and is kept
+as it is for that; a site in another language reads by its phrase file (`grammar.py`),
+whose grammar has these words too.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
+from builder.check.grammar import Grammar, grammar_for
 from builder.check.interval import INF, Interval
 from builder.check.lookalikes import LOOKALIKES
-
-ACCEPTED_FORMS = (
-    "a number (3000, 3,000, 3 000, 1.2 million, 12k, 1.2bn, 40%), "
-    "about/around/approximately/roughly/some/an estimated/estimated/c./ca./circa/approx./~/≈ X, "
-    "more than/over/above/upwards of/well over/far more than X, "
-    "at least/no fewer than/no less than/a minimum of X, X or more, X+, "
-    "up to/at most/no more than/a maximum of/as many as X, X or fewer, X or less, "
-    "fewer than/less than/under/below X, nearly/almost/close to/just under X, just over X, "
-    "A-B, A to B, between A and B, X ± Y, "
-    "dozens, a dozen, hundreds, several hundred, thousands, several thousand, tens of thousands, "
-    "hundreds of thousands, millions, several million, tens of millions, hundreds of millions, "
-    "or a mapping {low: A, high: B}"
+from builder.check.table import (
+    ACCEPTED_FORMS,
+    FROM_ZERO,
+    PERCENT,
+    PLURAL_QUANTITIES,
+    QUALIFIERS,
+    SCALES,
+    SUFFIXES,
+    VAGUE,
+    FigureError,
+    Reading,
+    bounded,
+    fractional,
+    precise,
+    shown,
+    sized,
 )
-PERCENT = "%"
-"""The unit a figure written as a percentage ("40%", "40 per cent") is in."""
 
-
-class FigureError(ValueError):
-    """A figure that is not one of the accepted forms."""
-
-    def __init__(self, message: str, end: str | None = None) -> None:
-        super().__init__(message)
-        self.end = end
-        """The end of a range (`low`, `high`) the problem is at, when it is at one."""
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a written figure stands for."""
-
-    interval: Interval
-    unit: str | None = None
-    """A unit the figure names itself (`%` for "40%"), else None."""
-    fractional: bool = False
-    """Whether a number written in it has a fractional part after its scale ("2.5", but not "2.5 million")."""
-    bounded: bool = True
-    """Whether both ends are numbers the figure states: not "more than X" (no upper end), "up to X" (its
-    lower end, 0, is the convention for counts, not a number anyone reported), nor "millions" (whose upper
-    end is the table's convention). A deviation from the middle of a figure that is not would be a number
-    nobody reported."""
-
-
-Qualifier = Callable[[Interval, float], Interval]
-
-
-def _approx(core: Interval, t: float) -> Interval:
-    ends = sorted((core.low * (1 - t), core.high * (1 + t)))
-    return Interval.make(ends[0], ends[1])
-
-
-def _more_than(core: Interval, t: float) -> Interval:
-    return Interval.make(core.low, INF, True)
-
-
-def _at_least(core: Interval, t: float) -> Interval:
-    return Interval.make(core.low, INF)
-
-
-def _up_to(core: Interval, t: float) -> Interval:
-    return Interval.make(0, core.high)
-
-
-def _under(core: Interval, t: float) -> Interval:
-    return Interval.make(0, core.high, False, True)
-
-
-_ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated", "~", "≈")
-QUALIFIERS: dict[str, Qualifier] = {}
-for _words, _rule in (
-    ((*_ABOUT, "c.", "ca.", "circa", "approx."), _approx),
-    (("more than", "over", "above", "upwards of", "well over", "far more than"), _more_than),
-    (("at least", "no fewer than", "no less than", "a minimum of"), _at_least),
-    (("up to", "at most", "no more than", "a maximum of", "as many as"), _up_to),
-    (("fewer than", "less than", "under", "below"), _under),
-    (
-        ("nearly", "almost", "close to", "just under"),
-        lambda c, t: Interval.make(c.low * (1 - t), c.high, False, True),
-    ),
-    (("just over",), lambda c, t: Interval.make(c.low, c.high * (1 + t), True, False)),
-):
-    for _word in _words:
-        QUALIFIERS[_word] = _rule
-SUFFIXES: dict[str, Qualifier] = {"or more": _at_least, "+": _at_least, "or fewer": _up_to, "or less": _up_to}
-"""Words after a number that bound it, as the qualifier of the same meaning would."""
-_FROM_ZERO: frozenset[Qualifier] = frozenset({_up_to, _under})
-"""The qualifiers whose lower end is the 0 of counts rather than a number the figure states."""
-
-VAGUE = {
-    "dozens": Interval.make(24, 99),
-    "a dozen": Interval.make(12, 12),
-    "hundreds": Interval.make(200, 999),
-    "several hundred": Interval.make(300, 999),
-    "thousands": Interval.make(2000, 9999),
-    "several thousand": Interval.make(3000, 9999),
-    "tens of thousands": Interval.make(20000, 99999),
-    "hundreds of thousands": Interval.make(200000, 999999),
-    "millions": Interval.make(2e6, 1e9, False, True),
-    "several million": Interval.make(3e6, 9999999),
-    "tens of millions": Interval.make(2e7, 99999999),
-    "hundreds of millions": Interval.make(2e8, 999999999),
-}
-PLURAL_QUANTITIES = frozenset(word for word in VAGUE if word.endswith("s"))
-"""The word quantities that take "of" before a count noun ("hundreds of troops", but "a dozen troops")."""
-SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
-# Beyond these sizes a float no longer holds the figure, and a deviation between
-# two figures overflows to infinity; no reported figure comes near them.
-LARGEST = 1e18
-SMALLEST = 1e-18
-MAX_DIGITS = 15
-"""A float holds 15 significant digits for certain; a figure written with more would not read back the same."""
+__all__ = [
+    "ACCEPTED_FORMS",
+    "PERCENT",
+    "PLURAL_QUANTITIES",
+    "FigureError",
+    "Reading",
+    "as_written",
+    "parse_phrase",
+    "parse_value",
+    "plain_number",
+    "read_phrase",
+    "read_value",
+    "written",
+]
 
 # Digits grouped by threes with commas, or with single spaces (no-break and thin spaces
 # are folded to a space before matching), or not grouped.
@@ -158,14 +83,6 @@ _GROUPED = re.compile(rf"[-\u2212]?{_DIGITS}")
 """An end of a range written as a string: a number, its digits perhaps grouped, with no scale word."""
 
 
-def _bounded(interval: Interval) -> bool:
-    return not (math.isinf(interval.low) or math.isinf(interval.high))
-
-
-def _fractional(core: Interval) -> bool:
-    return any(not math.isinf(end) and not float(end).is_integer() for end in (core.low, core.high))
-
-
 def plain_number(text: str) -> bool:
     """Whether `text` is a number as YAML carries one to the contract: digits, perhaps a point and decimals."""
     return _PLAIN_NUMBER.fullmatch(text) is not None
@@ -179,14 +96,9 @@ def as_written(value: Any) -> str | None:
 
 def _lookalike(phrase: str, text: str) -> None:
     """Refuse a figure written so that a reader could take it for another number."""
-    for pattern, why in LOOKALIKES:
-        if pattern.search(text):
-            raise FigureError(f"'{_shown(phrase)}' {why}")
-
-
-def _shown(phrase: str) -> str:
-    """A phrase as a message quotes it (a long one is cut where every message is, `problems.cut_quoted`)."""
-    return phrase.strip()
+    for pattern, why, needs in LOOKALIKES:
+        if needs in text and pattern.search(text):
+            raise FigureError(f"'{shown(phrase)}' {why}")
 
 
 def _number(text: str) -> tuple[float, bool]:
@@ -194,7 +106,7 @@ def _number(text: str) -> tuple[float, bool]:
     match = _NUMBER_PARTS.fullmatch(text)
     assert match is not None  # the phrase's pattern matched it
     digits = match["digits"].replace(",", "").replace(" ", "").replace("\u2212", "-")
-    _precise(digits, f"'{match['digits']}'")
+    precise(digits, f"'{match['digits']}'")
     value = float(digits)
     if match["scale"]:
         return value * SCALES[match["scale"]], True
@@ -217,13 +129,23 @@ def _folded(phrase: str) -> str:
     return " ".join(phrase.strip().lower().split())
 
 
-def read_phrase(phrase: str, tolerance: float) -> Reading:
-    """What a written figure stands for, or FigureError saying why it is none."""
+def read_phrase(phrase: str, tolerance: float, language: str | None = None) -> Reading:
+    """What a written figure stands for, or FigureError saying why it is none.
+
+    `language` is the site's (`site.language`); where a phrase file is shipped for it, its words are
+    read besides the contract's, and its digits as it writes them (`grammar.py`)."""
+    if language is None or language == "en" or (grammar := grammar_for(language)) is None:
+        return _english(phrase, tolerance)
+    return grammar.read(phrase, tolerance)
+
+
+def _english(phrase: str, tolerance: float) -> Reading:
+    """What a figure written by the contract's table stands for."""
     text = _folded(phrase)
     _lookalike(phrase, text)
     match = _PHRASE.match(text)
     if match is None:
-        raise FigureError(f"'{_shown(phrase)}' is not a figure; accepted forms: {ACCEPTED_FORMS}")
+        raise FigureError(f"'{shown(phrase)}' is not a figure; accepted forms: {ACCEPTED_FORMS}")
     if match["b_low"]:
         core = _range(match["b_low"], match["b_high"])
     elif match["r_low"]:
@@ -231,14 +153,14 @@ def read_phrase(phrase: str, tolerance: float) -> Reading:
     elif match["pm"]:
         middle, by = _number(match["pm"])[0], _number(match["pm_by"])[0]
         if by < 0:
-            raise FigureError(f"'{_shown(phrase)}' has a negative margin; write X ± Y with Y positive")
+            raise FigureError(f"'{shown(phrase)}' has a negative margin; write X ± Y with Y positive")
         core = Interval.make(middle - by, middle + by)
     elif match["single"]:
         core = Interval.point(_number(match["single"])[0])
     else:
         core = VAGUE[match["vague"]]
     for end in (core.low, core.high):
-        _sized(end, f"'{_shown(phrase)}'")
+        sized(end, f"'{shown(phrase)}'")
     percent = any(match[group] for group in ("b_percent", "r_percent", "single_percent", "percent"))
     unit = PERCENT if percent else None
     rule = QUALIFIERS.get(match["qualifier"] or "")
@@ -246,20 +168,20 @@ def read_phrase(phrase: str, tolerance: float) -> Reading:
     if suffix:
         if rule is not None:
             raise FigureError(
-                f"'{_shown(phrase)}' bounds the figure twice ('{match['qualifier']}' and '{suffix}'); keep one"
+                f"'{shown(phrase)}' bounds the figure twice ('{match['qualifier']}' and '{suffix}'); keep one"
             )
         rule = SUFFIXES[" ".join(suffix.split())]
     if rule is None:
-        return Reading(core, unit, _fractional(core), _bounded(core) and match["vague"] != "millions")
+        return Reading(core, unit, fractional(core), bounded(core) and match["vague"] != "millions")
     result = rule(core, tolerance)
     if result.low > result.high or (result.low == result.high and (result.low_open or result.high_open)):
-        raise FigureError(f"'{_shown(phrase)}' gives an empty interval")  # "fewer than 0" is [0, 0)
-    return Reading(result, unit, _fractional(core), _bounded(result) and rule not in _FROM_ZERO)
+        raise FigureError(f"'{shown(phrase)}' gives an empty interval")  # "fewer than 0" is [0, 0)
+    return Reading(result, unit, fractional(core), bounded(result) and rule not in FROM_ZERO)
 
 
-def parse_phrase(phrase: str, tolerance: float) -> Interval:
+def parse_phrase(phrase: str, tolerance: float, language: str | None = None) -> Interval:
     """The interval a written figure stands for, or FigureError saying why it is none."""
-    return read_phrase(phrase, tolerance).interval
+    return read_phrase(phrase, tolerance, language).interval
 
 
 def _finite(value: Any, what: str) -> float:
@@ -268,7 +190,7 @@ def _finite(value: Any, what: str) -> float:
     text = as_written(value)
     if text is not None and not _PLAIN_NUMBER.fullmatch(text):
         _lookalike(text, _folded(text))
-        raise FigureError(f"{what} must be a number written in digits (1500 or 1.5), not '{_shown(text)}'")
+        raise FigureError(f"{what} must be a number written in digits (1500 or 1.5), not '{shown(text)}'")
     if text is not None:
         _lookalike(text, text)  # 3.000 is a plain number to YAML, and a look-alike to a reader
     try:
@@ -277,13 +199,16 @@ def _finite(value: Any, what: str) -> float:
         number = math.inf
     if math.isnan(number) or (math.isinf(number) and not isinstance(value, int)):
         raise FigureError(f"{what} must be a finite number, not {value}")
-    _sized(number, what)
-    _precise(text if text is not None else repr(value), what)
+    sized(number, what)
+    precise(text if text is not None else repr(value), what)
     return number
 
 
-def _end_of_range(value: Any, end: str) -> float:
+def _end_of_range(value: Any, end: str, grammar: Grammar | None) -> float:
     try:
+        text = value if isinstance(value, str) else as_written(value)
+        if grammar is not None and text is not None and not isinstance(value, bool):
+            return grammar.end(text, f"'{end}'")
         if isinstance(value, str):
             return _grouped(value, f"'{end}'")
         return _finite(value, f"'{end}'")
@@ -296,58 +221,43 @@ def _grouped(text: str, what: str) -> float:
     folded = _folded(text)
     _lookalike(text, folded)
     if not _GROUPED.fullmatch(folded):
-        raise FigureError(f"{what} must be a number written in digits (1500, 1,500 or 1.5), not '{_shown(text)}'")
+        raise FigureError(f"{what} must be a number written in digits (1500, 1,500 or 1.5), not '{shown(text)}'")
     number, _ = _number(folded)
-    return _sized(number, what)
+    return sized(number, what)
 
 
-def _precise(number: str, what: str) -> None:
-    """Refuse a number written with more significant digits than a float holds for certain."""
-    if len(number) <= MAX_DIGITS:
-        return  # too short to hold too many digits (the common case, and Decimal is slow)
-    if len(Decimal(number).normalize().as_tuple().digits) > MAX_DIGITS:
-        raise FigureError(f"{what} has more than {MAX_DIGITS} significant digits, too many to compare; round it")
-
-
-def _sized(number: float, what: str) -> float:
-    """`number`, unless it is too large or too small to compare (see LARGEST, SMALLEST)."""
-    if abs(number) > LARGEST:
-        raise FigureError(f"{what} is too large: figures may be at most 10^18 in size")
-    if 0 < abs(number) < SMALLEST:
-        raise FigureError(f"{what} is too small: figures other than 0 may be no smaller than 10^-18")
-    return number
-
-
-def read_value(value: Any, tolerance: float) -> Reading:
+def read_value(value: Any, tolerance: float, language: str | None = None) -> Reading:
     """What a `value:` stands for, as YAML gives it: a number, a phrase or {low, high}.
 
     A plain YAML number is read from its characters where the reader kept them
-    (`as_written`), so that `3.000` or `010` is refused rather than read as 3 or 8.
+    (`as_written`), so that `3.000` or `010` is refused rather than read as 3 or 8. `language`
+    is the site's, as `read_phrase` takes it; it reads the ends of a range too.
     """
+    if isinstance(value, str):  # first: most figures are phrases, and a Mapping is slower to tell
+        return read_phrase(value, tolerance, language)
     if isinstance(value, Mapping):
         unknown = sorted(set(value) - {"low", "high"})
         if unknown:
             raise FigureError(f"a range takes only 'low' and 'high', not {', '.join(map(repr, unknown))}")
         if value.get("low") is None and value.get("high") is None:
             raise FigureError("a range needs 'low', 'high' or both")
-        low = -INF if value.get("low") is None else _end_of_range(value["low"], "low")
-        high = INF if value.get("high") is None else _end_of_range(value["high"], "high")
+        grammar = None if language is None or language == "en" else grammar_for(language)
+        low = -INF if value.get("low") is None else _end_of_range(value["low"], "low", grammar)
+        high = INF if value.get("high") is None else _end_of_range(value["high"], "high", grammar)
         if low > high:
             raise FigureError(f"'low' ({written(value['low'])}) is more than 'high' ({written(value['high'])})")
         interval = Interval.make(low, high)
-        return Reading(interval, None, _fractional(interval), _bounded(interval))
-    if isinstance(value, str):
-        return read_phrase(value, tolerance)
+        return Reading(interval, None, fractional(interval), bounded(interval))
     text = as_written(value)
     if text is not None and not isinstance(value, bool):
-        return read_phrase(text, tolerance)
+        return read_phrase(text, tolerance, language)
     interval = Interval.point(_finite(value, "a figure"))
-    return Reading(interval, None, _fractional(interval))
+    return Reading(interval, None, fractional(interval))
 
 
-def parse_value(value: Any, tolerance: float) -> Interval:
+def parse_value(value: Any, tolerance: float, language: str | None = None) -> Interval:
     """The interval of a `value:` as YAML gives it: a number, a phrase or {low, high}."""
-    return read_value(value, tolerance).interval
+    return read_value(value, tolerance, language).interval
 
 
 def written(value: Any) -> str:
