@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.check import phrasebook
 from builder.check.phrasebook import PhrasebookError
@@ -251,3 +253,38 @@ def test_a_phrase_file_that_would_read_a_figure_wrongly_is_refused(text: str, sa
     with pytest.raises(PhrasebookError, match=re.escape(said)) as error:
         phrasebook.parse("xx", text, "phrases/xx.yaml")
     assert str(error.value).startswith("phrases/xx.yaml: ")
+
+
+def _words(code: str) -> list[str]:
+    """The words of a language's figures, folded, and the empty word."""
+    book = phrasebook.load(code)
+    assert book is not None
+    words = [part for form in book.qualifiers for part in (form.before, form.after)]
+    words += [part for form in book.ranges for part in (form.before, form.middle, form.after)]
+    return sorted({"", *words, *book.vague, *book.scales, *book.percent, *book.words, "about", "or more", "+"})
+
+
+NUMBERS = ["0", "1", "12", "1 000", "1,5", "1.5", "12,000", "3.000", "3만", "1만1000", "١٬٥٠٠", "-5", "10%"]
+
+
+@pytest.mark.parametrize("language", sorted(CASES))
+def test_any_phrase_in_a_language_is_an_interval_or_an_error(language: str) -> None:
+    """Never another exception, and an accepted phrase reads the same whatever its case and spacing."""
+    words, numbers, space = st.sampled_from(_words(language)), st.sampled_from(NUMBERS), st.sampled_from(["", " "])
+    maybe = st.just("") | words
+    shaped = st.tuples(maybe, space, numbers, space, maybe, space, st.just("") | numbers | words).map("".join)
+    pieces = st.lists(words | numbers | st.sampled_from(list(",. -~%")), max_size=7)
+
+    @given(st.one_of(shaped, pieces.map("".join), pieces.map(" ".join), st.text(max_size=12)))
+    @settings(max_examples=600, derandomize=True, deadline=None)
+    def check(phrase: str) -> None:
+        try:
+            reading = read_value(phrase, 0.1, language)
+        except FigureError:
+            return
+        interval = reading.interval
+        assert interval.low <= interval.high and not math.isnan(interval.low + interval.high), phrase
+        for variant in (phrase.upper(), f"  {phrase}  ", " ".join(phrase.split())):
+            assert read_value(variant, 0.1, language).interval.same_as(interval), (phrase, variant)
+
+    check()

@@ -169,10 +169,13 @@ class Grammar:
             if rule is None:
                 raise FigureError(f"'{shown(phrase)}' bounds the figure twice ('{prefix}' and '{suffix}'); keep one")
             return rule
+        if prefix is not None and prefix not in self.prefixes:
+            after = next(after for before, after in self.circumfixes if before == prefix)
+            raise FigureError(f"'{shown(phrase)}' is not a figure: '{prefix}' needs '{after}' after the figure")
+        if suffix is not None and suffix not in self.suffixes:
+            before = next(before for before, after in self.circumfixes if after == suffix)
+            raise FigureError(f"'{shown(phrase)}' is not a figure: '{suffix}' needs '{before}' before the figure")
         if prefix is not None:
-            if prefix not in self.prefixes:
-                ends = sorted(after for before, after in self.circumfixes if before == prefix)
-                raise FigureError(f"'{shown(phrase)}' is not a figure: '{prefix}' needs '{ends[0]}' after the figure")
             return self.prefixes[prefix]
         return None if suffix is None else self.suffixes[suffix]
 

@@ -214,7 +214,10 @@ def _check_meanings(path: str, forms: tuple[Form, ...]) -> None:
 
 
 def _check_myriads(path: str, scales: dict[str, int]) -> None:
-    """Units that combine (1억2000만) are 10, 100 or 1000 within a myriad, or a power of the myriad."""
+    """Units that combine (1억2000만) are 10, 100 or 1000 within a myriad, or a power of the myriad, which is one
+    of them."""
+    if MYRIAD not in scales.values():
+        raise PhrasebookError(f"{path}: units that combine need one of 10000 (만)")
     for word, factor in scales.items():
         power = factor
         while power % MYRIAD == 0 and power > MYRIAD:
