@@ -246,7 +246,11 @@ def test_the_phrase_files_are_package_data() -> None:
             "name: X\ndigits: {decimal: ',', group: ''}\nqualifiers: {about: ['ca {X}'], up_to: ['ca {X}']}\n",
             "under both about and up_to",
         ),
-        ("name: X\ndigits: {decimal: '.', group: ','}\nmyriads: true\nscales: {k: 5000}\n", "unit of myriads"),
+        (
+            "name: X\ndigits: {decimal: '.', group: ','}\nmyriads: true\nscales: {만: 10000, k: 5000}\n",
+            "unit of myriads",
+        ),
+        ("name: X\ndigits: {decimal: '.', group: ','}\nmyriads: true\nscales: {억: 100000000}\n", "one of 10000"),
     ],
 )
 def test_a_phrase_file_that_would_read_a_figure_wrongly_is_refused(text: str, said: str) -> None:
@@ -273,7 +277,7 @@ def test_any_phrase_in_a_language_is_an_interval_or_an_error(language: str) -> N
     words, numbers, space = st.sampled_from(_words(language)), st.sampled_from(NUMBERS), st.sampled_from(["", " "])
     maybe = st.just("") | words
     shaped = st.tuples(maybe, space, numbers, space, maybe, space, st.just("") | numbers | words).map("".join)
-    pieces = st.lists(words | numbers | st.sampled_from(list(",. -~%")), max_size=7)
+    pieces = st.lists(words | numbers | st.sampled_from(list(",. -–~%")), max_size=7)
 
     @given(st.one_of(shaped, pieces.map("".join), pieces.map(" ".join), st.text(max_size=12)))
     @settings(max_examples=600, derandomize=True, deadline=None)

@@ -59,9 +59,14 @@ def grammar_for(language: str) -> Grammar | None:
 
 
 def _words(words: Iterable[str]) -> str:
-    """An alternation of words, longest first, each matched as written (a hyphen as any dash)."""
-    escaped = (re.escape(word).replace(r"\-", "[-\u2013\u2014]") for word in sorted(words, key=len, reverse=True))
-    return "|".join(escaped)
+    """An alternation of words, longest first, each matched as written."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+def _range_words(words: str) -> str:
+    """Words of a range, a hyphen in them matched as any dash (`A-B`, `A–B`); found by their place, not by their
+    text, so that a dash written otherwise needs no entry of its own."""
+    return re.escape(words).replace(r"\-", "[-\u2013\u2014]")
 
 
 @dataclass(frozen=True)
@@ -122,9 +127,9 @@ class Grammar:
 
     @staticmethod
     def _range_pattern(index: int, form: RangeForm, number: str, percent: str) -> str:
-        before = rf"{_words([form.before])}\s*" if form.before else ""
-        after = rf"\s*{_words([form.after])}" if form.after else ""
-        ends = rf"(?P<r{index}_low>{number})(?P<r{index}_percent>{percent})?\s*{_words([form.middle])}\s*"
+        before = rf"{_range_words(form.before)}\s*" if form.before else ""
+        after = rf"\s*{_range_words(form.after)}" if form.after else ""
+        ends = rf"(?P<r{index}_low>{number})(?P<r{index}_percent>{percent})?\s*{_range_words(form.middle)}\s*"
         return rf"{before}{ends}(?P<r{index}_high>{number}){after}"
 
     def _forms(self) -> str:
