@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from builder.check import phrasebook
 from builder.check.interval import Interval
 from builder.check.myriads import compose
-from builder.check.phrasebook import MYRIAD, Phrasebook, RangeForm
+from builder.check.phrasebook import MYRIAD, Form, Phrasebook, RangeForm
 from builder.check.table import (
     PERCENT,
     QUALIFIERS,
@@ -87,18 +87,13 @@ class Grammar:
         self.scales: dict[str, float] = {**SCALES, **book.scales}
         self.vague: dict[str, Interval] = {**VAGUE, **book.vague}
         self.prefixes: dict[str, Qualifier] = dict(QUALIFIERS)
+        """The qualifiers written before a figure, by their words, the table's and the language's."""
         self.suffixes: dict[str, Qualifier] = dict(SUFFIXES)
+        """Those written after it."""
         self.circumfixes: dict[tuple[str, str], Qualifier] = {}
+        """Those written around it, by their words before and after (`최소 X 이상`)."""
         for form in book.qualifiers:
-            rule = RULES[form.rule]
-            if form.before and form.after:
-                self.circumfixes[(form.before, form.after)] = rule
-                continue
-            words, table = (form.before, self.prefixes) if form.before else (form.after, self.suffixes)
-            if table.setdefault(words, rule) is not rule:
-                raise phrasebook.PhrasebookError(
-                    f"phrases/{book.code}.yaml: '{form.written}' means another thing in English"
-                )
+            self._take(form)
         self.ranges = (*ENGLISH_RANGES, *book.ranges)
         digits = self.digits.pattern
         units = _words(book.scales)
@@ -124,6 +119,16 @@ class Grammar:
         self.parts = re.compile(rf"(?P<digits>[-\u2212]?{digits})\s*(?P<scale>{_words(self.scales)})?")
         self.number = re.compile(rf"[-\u2212]?{digits}")
         self.forms = self._forms()
+
+    def _take(self, form: Form) -> None:
+        rule = RULES[form.rule]
+        if form.before and form.after:
+            self.circumfixes[(form.before, form.after)] = rule
+            return
+        words, table = (form.before, self.prefixes) if form.before else (form.after, self.suffixes)
+        if table.setdefault(words, rule) is not rule:
+            where = f"phrases/{self.book.code}.yaml"
+            raise phrasebook.PhrasebookError(f"{where}: '{form.written}' means another thing in English")
 
     @staticmethod
     def _range_pattern(index: int, form: RangeForm, number: str, percent: str) -> str:
