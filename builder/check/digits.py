@@ -19,7 +19,8 @@ from builder.check.table import FigureError, shown
 
 Why = Callable[[re.Match[str]], str]
 """What a look-alike could be mistaken for and how to write it, from its match."""
-Rule = tuple[re.Pattern[str], Why]
+Rule = tuple[re.Pattern[str], Why, str]
+"""A look-alike, what it says, and a character without which it cannot match (`lookalikes.Lookalike.needs`)."""
 
 
 def _said(why: str) -> Why:
@@ -55,6 +56,8 @@ class Digits:
         """Fifteen hundred and one and a half in the language's own digits (١٬٥٠٠, ١٫٥)."""
         self._western: dict[int, str] | None = None
         self._native_rules: tuple[Rule, ...] = ()
+        self._native: re.Pattern[str] | None = None
+        """Any of the language's own digits or marks."""
         if native is not None:
             _name, own, own_decimal, own_group = native
             self.native_examples = (f"{own[1]}{own_group}{own[5]}{own[0] * 2}", f"{own[1]}{own_decimal}{own[5]}")
@@ -62,50 +65,35 @@ class Digits:
             western = {**dict(zip(own, "0123456789", strict=True)), own_decimal: decimal, own_group: group or " "}
             self._western = str.maketrans(western)
             self._native_rules = self._natives()
+            self._native = re.compile(f"[{re.escape(own + own_decimal + own_group)}]")
         self._rules = (*self._universal(before_marks(self.thousand)), *self._marks(), *self._universal(AFTER_MARKS))
 
     @staticmethod
     def _universal(lookalikes: tuple[Lookalike, ...]) -> tuple[Rule, ...]:
-        return tuple((lookalike.pattern, _said(lookalike.why)) for lookalike in lookalikes)
+        return tuple((lookalike.pattern, _said(lookalike.why), lookalike.needs) for lookalike in lookalikes)
 
     def _marks(self) -> tuple[Rule, ...]:
         """The look-alikes of the decimal mark and grouping: English's where the language writes as English."""
         if self.decimal == ".":
             zero = re.compile(r"(?<![0-9.,])0,[0-9]{3}(?![0-9])")
             why = "has a comma after a lone 0, which groups nothing (a decimal comma would make 0,125 of 0.125); "
-            return (*self._universal(ENGLISH_MARKS), (zero, _said(why + "write 0.125 for the decimal, or 125")))
+            return (*self._universal(ENGLISH_MARKS), (zero, _said(why + "write 0.125 for the decimal, or 125"), ","))
         name = self.language
         comma = re.compile(rf"(?<![0-9.,])(?!0,)(?P<whole>{self.whole}),(?P<decimals>[0-9]{{3}})(?![0-9])")
-        rules: list[Rule] = [(comma, lambda match: _comma(match, name))]
+        rules: list[Rule] = [(comma, lambda match: _comma(match, name), ",")]
         if self.group == ".":
-            rules += [
-                (
-                    re.compile(r"(?<![0-9.,])0\.(?P<decimals>[0-9]+)"),
-                    lambda match: (
-                        f"has a point after a lone 0; in {name} a point groups thousands, so write "
-                        f"0,{match['decimals']} for a decimal"
-                    ),
-                ),
-                (
-                    re.compile(r"(?<![0-9.])[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})(?![0-9])"),
-                    _said(
-                        f"has a point that does not group three digits; in {name} a point groups thousands (11.000) "
-                        "and a comma marks a decimal: write 1,5 for one and a half"
-                    ),
-                ),
-            ]
+            zero = re.compile(r"(?<![0-9.,])0\.(?P<decimals>[0-9]+)")
+            rules.append((zero, lambda match: f"has a point after a lone 0; {_point_groups(name, match)}", "."))
+            point = re.compile(r"(?<![0-9.])[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})(?![0-9])")
+            why = f"has a point that does not group three digits; in {name} a point groups thousands (11.000) "
+            rules.append((point, _said(why + "and a comma marks a decimal: write 1,5 for one and a half"), "."))
         else:
-            rules.append(
-                (
-                    re.compile(r"(?<![\d.,])(?<!\d )[1-9]\d*(?:\.\d{3})+(?![\d.])"),
-                    _said(
-                        "has a point followed by three digits, which many languages use to group thousands (3.000 "
-                        "is three thousand in German); write 3 000 for three thousand, or 3 or 3,0 for three"
-                    ),
-                )
-            )
+            point = re.compile(r"(?<![\d.,])(?<!\d )[1-9]\d*(?:\.\d{3})+(?![\d.])")
+            why = "has a point followed by three digits, which many languages use to group thousands (3.000 is three "
+            why += "thousand in German); write 3 000 for three thousand, or 3 or 3,0 for three"
+            rules.append((point, _said(why), "."))
         starts = "starts with a decimal mark; write a zero before it (0,5)"
-        return (*rules, (re.compile(r"(?<![\d\w])[.,]\d"), _said(starts)))
+        return (*rules, (re.compile(r"(?<![\d\w])[.,]\d"), _said(starts), ""))
 
     def _natives(self) -> tuple[Rule, ...]:
         """The look-alikes of a language's own digits: each number in one script, with that script's marks, and
@@ -115,31 +103,32 @@ class Digits:
         own, marks = f"[{digits}]", f"[.,{decimal}{group}]"
         fifteen_hundred, one_and_a_half = self.native_examples
         plainly = f"write {one_and_a_half} for one and a half, {fifteen_hundred} for fifteen hundred"
+        mixed = f"mixes {name} and Western digits in one number; write it in one of them"
+        marked = f"has a mark of {name} digits between Western digits; write 1.5, and 1,500 for fifteen hundred"
         return (
-            (
-                re.compile(rf"[0-9]{marks}?{own}|{own}{marks}?[0-9]"),
-                _said(f"mixes {name} and Western digits in one number; write it in one of them"),
-            ),
-            (re.compile(rf"{own}[.,]{own}"), _said(f"has a Western mark between {name} digits; {plainly}")),
-            (
-                re.compile(rf"[0-9][{decimal}{group}][0-9]"),
-                _said(f"has a mark of {name} digits between Western digits; write 1.5, and 1,500 for fifteen hundred"),
-            ),
+            (re.compile(rf"[0-9]{marks}?{own}|{own}{marks}?[0-9]"), _said(mixed), ""),
+            (re.compile(rf"{own}[.,]{own}"), _said(f"has a Western mark between {name} digits; {plainly}"), ""),
+            (re.compile(rf"[0-9][{decimal}{group}][0-9]"), _said(marked), ""),
             (
                 re.compile(rf"(?<![{digits}{group}]){own}+{group}(?:{own}{{1,2}}|{own}{{4,}})(?!{own})"),
                 _said(f"groups digits other than by threes; {plainly}"),
+                group,
             ),
             (
                 re.compile(rf"(?<![\d.,{decimal}{group}])(?<!\d )-?{digits[0]}\d"),
                 _said("has a leading zero; write it without the zero"),
+                digits[0],
             ),
         )
 
     def check(self, phrase: str, text: str) -> str:
         """`text` (the folded `phrase`) with Western digits, or FigureError for a number a reader could take
         for another."""
-        for pattern, why in (*self._native_rules, *self._rules):
-            if (match := pattern.search(text)) is not None:
+        rules = self._rules
+        if self._native is not None and self._native.search(text):  # its own digits' rules, where it has them
+            rules = (*self._native_rules, *rules)
+        for pattern, why, needs in rules:
+            if needs in text and (match := pattern.search(text)) is not None:
                 raise FigureError(f"'{shown(phrase)}' {why(match)}")
         return text if self._western is None else text.translate(self._western)
 
@@ -153,6 +142,10 @@ class Digits:
         return ", ".join(
             [f"1500, {grouped}, 1{self.decimal}5", *(example for example in self.native_examples if example)]
         )
+
+
+def _point_groups(language: str, match: re.Match[str]) -> str:
+    return f"in {language} a point groups thousands, so write 0,{match['decimals']} for a decimal"
 
 
 def _comma(match: re.Match[str], language: str) -> str:

@@ -63,10 +63,13 @@ def _words(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
-def _range_words(words: str) -> str:
-    """Words of a range, a hyphen in them matched as any dash (`A-B`, `A–B`); found by their place, not by their
-    text, so that a dash written otherwise needs no entry of its own."""
-    return re.escape(words).replace(r"\-", "[-\u2013\u2014]")
+_DASHES = str.maketrans("\u2013\u2014", "--")
+
+
+def _range_words(words: Iterable[str]) -> str:
+    """An alternation of the words of ranges, longest first, a hyphen in them matched as any dash (`A-B`, `A–B`),
+    which `_DASHES` folds back to look the form up."""
+    return "|".join(re.escape(word).replace(r"\-", "[-\u2013\u2014]") for word in sorted(words, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ class Grammar:
         """Those written around it, by their words before and after (`최소 X 이상`)."""
         for form in book.qualifiers:
             self._take(form)
-        self.ranges = (*ENGLISH_RANGES, *book.ranges)
+        self.ranges = {(form.before, form.middle, form.after) for form in (*ENGLISH_RANGES, *book.ranges)}
+        """The ranges, by their words before, between and after the ends."""
         digits = self.digits.pattern
         units = _words(book.scales)
         if book.myriads:
@@ -109,7 +113,7 @@ class Grammar:
         percent = f"(?:{percent})"
         before = {*self.prefixes, *(key[0] for key in self.circumfixes)}
         after = {*self.suffixes, *(key[1] for key in self.circumfixes)}
-        ranges = "|".join(self._range_pattern(index, form, number, percent) for index, form in enumerate(self.ranges))
+        ranges = self._range_pattern(number, percent)
         self.pattern = re.compile(
             rf"^(?:(?P<prefix>{_words(before)})\s*)?(?:{ranges}"
             rf"|(?P<pm>{number})\s*(?:±|\+/-)\s*(?P<pm_by>{number})"
@@ -130,12 +134,14 @@ class Grammar:
             where = f"phrases/{self.book.code}.yaml"
             raise phrasebook.PhrasebookError(f"{where}: '{form.written}' means another thing in English")
 
-    @staticmethod
-    def _range_pattern(index: int, form: RangeForm, number: str, percent: str) -> str:
-        before = rf"{_range_words(form.before)}\s*" if form.before else ""
-        after = rf"\s*{_range_words(form.after)}" if form.after else ""
-        ends = rf"(?P<r{index}_low>{number})(?P<r{index}_percent>{percent})?\s*{_range_words(form.middle)}\s*"
-        return rf"{before}{ends}(?P<r{index}_high>{number}){after}"
+    def _range_pattern(self, number: str, percent: str) -> str:
+        """Every range in one alternative, its words looked up once it matches (`_range_form`): one pattern of
+        ends tried, rather than one for each form."""
+        before, middle, after = ([words for words in part if words] for part in zip(*self.ranges, strict=True))
+        ends = (
+            rf"(?P<low>{number})(?P<low_percent>{percent})?\s*(?P<middle>{_range_words(middle)})\s*(?P<high>{number})"
+        )
+        return rf"(?:(?P<before>{_range_words(before)})\s*)?{ends}(?:\s*(?P<after>{_range_words(after)}))?"
 
     def _forms(self) -> str:
         """The accepted forms, for the message that lists them: the table's, with the language's numbers, and the
@@ -153,11 +159,10 @@ class Grammar:
         if match is None:
             raise FigureError(f"'{shown(phrase)}' is not a figure; accepted forms: {self.forms}")
         percent = match["single_percent"] or match["percent"]
-        for index in range(len(self.ranges)):
-            if match[f"r{index}_low"] is not None:
-                core = self._range(phrase, match[f"r{index}_low"], match[f"r{index}_high"])
-                percent = percent or match[f"r{index}_percent"]
-                break
+        if match["low"] is not None:
+            self._range_form(phrase, match["before"], match["middle"], match["after"])
+            core = self._range(phrase, match["low"], match["high"])
+            percent = percent or match["low_percent"]
         else:
             if match["pm"]:
                 middle, by = self._number(phrase, match["pm"]).value, self._number(phrase, match["pm_by"]).value
@@ -172,6 +177,11 @@ class Grammar:
             sized(end, f"'{shown(phrase)}'")
         rule = self._rule(phrase, match["prefix"], match["suffix"])
         return qualified(phrase, core, PERCENT if percent else None, rule, tolerance)
+
+    def _range_form(self, phrase: str, before: str | None, middle: str, after: str | None) -> None:
+        words = tuple((part or "").translate(_DASHES) for part in (before, middle, after))
+        if words not in self.ranges:
+            raise FigureError(f"'{shown(phrase)}' is not a figure; accepted forms: {self.forms}")
 
     def _rule(self, phrase: str, prefix: str | None, suffix: str | None) -> Qualifier | None:
         if prefix is not None and suffix is not None:
