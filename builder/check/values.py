@@ -11,9 +11,9 @@ reader made of them: the reader hands a plain scalar's text over with its value
 (`as_written`), and a number written so that a reader could take it for another
 (`3.000`, `010`, `1:30`) is refused here, with the way to write it plainly.
 
-The English grammar here is the one most desks read, every figure of them, and is kept
-as it is for that; a site in another language reads by its phrase file (`grammar.py`),
-whose grammar has these words too.
+This English grammar reads every figure of most desks, and is kept apart for its speed; a
+site in another language reads with its phrase file (`grammar.py`), whose grammar holds
+these words too.
 """
 
 from __future__ import annotations
