@@ -174,3 +174,25 @@ def test_an_unknown_language_warns_and_says_how_to_add_one(tmp_path: Path) -> No
     found = [p for p in problems(root) if "catalog" in p.message]
     assert len(found) == 1 and found[0].severity == "warning"
     assert "docs/languages.md" in found[0].message and "ko" in found[0].message
+
+
+def test_search_feed_and_structured_data_carry_the_language(tmp_path: Path) -> None:
+    """Pagefind indexes the pages in their language (a Korean index, with its word segmentation), the feed
+    says `xml:lang`, and each claim's ClaimReview `inLanguage`."""
+    import json
+
+    from lxml import etree
+
+    root = copy_example(tmp_path / "desk")
+    text = (root / "claims.yaml").read_text(encoding="utf-8")
+    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: ko\n", 1), encoding="utf-8")
+    assert build(root, root / "site").ok
+    site = root / "site"
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"ko"}
+    feed = etree.parse(str(site / "feed.xml")).getroot()
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ko"
+    page = BeautifulSoup((site / "claims/dprk-killed/index.html").read_text(encoding="utf-8"), "html.parser")
+    review = json.loads(page.find("script", type="application/ld+json").string)
+    assert review["inLanguage"] == "ko"
+    assert review["reviewRating"]["alternateName"] != "Disputed"  # the headline in Korean
