@@ -196,3 +196,23 @@ def test_search_feed_and_structured_data_carry_the_language(tmp_path: Path) -> N
     review = json.loads(page.find("script", type="application/ld+json").string)
     assert review["inLanguage"] == "ko"
     assert review["reviewRating"]["alternateName"] != "Disputed"  # the headline in Korean
+
+
+def test_a_site_s_own_templates_speak_the_catalog_too(tmp_path: Path) -> None:
+    """`_()` and `{% trans %}` in a desk's own template give the catalog's words, as the packaged ones do."""
+    root = copy_example(tmp_path / "desk")
+    text = (root / "claims.yaml").read_text(encoding="utf-8")
+    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: ko\n", 1), encoding="utf-8")
+    (root / "templates" / "footer.html").write_text(
+        '<p class="own">{{ _("Built with factsheet.") }}|{% trans %}Built with factsheet.{% endtrans %}|'
+        '{{ ngettext("%(num)s claim", "%(num)s claims", 3) }}</p>\n',
+        encoding="utf-8",
+    )
+    assert build(root, root / "site", search=False).ok
+    page = BeautifulSoup((root / "site/index.html").read_text(encoding="utf-8"), "html.parser")
+    korean = languages.translations("ko")
+    expected = [korean.gettext("Built with factsheet.")] * 2 + [
+        korean.ngettext("%(num)s claim", "%(num)s claims", 3) % {"num": 3}
+    ]
+    assert page.find("p", class_="own").get_text().split("|") == expected
+    assert expected[0] != "Built with factsheet."

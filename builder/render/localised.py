@@ -20,10 +20,12 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
+from markupsafe import Markup
 
 from builder import languages, words
 from builder.check.dates import Period
 from builder.render import formatting
+from builder.render.pagehelpers import escaped
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,20 @@ class Localised:
     def ngettext(self, one: str, many: str, count: int, **values: Any) -> str:
         """The form of `one`/`many` that the language gives `count`, with `%(num)s` the count as it writes it."""
         return self.translations.ngettext(one, many, count) % {"num": self.count(count), **values}
+
+    def markup(self, message: str, **values: Any) -> Markup:
+        """`gettext` as the templates call it: the message is markup (it may hold a link), the values are
+        escaped as they fill it, as jinja's own newstyle gettext does (each escaped as the pages escape their
+        output, `pagehelpers.escaped`, rather than by `Markup.__mod__`, which wraps each value first)."""
+        translated = self.translations.gettext(message)
+        if not values:
+            return _markup(translated)
+        return Markup(translated % {name: escaped(value) for name, value in values.items()})
+
+    def markup_plural(self, one: str, many: str, count: int, **values: Any) -> Markup:
+        """`ngettext` as the templates call it; `%(num)s` is the count unless given."""
+        values.setdefault("num", count)
+        return Markup(self.translations.ngettext(one, many, count) % {n: escaped(v) for n, v in values.items()})
 
     def count(self, value: int) -> str:
         return f"{value:,}" if self.english else self._digits(f"{value:,}")
@@ -91,6 +107,11 @@ class Localised:
     def _digits(self, text: str) -> str:
         # One pass: the English marks swapped for the locale's (a group mark may be a decimal one elsewhere).
         return text.translate({ord(","): self.group, ord("."): self.decimal})
+
+
+@lru_cache(maxsize=4096)
+def _markup(message: str) -> Markup:
+    return Markup(message)
 
 
 @lru_cache(maxsize=4096)
