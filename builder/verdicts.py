@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from builder.words import N_, Nn_
+
 Verdict = Literal[
     "matches",
     "consistent",
@@ -47,6 +49,24 @@ ORDER = (
 )
 """The one order of verdicts in every count: agreeing, then disagreeing, then those set aside."""
 
+WORDS = {
+    "matches": N_("matches"),
+    "consistent": N_("consistent"),
+    "differs": N_("differs"),
+    "outdated": N_("outdated"),
+    "incomparable": N_("incomparable"),
+    "misattributed": N_("misattributed"),
+    "misquoted": N_("misquoted"),
+    "retracted": N_("retracted"),
+    "different-measure": N_("different-measure"),
+    "agreed": N_("agreed"),
+    "disputed": N_("disputed"),
+    "evolving": N_("evolving"),
+    "single-source": N_("single-source"),
+    "unsourced": N_("unsourced"),
+}
+"""Each verdict and status as a page shows it: in English its own name; in the site's language its catalog's word."""
+
 SYMBOLS = {
     "matches": "●",
     "consistent": "◐",
@@ -61,32 +81,33 @@ SYMBOLS = {
 """Each verdict's symbol, beside its word on badges and in the chart, so that colour never carries it alone."""
 
 MEANING = {
-    "matches": "the same interval as the canonical figure",
-    "consistent": "overlaps the canonical figure",
-    "differs": "does not overlap the canonical figure",
-    "outdated": "does not overlap, and is older than the canonical figure",
-    "incomparable": "cannot be compared (another kind of unit, or a number against text)",
-    "misattributed": "an editor found the figure attributed to the wrong origin",
-    "misquoted": "an editor found the figure misquoted",
-    "retracted": "the source retracted the figure",
-    "different-measure": "an editor found that the source counts something else (another region, period or subset)",
+    "matches": N_("the same interval as the canonical figure"),
+    "consistent": N_("overlaps the canonical figure"),
+    "differs": N_("does not overlap the canonical figure"),
+    "outdated": N_("does not overlap, and is older than the canonical figure"),
+    "incomparable": N_("cannot be compared (another kind of unit, or a number against text)"),
+    "misattributed": N_("an editor found the figure attributed to the wrong origin"),
+    "misquoted": N_("an editor found the figure misquoted"),
+    "retracted": N_("the source retracted the figure"),
+    "different-measure": N_("an editor found that the source counts something else (another region, period or subset)"),
 }
 """What each verdict means, in a badge's tooltip."""
 
 COUNTED = {
     # how a count of figures with the verdict is said: (of one figure, of several)
-    "agree": ("agrees", "agree"),
-    "matches": ("matches", "match"),
-    "consistent": ("is consistent", "are consistent"),
-    "differs": ("differs", "differ"),
-    "misattributed": ("is misattributed", "are misattributed"),
-    "misquoted": ("is misquoted", "are misquoted"),
-    "retracted": ("was retracted", "were retracted"),
-    "outdated": ("is an earlier figure", "are earlier figures"),
-    "different-measure": ("counts something else", "count something else"),
-    "incomparable": ("cannot be compared", "cannot be compared"),
+    "agree": Nn_("%(num)s agrees", "%(num)s agree"),
+    "matches": Nn_("%(num)s matches", "%(num)s match"),
+    "consistent": Nn_("%(num)s is consistent", "%(num)s are consistent"),
+    "differs": Nn_("%(num)s differs", "%(num)s differ"),
+    "misattributed": Nn_("%(num)s is misattributed", "%(num)s are misattributed"),
+    "misquoted": Nn_("%(num)s is misquoted", "%(num)s are misquoted"),
+    "retracted": Nn_("%(num)s was retracted", "%(num)s were retracted"),
+    "outdated": Nn_("%(num)s is an earlier figure", "%(num)s are earlier figures"),
+    "different-measure": Nn_("%(num)s counts something else", "%(num)s count something else"),
+    "incomparable": Nn_("%(num)s cannot be compared", "%(num)s cannot be compared"),
 }
-"""Counts on pages: "4 agree", "1 differs", "56 are earlier figures" ("agree" is `matches` and `consistent`)."""
+"""Counts on pages: "4 agree", "1 differs", "56 are earlier figures" ("agree" is `matches` and `consistent`), as
+messages of the catalog with their plurals (`%(num)s` is the count)."""
 
 CHANGED = {
     "matches": ("matches", "match"),
@@ -102,19 +123,19 @@ CHANGED = {
 """How `diff` says a figure now has the verdict: "the BBC figure no longer matches (it differs)"."""
 
 STATUS_MEANING = {
-    "agreed": "Every source's figure agrees with the canonical figure.",
-    "disputed": "At least one source contradicts the canonical figure, or an editor flagged a variant.",
-    "evolving": "The only disagreements are older figures that the canonical figure supersedes.",
-    "single-source": "One source reported this figure, and it agrees.",
-    "unsourced": "No source's figure can be compared with the canonical figure.",
+    "agreed": N_("Every source's figure agrees with the canonical figure."),
+    "disputed": N_("At least one source contradicts the canonical figure, or an editor flagged a variant."),
+    "evolving": N_("The only disagreements are older figures that the canonical figure supersedes."),
+    "single-source": N_("One source reported this figure, and it agrees."),
+    "unsourced": N_("No source's figure can be compared with the canonical figure."),
 }
 
 STATUS_HEADLINE = {
-    "agreed": "Agreed by every source",
-    "single-source": "Reported by one source",
-    "evolving": "Evolving: older figures differ",
-    "disputed": "Disputed",
-    "unsourced": "No comparable source",
+    "agreed": N_("Agreed by every source"),
+    "single-source": N_("Reported by one source"),
+    "evolving": N_("Evolving: older figures differ"),
+    "disputed": N_("Disputed"),
+    "unsourced": N_("No comparable source"),
 }
 """A claim's status as the first words of its summary in the feed and in ClaimReview."""
 

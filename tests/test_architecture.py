@@ -20,7 +20,15 @@ from tests.conftest import REPO
 PACKAGE = REPO / "builder"
 STAGES = ["foundation", "read", "check", "analyse", "render", "write", "pipeline", "review", "command"]
 """In the order data flows; a module may import from its own stage and the ones before it."""
-FOUNDATION = {"builder", "builder.problems", "builder.words", "builder.progress", "builder.files", "builder.verdicts"}
+FOUNDATION = {
+    "builder",
+    "builder.problems",
+    "builder.words",
+    "builder.progress",
+    "builder.files",
+    "builder.verdicts",
+    "builder.languages",
+}
 COMMAND = {"builder.cli", "builder.__main__", "builder.scaffold"}
 LONGEST = 400
 """Lines a module may have: past this, it holds more than one job; split it by job."""

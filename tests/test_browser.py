@@ -236,3 +236,58 @@ def test_live_reload_follows_an_edit_without_touching_the_browser(browser, tmp_p
     finally:
         context.close()
         stop(served)
+
+
+# -- a right-to-left site ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rtl_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example desk with `site.language: ar`, built with its search index, served."""
+    from builder.pipeline.build import build
+
+    root = copy_example(tmp_path_factory.mktemp("rtl") / "desk")
+    text = (root / "claims.yaml").read_text(encoding="utf-8")
+    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: ar\n", 1), encoding="utf-8")
+    assert build(root, root / "site").ok
+    with served(root / "site") as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", ["index", "claim", "discrepancies", "source"])
+def test_a_right_to_left_site_mirrors_and_passes_axe(open_page, rtl_url: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """An Arabic site reads from the right: its text starts at the right edge, nothing scrolls sideways on a
+    phone, and axe-core finds nothing serious in that direction either."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(rtl_url + PAGES[name], width=375)
+    assert page.problems == []
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 375px"
+    # The first line of the main heading ends at the right of its box, as a right-to-left reader expects.
+    ends = page.evaluate(
+        """() => { const h = document.querySelector('main h1'); const r = document.createRange();
+        r.selectNodeContents(h); const line = r.getClientRects()[0]; const box = h.getBoundingClientRect();
+        return [box.right - line.right, line.left - box.left]; }"""
+    )
+    assert ends[0] < 2, ends  # flush right (a line that fills the width would be too; a short one is not)
+    page.wait_for_selector(".pagefind-ui__search-input", timeout=WAIT_MS)
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_a_right_to_left_chart_keeps_its_scale_left_to_right(open_page, rtl_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Numbers grow to the right on the chart's axis in every language (docs/languages.md): the axis's 0 is
+    left of its next tick."""
+    page = open_page(rtl_url + PAGES["claim"], width=1280)
+    ticks = page.locator("svg.chart-axis text").all()
+    assert len(ticks) >= 2
+    first, second = (t.bounding_box() for t in ticks[:2])
+    assert first is not None and second is not None and first["x"] < second["x"]
+    assert ticks[0].text_content() == "0"

@@ -101,7 +101,7 @@ def test_rows_are_named_by_outlet_then_date_or_title_never_by_source_id(tmp_path
     names = [label.split(":")[0][2:] for label in labels(soup)[1:]]
     # a and b are told apart by date; b and d, of one day, by title; c has no outlet: its title's first words
     assert names == [
-        "Reuters, 2025-03-01",
+        "Reuters, March 1, 2025",
         "Reuters, Second report",
         "Reuters, Third report",
         "A report whose outlet is not…",
@@ -146,4 +146,4 @@ def test_a_claim_of_many_figures_draws_one_row_per_originator_and_every_figure()
     drawn = soup.select("li.chart-row:not(.canonical) g")
     assert len(drawn) == sum(item.interval is not None for item in claim.variants)
     uk = next(label for label in labels(soup) if "UK Ministry of Defence:" in label)
-    assert re.search(r"UK Ministry of Defence: \d+ figures from 20\d\d-\d\d-\d\d to 2026-01-26; the latest", uk)
+    assert re.search(r"UK Ministry of Defence: \d+ figures from \w+ \d+, 20\d\d to January 26, 2026; the latest", uk)

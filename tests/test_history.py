@@ -79,10 +79,10 @@ def test_claim_page_shows_when_the_figure_changed_and_the_earlier_ones(desk: Pat
     raised = git(desk, "rev-parse", "HEAD~1").strip()[:7]
     # The committer date, in UTC: 09:30 in UTC+9 is 00:30 UTC the same day.
     assert shown["time"] == "2025-02-03T00:30:00Z"
-    assert "last changed on 2025-02-03" in shown["sentence"]
+    assert "last changed on February 3, 2025" in shown["sentence"]
     assert "Raise the troop estimate to 12,000" in shown["sentence"]
     assert raised in shown["sentence"]
-    assert shown["rows"] == [("about 11,000", "2025-01-01T12:00:00Z", "2025-01-01", first, FIRST)]
+    assert shown["rows"] == [("about 11,000", "2025-01-01T12:00:00Z", "January 1, 2025", first, FIRST)]
     assert "Add the second AP figure" not in shown["sentence"]
 
 
@@ -90,7 +90,7 @@ def test_a_figure_that_never_changed_shows_when_it_was_first_recorded(desk: Path
     shown = history(desk, "casualties-total")
     assert shown is not None
     assert shown["rows"] == []
-    assert "has not changed since it was first recorded on 2025-01-01" in shown["sentence"]
+    assert "has not changed since it was first recorded on January 1, 2025" in shown["sentence"]
     assert FIRST in shown["sentence"]
 
 
@@ -102,10 +102,10 @@ def test_every_change_is_listed_latest_first_and_broken_commits_are_skipped(desk
     commit(desk, "Mend the title; 13,000 troops", "2025-04-01T08:00:00Z")
     shown = history(desk, "troops-total")
     assert shown is not None
-    assert "last changed on 2025-04-01" in shown["sentence"]
+    assert "last changed on April 1, 2025" in shown["sentence"]
     assert [(value, date, subject) for value, _, date, _, subject in shown["rows"]] == [
-        ("about 12,000", "2025-02-03", "Raise the troop estimate to 12,000"),
-        ("about 11,000", "2025-01-01", FIRST),
+        ("about 12,000", "February 3, 2025", "Raise the troop estimate to 12,000"),
+        ("about 11,000", "January 1, 2025", FIRST),
     ]
 
 
@@ -127,7 +127,7 @@ def test_a_renamed_claim_keeps_its_history(desk: Path) -> None:
     commit(desk, "Rename the casualties claim", "2025-05-01T12:00:00Z")
     shown = history(desk, "casualties-all")
     assert shown is not None
-    assert "first recorded on 2025-01-01" in shown["sentence"]
+    assert "first recorded on January 1, 2025" in shown["sentence"]
 
 
 def test_a_figure_set_on_a_merged_branch_is_dated_by_the_branch_commit(desk: Path) -> None:
@@ -140,7 +140,7 @@ def test_a_figure_set_on_a_merged_branch_is_dated_by_the_branch_commit(desk: Pat
     git(desk, "merge", "-q", "--no-ff", "-m", "Merge branch 'update'", "update", when="2025-06-03T12:00:00Z")
     shown = history(desk, "casualties-total")
     assert shown is not None
-    assert "last changed on 2025-06-01" in shown["sentence"]
+    assert "last changed on June 1, 2025" in shown["sentence"]
     assert "Casualties: 4,500 per the new report" in shown["sentence"]
     assert [row[0] for row in shown["rows"]] == ["about 4,000"]
 
@@ -160,9 +160,9 @@ def test_included_files_are_followed(tmp_path: Path) -> None:
     commit(root, "Casualties: 5,000", "2025-03-01T12:00:00Z")
     shown = history(root, "casualties-total")
     assert shown is not None
-    assert "last changed on 2025-03-01" in shown["sentence"]
+    assert "last changed on March 1, 2025" in shown["sentence"]
     # Moving the claim to another file did not change its figure: one earlier figure, from the first commit.
-    assert [(row[0], row[2], row[4]) for row in shown["rows"]] == [("about 4,000", "2025-01-01", FIRST)]
+    assert [(row[0], row[2], row[4]) for row in shown["rows"]] == [("about 4,000", "January 1, 2025", FIRST)]
 
 
 def test_outside_git_there_is_no_history_section(tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_a_rebuild_without_a_new_commit_reads_the_cache(desk: Path, git_calls: l
     git_calls.clear()
     third = history(desk, "troops-total", tmp_path / "three")
     assert git_calls.count("log") == 1
-    assert third is not None and "last changed on 2025-08-01" in third["sentence"]
+    assert third is not None and "last changed on August 1, 2025" in third["sentence"]
 
 
 def _built_afresh(root: Path, out: Path) -> dict[str, str]:
@@ -347,7 +347,7 @@ def test_two_clones_build_byte_identical_sites(tmp_path: Path) -> None:
     assert tree(a / "site") == tree(b / "site") == tree(tmp_path / "a-again")
     page = BeautifulSoup((a / "site/claims/dprk-troops-total/index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find("h2", id="history") is not None
-    assert "2025-03-29" in page.find("p", class_="last-changed").get_text()
+    assert "March 29, 2025" in page.find("p", class_="last-changed").get_text()
 
 
 # -- reading claim files ------------------------------------------------------------------

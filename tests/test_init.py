@@ -68,7 +68,7 @@ def test_a_new_site_in_git_shows_its_history_and_diffs(tmp_path: Path) -> None:
     commit(root, "Visitors: about 55,000", "2025-04-17T10:00:00Z")
     assert run(["build"], root).returncode == 0
     page = BeautifulSoup((root / "site/claims/fair-visitors/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "last changed on 2025-04-17" in page.find("p", class_="last-changed").get_text()
+    assert "last changed on April 17, 2025" in page.find("p", class_="last-changed").get_text()
     assert [td.get_text() for td in page.select("table.history td.figure")] == ["about 48,000"]
     untracked = git(root, "status", "--porcelain", "--untracked-files=all")
     assert "site/" not in untracked and ".factsheet-cache" not in untracked, "the site and the cache are ignored"

@@ -204,10 +204,18 @@ def test_a_site_language_that_is_no_language_tag_is_a_warning_where_written(tmp_
     only_problem(tmp_path, "claims.yaml", *at(claims, f"'{language}'"), "is not a language tag", severity="warning")
 
 
-@pytest.mark.parametrize("language", ["en", "en-GB", "pt-BR", "zh-Hant", "de-CH-1996"])
+@pytest.mark.parametrize("language", ["en", "en-GB", "uk-UA", "ko", "ar-EG"])
 def test_a_language_tag_is_no_problem(tmp_path: Path, language: str) -> None:
     write_site(tmp_path, edit(CLAIMS, "  description:", f"  language: {language}\n  description:"))
     assert problems(tmp_path) == []
+
+
+@pytest.mark.parametrize("language", ["pt-BR", "zh-Hant", "de-CH-1996"])
+def test_a_language_without_a_catalog_is_a_warning_that_says_how_to_add_one(tmp_path: Path, language: str) -> None:
+    claims = edit(CLAIMS, "  description:", f"  language: {language}\n  description:")
+    write_site(tmp_path, claims)
+    message = only_problem(tmp_path, "claims.yaml", *at(claims, language), "no catalog", severity="warning")
+    assert "docs/languages.md" in message and "ko" in message
 
 
 def test_unknown_key_in_front_matter(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from builder.check.table import (
     shown,
     sized,
 )
+from builder.languages import primary
 
 ENGLISH_RANGES = (
     RangeForm("between", "and", "", "between A and B"),
@@ -44,11 +45,6 @@ ENGLISH_RANGES = (
 _LETTER_AFTER = r"(?![^\W\d_])"
 """The end of a word: no letter follows (`mil` is not the start of `millones`)."""
 _ENGLISH_SCALE = r"\s*(?:k|bn)\b|\s+(?:thousand|million|billion)\b"
-
-
-def primary(language: str) -> str:
-    """The language of a BCP 47 tag, its primary subtag in lower case (`uk-UA` is `uk`)."""
-    return re.split(r"[-_]", language.strip(), maxsplit=1)[0].lower()
 
 
 @functools.cache

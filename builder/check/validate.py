@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
+from builder import languages
 from builder.check import schema
 from builder.check.figures import FigureChecks, text_as_written
 from builder.check.model import Canonical, Claim, Settings, Site, Source, Variant
@@ -119,6 +120,13 @@ class _Validator(FigureChecks, PageChecks):
                 Place(doc, ("site", "language")),
                 f"'{spec.language}' is not a language tag such as 'en', 'en-GB' or 'pt-BR': browsers, screen "
                 "readers and the search index cannot tell what language the pages are in",
+            )
+        elif not languages.has_catalog(spec.language):
+            self.problems.warning(
+                Place(doc, ("site", "language")),
+                f"factsheet has no catalog of interface words in '{spec.language}': the pages' own words are in "
+                f"English. It has {', '.join(languages.shipped())}; to add one, translate "
+                "builder/locales/factsheet.pot into a new .po file (docs/languages.md)",
             )
         return Settings(
             spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance), spec.raw_html

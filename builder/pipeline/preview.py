@@ -18,6 +18,7 @@ from tornado import httputil, web, websocket
 
 from builder.pipeline.build import Session
 from builder.problems import Problem
+from builder.render.localised import localised
 
 SCRIPT_PATH = "/livereload.js"
 
@@ -120,7 +121,9 @@ class SiteHandler(_Guarded):
         target = resolve(preview.out, path)
         is_page = path == "" or path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
         if preview.problems is not None and is_page:
-            return self._html(error_page(preview.problems), 200, include_body)
+            last = preview.session.analysis  # the last good build's: a failed one may not say its language
+            language = last.site.settings.language if last is not None else "en"
+            return self._html(error_page(preview.problems, language), 200, include_body)
         if target is None:
             if path and not path.endswith("/") and resolve(preview.out, path + "/"):
                 return self.redirect("/" + path + "/")
@@ -216,16 +219,19 @@ def _with_reload_socket(match: re.Match[bytes]) -> bytes:
     return match[1] + match[2].rstrip(b"; ") + b"; connect-src 'self' ws:" + match[3]
 
 
-def error_page(problems: list[Problem]) -> bytes:
-    """The problems of the last build, as `factsheet check` prints them."""
-    items = "".join(f"<li><code>{escape(str(problem))}</code></li>" for problem in problems)
+def error_page(problems: list[Problem], language: str = "en") -> bytes:
+    """The problems of the last build, as `factsheet check` prints them (in English, as the command line
+    says them), around words in the site's `language`."""
+    speech = localised(language)
+    kept = speech.gettext("The last good version is kept. Fix these and save: this page reloads by itself.")
+    items = "".join(f"<li><code dir=ltr>{escape(str(problem))}</code></li>" for problem in problems)
     return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        f'<!doctype html><html lang="{escape(language)}" dir={speech.direction}><head><meta charset=utf-8>'
         "<meta name=viewport content='width=device-width, initial-scale=1'>"
-        "<title>Build failed · factsheet</title>"
+        f"<title>{escape(speech.gettext('Build failed'))} · factsheet</title>"
         "<style>body{font:1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
         "h1{color:#a3161a}li{margin:.5rem 0}code{white-space:pre-wrap}</style></head><body>"
-        "<h1>The site could not be built</h1>"
-        "<p>The last good version is kept. Fix these and save: this page reloads by itself.</p>"
+        f"<h1>{escape(speech.gettext('The site could not be built'))}</h1>"
+        f"<p>{escape(kept)}</p>"
         f"<ol class=problems>{items}</ol></body></html>"
     ).encode()

@@ -25,8 +25,8 @@ from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
 from builder.check.interval import Interval
 from builder.check.names import folded
 from builder.render import formatting
-from builder.verdicts import SYMBOLS
-from builder.words import plural
+from builder.render.localised import ENGLISH, Localised
+from builder.verdicts import SYMBOLS, WORDS
 
 ROWS_EACH = 12
 """Up to this many figures, each has a row of its own; beyond it, the figures of one originator share one."""
@@ -140,16 +140,18 @@ def _at(x: float, shape: str) -> str:
     return f'<svg x="{x:.2f}%" y="{MIDDLE}" overflow="visible">{shape}</svg>'
 
 
-def _band(canonical: Interval, scale: Scale) -> tuple[str, str]:
+def _band(canonical: Interval, scale: Scale, speech: Localised) -> tuple[str, str]:
     """The canonical figure as drawn in every track, and what the label calls it: a shaded band, or, for an
     exact figure (a band too thin to see), a line."""
     x1, x2 = scale.at(canonical.low), scale.at(canonical.high)
     if x2 - x1 < 0.6:
-        return f'<line class="band-line" x1="{x1:.2f}%" x2="{x1:.2f}%" y1="0" y2="{TRACK}"/>', "the line"
-    return f'<rect class="band" x="{x1:.2f}%" y="0" width="{x2 - x1:.2f}%" height="{TRACK}"/>', "the shaded band"
+        line = f'<line class="band-line" x1="{x1:.2f}%" x2="{x1:.2f}%" y1="0" y2="{TRACK}"/>'
+        return line, speech.gettext("the line")
+    band = f'<rect class="band" x="{x1:.2f}%" y="0" width="{x2 - x1:.2f}%" height="{TRACK}"/>'
+    return band, speech.gettext("the shaded band")
 
 
-def _names(items: Sequence[VariantAnalysis]) -> dict[int, str]:
+def _names(items: Sequence[VariantAnalysis], speech: Localised) -> dict[int, str]:
     """Each figure's name in the chart: its outlet (or, unknown, the start of its title); where sources of one
     name meet, with the date of each, then its own title."""
     sources = {item.source.id: item.source for item in items}.values()
@@ -161,22 +163,22 @@ def _names(items: Sequence[VariantAnalysis]) -> dict[int, str]:
         name = source.name
         if of_name[name] > 1:
             alike = of_day[name, source.published] > 1 or not source.published
-            name = f"{name}, {source.title}" if alike else f"{name}, {source.published}"
+            name = f"{name}, {source.title}" if alike else f"{name}, {speech.day(source.published)}"
         names[item.variant.index] = name
     return names
 
 
-def _figure(item: VariantAnalysis, unit_of: ClaimAnalysis) -> str:
+def _figure(item: VariantAnalysis, unit_of: ClaimAnalysis, speech: Localised) -> str:
     figure = item.variant.figure
     shown = formatting.figure_with_unit(figure, figure.unit or unit_of.claim.unit)
-    return f"{shown} (desk's reading)" if figure.derived else shown
+    return speech.gettext("%(figure)s (desk's reading)", figure=shown) if figure.derived else shown
 
 
-def rows(analysed: ClaimAnalysis) -> list[Row]:
+def rows(analysed: ClaimAnalysis, speech: Localised = ENGLISH) -> list[Row]:
     """The chart's rows after the canonical one: one per figure, in the desk's order; or, past `ROWS_EACH`
     figures, one per originator (a figure without one keeps a row of its own), the latest first."""
     items = analysed.variants
-    names = _names(items)
+    names = _names(items, speech)
     groups: dict[str, list[VariantAnalysis]] = {}
     for item in items:
         key = f"figure:{item.variant.index}"
@@ -187,43 +189,58 @@ def rows(analysed: ClaimAnalysis) -> list[Row]:
     for group in groups.values():
         if len(group) == 1:
             item = group[0]
-            label = f"{SYMBOLS[item.verdict]} {names[item.variant.index]}: {_figure(item, analysed)}"
+            label = f"{SYMBOLS[item.verdict]} {names[item.variant.index]}: {_figure(item, analysed, speech)}"
             made.append(Row(label, item.verdict, (item,)))
             continue
         dated = sorted(group, key=lambda i: i.dated.end if i.dated else date.min)
         latest = dated[-1]
-        span = [str(i.dated) for i in (dated[0], latest) if i.dated]
-        when = f" from {span[0]} to {span[1]}" if len(span) == 2 and span[0] != span[1] else ""
-        as_of = f" ({latest.dated})" if latest.dated else ""
-        label = (
-            f"{SYMBOLS[latest.verdict]} {group[0].originator}: {plural(len(group), 'figure')}{when}; "
-            f"the latest {_figure(latest, analysed)}{as_of}"
-        )
+        span = [speech.day(i.dated) for i in (dated[0], latest) if i.dated]
+        count = len(group)
+        if len(span) == 2 and span[0] != span[1]:
+            figures = speech.ngettext(
+                "%(num)s figure from %(first)s to %(last)s",
+                "%(num)s figures from %(first)s to %(last)s",
+                count,
+                first=span[0],
+                last=span[1],
+            )
+        else:
+            figures = speech.ngettext("%(num)s figure", "%(num)s figures", count)
+        latest_figure = _figure(latest, analysed, speech)
+        if latest.dated:
+            latest_text = speech.gettext(
+                "the latest %(figure)s (%(date)s)", figure=latest_figure, date=speech.day(latest.dated)
+            )
+        else:
+            latest_text = speech.gettext("the latest %(figure)s", figure=latest_figure)
+        label = f"{SYMBOLS[latest.verdict]} {group[0].originator}: {figures}; {latest_text}"
         made.append(Row(label, latest.verdict, tuple(dated)))
     if len(items) > ROWS_EACH:
         made.sort(key=lambda row: max((i.dated.end for i in row.items if i.dated), default=date.min), reverse=True)
     return made
 
 
-def _unit_words(analysed: ClaimAnalysis) -> str:
+def _unit_words(analysed: ClaimAnalysis, speech: Localised) -> str:
     unit = analysed.claim.unit or analysed.claim.canonical.figure.unit
     if unit is None:
         return ""
-    return f"in {unit.shown}" if unit.physical or unit.text == "%" else f"number of {unit.shown}"
+    if unit.physical or unit.text == "%":
+        return speech.gettext("in %(unit)s", unit=unit.shown)
+    return speech.gettext("number of %(unit)s", unit=unit.shown)
 
 
-def chart(analysed: ClaimAnalysis, chart_id: str) -> str | None:
+def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -> str | None:
     """The chart of a numeric claim as HTML, or None when nothing can be drawn (a text claim)."""
     canonical = analysed.interval
     if canonical is None:
         return None
-    rest = rows(analysed)
+    rest = rows(analysed, speech)
     scale = _domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
-    band, band_name = _band(canonical, scale)
+    band, band_name = _band(canonical, scale, speech)
     canonical_figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
     lines = [
         _row(
-            f"Canonical figure ({band_name}): {canonical_figure}",
+            speech.gettext("Canonical figure (%(band)s): %(figure)s", band=band_name, figure=canonical_figure),
             band + _mark(canonical, scale, "canonical"),
             canonical=True,
         )
@@ -231,20 +248,30 @@ def chart(analysed: ClaimAnalysis, chart_id: str) -> str | None:
     for row in rest:
         drawn = [i.interval for i in row.items if i.interval is not None]
         if not drawn:
-            lines.append(_row(f"{row.label}, not on the scale — {row.verdict}", band))
+            verdict = speech.gettext(WORDS[row.verdict])
+            lines.append(
+                _row(speech.gettext("%(row)s, not on the scale — %(verdict)s", row=row.label, verdict=verdict), band)
+            )
             continue
         css = f"verdict-{row.verdict}"
         marks = "".join(
             f'<g class="{"latest" if at == len(drawn) - 1 else "earlier"}">{_mark(interval, scale, css)}</g>'
             for at, interval in enumerate(drawn)
         )
-        beyond = ", beyond the scale »" if any(any(scale.beyond(interval)) for interval in drawn) else ""
-        lines.append(_row(f"{row.label}{beyond} — {row.verdict}", band + marks))
+        verdict = speech.gettext(WORDS[row.verdict])
+        if any(any(scale.beyond(interval)) for interval in drawn):
+            label = speech.gettext("%(row)s, beyond the scale » — %(verdict)s", row=row.label, verdict=verdict)
+        else:
+            label = speech.gettext("%(row)s — %(verdict)s", row=row.label, verdict=verdict)
+        lines.append(_row(label, band + marks))
     shown, more = lines[: ROWS_SHOWN + 1], lines[ROWS_SHOWN + 1 :]
     rows_html = f'<ol class="chart" aria-labelledby="{chart_id}-title">{"".join(shown)}</ol>'
     if more:
+        folded_rows = speech.ngettext(
+            "%(num)s more row, of older figures", "%(num)s more rows, of older figures", len(more)
+        )
         rows_html += (
-            f'<details class="chart-more"><summary>{plural(len(more), "more row")}, of older figures'
+            f'<details class="chart-more"><summary>{escape(folded_rows)}'
             f'</summary><ol class="chart">{"".join(more)}</ol></details>'
         )
     axis = []
@@ -252,9 +279,12 @@ def chart(analysed: ClaimAnalysis, chart_id: str) -> str | None:
         x = scale.at(tick)
         anchor = "start" if x < 8 else "end" if x > 92 else "middle"
         axis.append(f'<line class="tick" x1="{x:.2f}%" x2="{x:.2f}%" y1="0" y2="5"/>')
-        axis.append(f'<text x="{x:.2f}%" y="19" text-anchor="{anchor}">{formatting.number(tick)}</text>')
-    unit = _unit_words(analysed)
-    title = "Each source's figure against the canonical figure" + (f", {unit}" if unit else "")
+        axis.append(f'<text x="{x:.2f}%" y="19" text-anchor="{anchor}">{speech.number(tick)}</text>')
+    unit = _unit_words(analysed, speech)
+    if unit:
+        title = speech.gettext("Each source's figure against the canonical figure, %(unit)s", unit=unit)
+    else:
+        title = speech.gettext("Each source's figure against the canonical figure")
     return (
         f'<p class="chart-title" id="{chart_id}-title">{escape(title)}</p>'
         + rows_html

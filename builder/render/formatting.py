@@ -10,17 +10,34 @@ from builder.check.interval import Interval, tidy
 from builder.check.model import Figure
 from builder.check.units import Unit
 from builder.check.values import PLURAL_QUANTITIES
+from builder.words import N_
 
 if TYPE_CHECKING:
     from builder.analyse.analysis import VariantAnalysis
 
 POSITION_TEXT = {
-    "above": "the whole figure lies above the canonical figure",
-    "below": "the whole figure lies below the canonical figure",
-    "within": "the figure lies within the canonical figure",
-    "overlaps": "the figure and the canonical figure overlap",
+    "above": N_("the whole figure lies above the canonical figure"),
+    "below": N_("the whole figure lies below the canonical figure"),
+    "within": N_("the figure lies within the canonical figure"),
+    "overlaps": N_("the figure and the canonical figure overlap"),
 }
+POSITION_WORDS = {
+    "above": N_("above"),
+    "below": N_("below"),
+    "within": N_("within"),
+    "overlaps": N_("overlaps"),
+    "same": N_("same"),
+}
+"""The words a deviation can be shown as, marked for the catalog."""
 """What each word a deviation can be shown as says; a figure without both ends has no middle to measure from."""
+POSITION_WORDS = {
+    "above": N_("above"),
+    "below": N_("below"),
+    "within": N_("within"),
+    "overlaps": N_("overlaps"),
+    "same": N_("same"),
+}
+"""The words a deviation can be shown as, marked for the catalog."""
 
 
 # Pages show the same numbers again and again (a claim's figures in its table and in its chart).

@@ -13,7 +13,7 @@ a plain string.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 from pathlib import PurePath
 from types import ModuleType
@@ -24,6 +24,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
 from builder.render import urls
@@ -130,6 +131,28 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
     context_class = PageContext
     code_generator_class = _OutputCodeGenerator
     escaped = staticmethod(escaped)
+    helpers: frozenset[int] = frozenset()
+    """The environment's own functions that take no context (`_`, `ngettext`, `tally`...): called as they
+    are, without the sandbox's checks and a context's dispatch of each call, which the interface's words
+    (dozens of calls on every page) made a large part of rendering. They are factsheet's, not a template's."""
+
+    translated: Callable[[str], str] | None = None
+    """The catalog's word for a message, when this environment speaks one: each `_("...")` of a template
+    without values is then its translation, written into the compiled template (`_parse`) rather than
+    looked up on every page."""
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if self.translated is None or _assigns_gettext(tree):
+            return tree
+        return _ConstantMessages(self.translated).visit(tree)  # type: ignore[no-any-return]
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if id(__obj) in __self.helpers:  # by identity: each is held by the environment's globals
+            kwargs.pop("_block_vars", None)  # what jinja passes for a context to keep, as `Context.call` drops it
+            kwargs.pop("_loop_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # No module is reachable from a template, whatever a module given to the templates (`urls`)
@@ -151,6 +174,37 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
             except AttributeError:
                 pass
         return super().getattr(obj, attribute)
+
+
+_GETTEXT = frozenset({"_", "gettext"})
+
+
+def _assigns_gettext(tree: nodes.Template) -> bool:
+    """Whether a template gives `_` or `gettext` a meaning of its own (`{% set _ = ... %}`, a loop or a
+    macro's argument of that name): its calls are then not the catalog's."""
+    return any(name.name in _GETTEXT for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param"))
+
+
+class _ConstantMessages(NodeTransformer):
+    """`_("Claims")` (a message without values) as its translation, marked safe as the call would return it."""
+
+    def __init__(self, translated: Callable[[str], str]) -> None:
+        self.translated = translated
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        if (
+            isinstance(node.node, nodes.Name)
+            and node.node.name in _GETTEXT
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            text = self.translated(node.args[0].value)
+            return nodes.MarkSafe(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
+        return self.generic_visit(node)  # type: ignore[no-any-return]
 
 
 @cache

@@ -27,7 +27,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from builder import __version__, words
+from builder import __version__, languages, words
 from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
 from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
@@ -35,8 +35,9 @@ from builder.check.model import Figure, Source
 from builder.check.units import Unit
 from builder.render import formatting, pagehelpers, publish, summary, urls
 from builder.render.chart import chart
+from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
-from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS
+from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS, WORDS
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,11 @@ class PageSpec:
 
 
 @lru_cache(maxsize=4)
-def environment(template_dir: Path | None, mark: str) -> Environment:
+def environment(template_dir: Path | None, mark: str, language: str = "en") -> Environment:
     """Autoescaping is on for every template, whatever its name, so no data can inject markup.
+
+    The templates speak the site's `language` (`_()`, `ngettext()`: jinja's i18n extension, given the
+    catalog; a site's own templates may use them too), and its numbers and dates (`localised`).
 
     One environment per template folder, `mark` (the site's `fingerprint`) and process, so that a
     rebuild does not compile the templates again, and a change of any template (which changes the
@@ -69,19 +73,30 @@ def environment(template_dir: Path | None, mark: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    speech = localised(language)
+    env.install_gettext_translations(speech.translations, newstyle=True)  # type: ignore[attr-defined]
+    # The extension's own callables take the template's context on every call, which doubled the time
+    # of a claim page; these say the same (an escaped message, its `%(name)s` filled with escaped values).
+    env.globals.update(_=speech.markup, gettext=speech.markup, ngettext=speech.markup_plural)
+    env.translated = lambda message: str(speech.markup(message))
     # The helpers the templates call most are filters too, since jinja calls a filter directly
     # and a global through the context (`analysed|figure` is cheaper than `figure(analysed)`);
     # with `root` (see `pagehelpers`), `{{ root }}{{ claim.id|claim_url }}` is `link(urls.claim(claim.id))`.
     env.filters.update(
-        number=formatting.number,
-        interval=formatting.interval,
-        deviation=deviation_mark,
+        number=speech.number,
+        count=speech.count,
+        day=speech.day,
+        interval=speech.interval,
+        deviation=partial(deviation_mark, speech),
         unit=_unit_shown,
         figure=figure_with_unit,
         with_its_unit=_with_its_unit,
-        verdict_badge=verdict_badge,
-        status_badge=status_badge,
+        verdict_badge=partial(verdict_badge, speech),
+        status_badge=partial(status_badge, speech),
+        verdict_word=partial(_word, speech),
+        status_word=partial(_word, speech),
         passage_id=passage_id,
         with_verdict=pagehelpers.with_verdict,
         claim_url=urls.claim,
@@ -100,17 +115,23 @@ def environment(template_dir: Path | None, mark: str) -> Environment:
         status_text=STATUS_MEANING,
         verdict_text=MEANING,
         verdict_counts=summary.verdict_counts,
-        tally=summary.tally,
-        joined=words.joined,
+        tally=partial(summary.tally, language=speech),
+        joined=speech.joined,
+        direction=speech.direction,
         plural=words.plural,
         named_disagreements=summary.named_disagreements,
         named_first=summary.NAMED_FIRST,
         position_text=formatting.POSITION_TEXT,
         figure_with_unit=figure_with_unit,
         figure=figure_with_unit,
-        verdict_badge=verdict_badge,
-        status_badge=status_badge,
+        verdict_badge=partial(verdict_badge, speech),
+        status_badge=partial(status_badge, speech),
         passage_id=passage_id,
+    )
+    env.helpers = frozenset(
+        id(helper)
+        for helper in env.globals.values()
+        if callable(helper) and not isinstance(helper, type) and getattr(helper, "jinja_pass_arg", None) is None
     )
     return env
 
@@ -134,28 +155,36 @@ def _claim_ref(analysis: Analysis, page_url: str, claim_id: str, label: str | No
 
 
 @cache
-def verdict_badge(verdict: str) -> Markup:
+def verdict_badge(speech: Localised, verdict: str) -> Markup:
     """A verdict as a word and a symbol (never colour alone), its meaning in the tooltip."""
     return Markup(
-        f'<span class="verdict verdict-{verdict}" title="{escape(MEANING[verdict])}">'
-        f'<span aria-hidden="true">{SYMBOLS[verdict]}</span> {verdict}</span>'
+        f'<span class="verdict verdict-{verdict}" title="{escape(speech.gettext(MEANING[verdict]))}">'
+        f'<span aria-hidden="true">{SYMBOLS[verdict]}</span> {escape(speech.gettext(WORDS[verdict]))}</span>'
     )
 
 
-def deviation_mark(item: VariantAnalysis | float | None) -> Markup:
+def _word(speech: Localised, name: str) -> str:
+    """A verdict or status as the site's language says it."""
+    return speech.gettext(WORDS[name])
+
+
+def deviation_mark(speech: Localised, item: VariantAnalysis | float | None) -> Markup:
     """A variant's deviation (`formatting.variant_deviation`); a word says what it means in its tooltip. A
     number, as a site's own template from before may give it (`item.deviation|deviation`), is shown as one."""
     if item is None or isinstance(item, float):
-        return Markup(f'<span class="deviation">{escape(formatting.deviation(item))}</span>')
+        return Markup(f'<span class="deviation">{escape(speech.deviation(item))}</span>')
+    if item.bounded and item.deviation is not None:
+        return Markup(f'<span class="deviation">{escape(speech.deviation(item.deviation))}</span>')
     text = formatting.variant_deviation(item)
     meaning = formatting.POSITION_TEXT.get(text)
-    title = f' title="{escape(meaning)}"' if meaning else ""
-    return Markup(f'<span class="deviation"{title}>{escape(text)}</span>')
+    title = f' title="{escape(speech.gettext(meaning))}"' if meaning else ""
+    shown = speech.gettext(formatting.POSITION_WORDS[text]) if text in formatting.POSITION_WORDS else text
+    return Markup(f'<span class="deviation"{title}>{escape(shown)}</span>')
 
 
 @cache
-def status_badge(status: str) -> Markup:
-    return Markup(f'<span class="status status-{status}">{status}</span>')
+def status_badge(speech: Localised, status: str) -> Markup:
+    return Markup(f'<span class="status status-{status}">{escape(speech.gettext(WORDS[status]))}</span>')
 
 
 def _unit_shown(unit: Unit | None) -> str:
@@ -251,7 +280,7 @@ def compile_templates(analysis: Analysis, mark: str) -> None:
     process: a session that starts without rendering (`Session.build(adopt=True)`) renders its first page
     as fast as after a build (compiling was most of the first page after a save). One that does not
     compile is left for the render that needs it to report."""
-    env = environment(analysis.site.template_dir, mark)
+    env = environment(analysis.site.template_dir, mark, analysis.site.settings.language)
     for name in env.list_templates():
         with contextlib.suppress(TemplateError):
             env.get_template(name)
@@ -259,7 +288,7 @@ def compile_templates(analysis: Analysis, mark: str) -> None:
 
 def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]:
     """The page of one claim, by its output path: the same bytes as `render_site` gives it."""
-    env = environment(analysis.site.template_dir, fingerprint(analysis))
+    env = environment(analysis.site.template_dir, fingerprint(analysis), analysis.site.settings.language)
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     url = urls.claim(analysed.claim.id)
     spec = PageSpec(url, "claim.html", partial(_claim_values, analysis, analysed), None)
@@ -269,7 +298,7 @@ def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]
 def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
     return {
         "analysed": analysed,
-        "chart": Markup(chart(analysed, "chart") or ""),
+        "chart": Markup(chart(analysed, "chart", localised(analysis.site.settings.language)) or ""),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }
@@ -296,6 +325,9 @@ def fingerprint(analysis: Analysis) -> str:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    catalog = languages.LOCALES / languages.primary(site.settings.language) / "LC_MESSAGES" / f"{languages.DOMAIN}.mo"
+    if catalog.is_file():  # the words of the pages
+        digest.update(catalog.read_bytes())
     return digest.hexdigest()
 
 

@@ -19,8 +19,8 @@ from builder.analyse.analysis import Analysis, ClaimAnalysis
 from builder.check.model import Settings
 from builder.render import urls
 from builder.render.formatting import figure_with_unit
+from builder.render.localised import Localised, localised
 from builder.verdicts import AGREEING, STATUS_HEADLINE, STATUS_RATING
-from builder.words import plural
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -107,7 +107,8 @@ def feed(analysis: Analysis) -> bytes:
     settings = analysis.site.settings
     # Each claim's time found once: from its dates, that is most of the cost of an entry.
     timed = sorted(((claim_time(c), c) for c in analysis.claims), key=lambda t: (t[0], t[1].claim.id), reverse=True)
-    root = ET.Element("feed", xmlns=ATOM)
+    speech = localised(settings.language)
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": settings.language})
     ET.SubElement(root, "title").text = settings.title
     if settings.description:
         ET.SubElement(root, "subtitle").text = settings.description
@@ -119,10 +120,11 @@ def feed(analysis: Analysis) -> bytes:
     ET.SubElement(root, "generator").text = "factsheet"
     head = _xml(root)
     end = head.rindex(b"</feed>")
-    return b"".join([head[:end], *(_entry(settings, analysed, time) for time, analysed in timed), head[end:]])
+    entries = (_entry(settings, analysed, time, speech) for time, analysed in timed)
+    return b"".join([head[:end], *entries, head[end:]])
 
 
-def _entry(settings: Settings, analysed: ClaimAnalysis, updated: str) -> bytes:
+def _entry(settings: Settings, analysed: ClaimAnalysis, updated: str, speech: Localised) -> bytes:
     """One claim's `<entry>`, indented within the feed as `_xml` would indent it. Written out rather
     than serialised by ElementTree, whose serialiser is Python (slow enough for a large desk that a
     rebuild after each save paid for it), escaped as ElementTree escapes."""
@@ -134,7 +136,7 @@ def _entry(settings: Settings, analysed: ClaimAnalysis, updated: str) -> bytes:
         f"    <id>{_text(entry_id(settings, claim.id))}</id>\n"
         f'    <link href={_attribute(absolute(settings, urls.claim(claim.id)))} rel="alternate" />\n'
         f"    <updated>{_text(updated)}</updated>\n"
-        f"    <summary>{_text(_summary(analysed))}</summary>\n"
+        f"    <summary>{_text(_summary(analysed, speech))}</summary>\n"
         f"{category}"
         "  </entry>\n"
     ).encode()
@@ -156,12 +158,23 @@ def _figure(analysed: ClaimAnalysis) -> str:
     return figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
 
 
-def _summary(analysed: ClaimAnalysis) -> str:
-    agree = analysed.count(AGREEING)
-    total = plural(len(analysed.variants), "figure")
-    origins = plural(len(analysed.originators), "independent originator")
-    verb = "agrees" if agree == 1 else "agree"
-    return f"{STATUS_HEADLINE[analysed.status]}. {agree} of {total} {verb} with {_figure(analysed)}; {origins}."
+def _summary(analysed: ClaimAnalysis, speech: Localised) -> str:
+    """ "Disputed. 2 of 5 figures agree with about 400; 3 independent originators." in the site's language."""
+    total = speech.ngettext("%(num)s figure", "%(num)s figures", len(analysed.variants))
+    agreeing = speech.ngettext(
+        "%(num)s of %(total)s agrees with %(figure)s",
+        "%(num)s of %(total)s agree with %(figure)s",
+        analysed.count(AGREEING),
+        total=total,
+        figure=_figure(analysed),
+    )
+    origins = speech.ngettext(
+        "%(num)s independent originator", "%(num)s independent originators", len(analysed.originators)
+    )
+    headline = speech.gettext(STATUS_HEADLINE[analysed.status])
+    return speech.gettext(
+        "%(headline)s. %(agreeing)s; %(originators)s.", headline=headline, agreeing=agreeing, originators=origins
+    )
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -194,9 +207,11 @@ def claim_review(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, objec
         item["author"] = {"@type": "Organization", "name": originator}
     if analysed.dated is not None:
         item["datePublished"] = analysed.dated.start.isoformat()
+    speech = localised(settings.language)
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
+        "inLanguage": settings.language,
         "url": page,
         "claimReviewed": f"{claim.title}: {_figure(analysed)}",
         "author": site,
@@ -207,7 +222,7 @@ def claim_review(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, objec
             "ratingValue": STATUS_RATING[analysed.status],
             "bestRating": 5,
             "worstRating": 1,
-            "alternateName": STATUS_HEADLINE[analysed.status],
+            "alternateName": speech.gettext(STATUS_HEADLINE[analysed.status]),
         },
     }
 

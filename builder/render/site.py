@@ -158,7 +158,7 @@ def stream_pages(
     `claims.csv` alone after the pages). `mark` is the site's
     `fingerprint`, taken before.
     """
-    env = environment(analysis.site.template_dir, mark)
+    env = environment(analysis.site.template_dir, mark, analysis.site.settings.language)
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
     jobs: list[tuple[str, Callable[[], bytes | ClaimExport]]] = [
         (urls.file_of(spec.url), partial(render_page, env, common, spec)) for spec in specs

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
+from builder.render.localised import ENGLISH, Localised
 from builder.verdicts import AGREEING, COUNTED, DISPUTING, ORDER
 
 NAMED_FIRST = 5
@@ -25,14 +26,16 @@ def verdict_counts(items: Iterable[VariantAnalysis]) -> dict[str, int]:
     return {verdict: count for verdict, count in counts.items() if count}
 
 
-def tally(items: Iterable[VariantAnalysis], agreeing_together: bool = False) -> list[str]:
+def tally(
+    items: Iterable[VariantAnalysis], agreeing_together: bool = False, language: Localised = ENGLISH
+) -> list[str]:
     """Each count by verdict in words, in `verdicts.ORDER`: ["4 agree", "1 differs", "60 are earlier figures"];
-    with `agreeing_together`, `matches` and `consistent` are counted as one ("agree")."""
+    with `agreeing_together`, `matches` and `consistent` are counted as one ("agree"). In the site's `language`."""
     counts = verdict_counts(items)
     if agreeing_together:
         agree = sum(counts.pop(verdict, 0) for verdict in sorted(AGREEING))
         counts = {"agree": agree, **counts} if agree else counts
-    return [f"{count:,} {COUNTED[verdict][count != 1]}" for verdict, count in counts.items()]
+    return [language.ngettext(*COUNTED[verdict], count) for verdict, count in counts.items()]
 
 
 def named_disagreements(analysed: ClaimAnalysis, limit: int = NAMED_FIRST) -> list[VariantAnalysis]:

@@ -63,7 +63,7 @@ def inputs_digest(root: Path, out: Path, also: Iterable[str] | None = None, sear
     digest.update(_git_state(root).encode())
     for path in sorted(_PACKAGE.rglob("*")):
         # The package's own code and templates: an edited checkout of factsheet builds anew.
-        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".xml", ".txt"):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".xml", ".txt", ".mo"):
             digest.update(f"{path.relative_to(_PACKAGE)}\0".encode() + path.read_bytes())
     walked = _site_files(root, out)
     for relative in [*walked, *_beyond(root, walked, last_read(root) if also is None else also)]:

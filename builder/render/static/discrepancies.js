@@ -9,6 +9,8 @@
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var original = rows.slice();
+    // The controls' words, in the site's language, as the page gives them.
+    function word(name, fallback) { return table.getAttribute("data-word-" + name) || fallback; }
 
     function values(name) {
       var seen = [];
@@ -27,7 +29,7 @@
       control.setAttribute("data-filter", name);
       var all = document.createElement("option");
       all.value = "";
-      all.textContent = "All";
+      all.textContent = word("all", "All");
       control.appendChild(all);
       values(name).forEach(function (value) {
         var option = document.createElement("option");
@@ -42,10 +44,10 @@
 
     var sortControl = document.createElement("label");
     sortControl.className = "filter";
-    sortControl.appendChild(document.createTextNode("Sort by "));
+    sortControl.appendChild(document.createTextNode(word("sort-by", "Sort by") + " "));
     var sort = document.createElement("select");
     sort.setAttribute("data-sort", "");
-    [["deviation", "farthest first"], ["claim", "claim"], ["outlet", "outlet"]].forEach(function (pair) {
+    [["deviation", word("farthest-first", "farthest first")], ["claim", word("claim", "claim")], ["outlet", word("outlet", "outlet")]].forEach(function (pair) {
       var option = document.createElement("option");
       option.value = pair[0];
       option.textContent = pair[1];
@@ -60,8 +62,8 @@
 
     var controls = document.createElement("div");
     controls.className = "filters";
-    controls.appendChild(select("topic", "Topic"));
-    controls.appendChild(select("verdict", "Verdict"));
+    controls.appendChild(select("topic", word("topic", "Topic")));
+    controls.appendChild(select("verdict", word("verdict", "Verdict")));
     controls.appendChild(sortControl);
     table.parentNode.parentNode.insertBefore(controls, table.parentNode);
     table.parentNode.parentNode.insertBefore(status, table.parentNode);

@@ -12,7 +12,7 @@
       if (box) {
         var note = document.createElement("p");
         note.className = "search-offline";
-        note.textContent = "Search works once the site is served: run factsheet serve, or put it on any web host.";
+        note.textContent = box.getAttribute("data-offline") || "Search works once the site is served: run factsheet serve, or put it on any web host.";
         box.appendChild(note);
       }
       return;
@@ -38,7 +38,7 @@
     // Pagefind's input is labelled only by its placeholder; name it for screen readers.
     function label() {
       var input = box && box.querySelector("input");
-      if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", "Search the site");
+      if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", box.getAttribute("data-label") || "Search the site");
       return Boolean(input);
     }
     if (!label() && box && window.MutationObserver) {
