@@ -121,6 +121,12 @@ def edit(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def spaced(claims: str) -> str:
+    """`claims` with the digits of each `value:` grouped by spaces (`about 11 000`), which every language reads as
+    thousands: where a comma marks a decimal (Ukrainian, French), `11,000` is refused as ambiguous."""
+    return re.sub(r"(?m)^(\s*value: .*)$", lambda line: re.sub(r"(?<=\d),(?=\d{3})", " ", line[0]), claims)
+
+
 def position(text: str, marker: str, occurrence: int = 1) -> tuple[int, int]:
     """The 1-based line and column at which the `occurrence`-th `marker` starts in `text`."""
     start = -1

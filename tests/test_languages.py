@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from builder import languages
 from builder.pipeline.build import build
 from tests.conftest import REPO, copy_example
-from tests.sitefactory import problems
+from tests.sitefactory import problems, spaced
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 TAG = re.compile(r"</?\w+[^>]*>")
@@ -105,10 +105,7 @@ def _desk(tmp_path: Path, language: str) -> Path:
     root = copy_example(tmp_path / language)
     text = (root / "claims.yaml").read_text(encoding="utf-8")
     text = text.replace("  language: en\n", f"  language: {language}\n", 1)
-    # Figures as the language writes them: in Ukrainian a comma marks a decimal, so 12,000 is refused as
-    # ambiguous (docs/languages.md); a space groups thousands in every language.
-    text = re.sub(r"(?m)^(\s*value: .*)$", lambda line: re.sub(r"(?<=\d),(?=\d{3})", " ", line[0]), text)
-    (root / "claims.yaml").write_text(text, encoding="utf-8")
+    (root / "claims.yaml").write_text(spaced(text), encoding="utf-8")
     result = build(root, root / "site", search=False)
     assert result.ok, result.problems.sorted()
     return root / "site"

@@ -26,6 +26,7 @@ from tests.sitefactory import (
     only_problem,
     parse_problem,
     problems,
+    spaced,
     write_site,
 )
 from tests.sitefactory import position as at
@@ -206,7 +207,7 @@ def test_a_site_language_that_is_no_language_tag_is_a_warning_where_written(tmp_
 
 @pytest.mark.parametrize("language", ["en", "en-GB", "uk-UA", "ko", "ar-EG"])
 def test_a_language_tag_is_no_problem(tmp_path: Path, language: str) -> None:
-    write_site(tmp_path, edit(CLAIMS, "  description:", f"  language: {language}\n  description:"))
+    write_site(tmp_path, spaced(edit(CLAIMS, "  description:", f"  language: {language}\n  description:")))
     assert problems(tmp_path) == []
 
 

@@ -25,7 +25,7 @@ from builder.check.values import FigureError, read_value
 from builder.pipeline.build import Session
 from builder.pipeline.stages import render
 from tests.conftest import REPO, load_conformance
-from tests.sitefactory import CLAIMS, edit, only_problem, position, problems, write_site
+from tests.sitefactory import CLAIMS, edit, only_problem, position, problems, spaced, write_site
 
 HERE = Path(__file__).parent / "conformance"
 LANGUAGES = {path.stem.removeprefix("values-"): path for path in sorted(HERE.glob("values-*.yaml"))}
@@ -49,10 +49,9 @@ def _same(found: dict[str, Any], case: dict[str, Any]) -> None:
 
 def desk(language: str, claims: str = CLAIMS) -> str:
     """The factory's desk in `language`: digits grouped by spaces, which every language reads as thousands."""
-    claims = edit(
-        claims, "  description: Figures side by side.\n", f"  description: Figures.\n  language: {language}\n"
+    return spaced(
+        edit(claims, "  description: Figures side by side.\n", f"  description: Figures.\n  language: {language}\n")
     )
-    return re.sub(r"(?m)^(\s*value: .*)$", lambda line: re.sub(r"(?<=\d),(?=\d{3})", " ", line[0]), claims)
 
 
 def quoted(value: str) -> str:
