@@ -216,3 +216,45 @@ def test_a_site_s_own_templates_speak_the_catalog_too(tmp_path: Path) -> None:
     ]
     assert page.find("p", class_="own").get_text().split("|") == expected
     assert expected[0] != "Built with factsheet."
+
+
+# -- the Korean example -------------------------------------------------------------------------------
+
+KOREAN = REPO / "examples" / "ko"
+
+
+@pytest.fixture(scope="module")
+def korean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    root = tmp_path_factory.mktemp("korean") / "desk"
+    shutil.copytree(KOREAN, root, ignore=shutil.ignore_patterns("site", ".factsheet-cache"))
+    assert problems(root) == []  # no error, and not one warning
+    assert build(root, root / "site", search=False).ok
+    return root / "site"
+
+
+def test_the_korean_example_reads_its_figures_as_korean_reporters_write_them(korean_site: Path) -> None:
+    import json
+
+    claims = {c["id"]: c for c in json.loads((korean_site / "claims.json").read_text(encoding="utf-8"))["claims"]}
+    canonical = claims["dprk-troops-total"]["canonical"]
+    assert (canonical["text"], canonical["low"], canonical["high"]) == ("약 1만1000", 9900, 12100)
+    page = BeautifulSoup(
+        (korean_site / "claims/dprk-troops-total/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert page.html["lang"] == "ko"
+    assert page.find("p", class_="headline-figure").get_text() == "약 1만1000 명"  # as written, with its unit
+    # The English articles' figures stay as they wrote them, and agree.
+    rows = page.select("table.variants tbody tr[id]")
+    assert "about 11,000" in rows[0].find("td", class_="figure").get_text()
+
+
+def test_the_korean_example_shows_no_english_interface_word(korean_site: Path) -> None:
+    fragments = _interface_fragments()
+    for page in ["index.html", "discrepancies/index.html", "claims/dprk-troops-total/index.html"]:
+        soup = BeautifulSoup((korean_site / page).read_text(encoding="utf-8"), "html.parser")
+        for hidden in soup(["script", "style"]):
+            hidden.decompose()
+        shown = " ".join(soup.get_text(" ").split())
+        assert not sorted(f for f in fragments if f in shown), page
