@@ -1,5 +1,6 @@
-"""Screenshots of the example's claim, source and discrepancy pages, and of the large desk's claim of 62
-figures (tests/fixtures/estimates), for the README.
+"""Screenshots of the example's claim, source and discrepancy pages, of the large desk's claim of 62
+figures (tests/fixtures/estimates) and of the Korean example (examples/ko), for the
+README.
 
 Run: python docs/screenshots.py   (needs Debian's Chromium at /usr/bin/chromium and Playwright)
 
@@ -30,6 +31,7 @@ PAGES = {
     "many": "estimates/claims/russian-military-killed-and-wounded/",
     "source": "example/sources/eutoday-support-amid-ukraine-war/",
     "discrepancies": "example/discrepancies/",
+    "korean": "korean/claims/dprk-troops-total/",
 }
 SIZES = {"desktop": (1280, 900), "phone": (375, 780)}
 
@@ -47,7 +49,8 @@ def main() -> None:
         estimates = Path(folder) / "estimates"
         estimates.mkdir()
         shutil.copy(ROOT / "tests" / "fixtures" / "estimates" / "claims.yaml", estimates)
-        for desk, name in ((ROOT, "example"), (estimates, "estimates")):
+        desks = ((ROOT, "example"), (estimates, "estimates"), (ROOT / "examples" / "ko", "korean"))
+        for desk, name in desks:
             if not build(desk, sites / name).ok:
                 sys.exit(f"the {name} desk does not build")
         server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(sites)))
