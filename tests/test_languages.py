@@ -258,3 +258,23 @@ def test_the_korean_example_shows_no_english_interface_word(korean_site: Path) -
             hidden.decompose()
         shown = " ".join(soup.get_text(" ").split())
         assert not sorted(f for f in fragments if f in shown), page
+
+
+@pytest.mark.parametrize("language", ["en", "uk", "ar"])
+def test_messages_cut_when_compiled_say_what_the_call_says(language: str) -> None:
+    """The templates' messages are looked up and cut into words and values when a template is compiled
+    (`pagehelpers._ConstantMessages`); the page must read as the call at render time makes it, values escaped."""
+    from builder.render.pages import environment
+
+    source = (
+        '{{ _("Claims") }}|{{ _("as of %(date)s", date=day) }}|{{ _("Claims about %(topic)s", topic=topic) }}|'
+        '{% set by = _("According to <strong>%(originator)s</strong>", originator=who) %}{{ by }}|'
+        '{{ _("%(by)s, as of %(date)s.", by=by, date=day) }}|{{ claims_table_caption or _("Other claims") }}'
+    )
+    values = {"day": "2025-02", "topic": "<b>Troops</b>", "who": "A & B", "claims_table_caption": None}
+    folded = environment.__wrapped__(None, "folded", language)  # type: ignore[attr-defined]
+    called = environment.__wrapped__(None, "called", language)  # type: ignore[attr-defined]
+    called.translated = None  # every message by the call, when the page renders
+    rendered = folded.from_string(source).render(values)
+    assert rendered == called.from_string(source).render(values)
+    assert "&lt;b&gt;Troops&lt;/b&gt;" in rendered and "A &amp; B" in rendered

@@ -28,9 +28,10 @@ from builder.render import formatting
 from builder.render.pagehelpers import escaped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Localised:
-    """One language's way of saying what a page shows."""
+    """One language's way of saying what a page shows. One per language and process (`localised`), known by
+    its identity: pages look up badges by it, and hashing its fields on each would cost more than the badge."""
 
     tag: str
     translations: NullTranslations = field(repr=False)

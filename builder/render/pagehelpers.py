@@ -13,6 +13,7 @@ a plain string.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Collection, Iterable
 from functools import cache
 from pathlib import PurePath
@@ -185,26 +186,67 @@ def _assigns_gettext(tree: nodes.Template) -> bool:
     return any(name.name in _GETTEXT for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param"))
 
 
+_PLACE = re.compile(r"(%\(\w+\)s|%%)")
+
+
 class _ConstantMessages(NodeTransformer):
-    """`_("Claims")` (a message without values) as its translation, marked safe as the call would return it."""
+    """The catalog looked up, and each message cut into its words and its values, once, when a template is
+    compiled rather than on every page: `{{ _("as of %(date)s", date=d) }}` compiles as `as of {{ d }}` would
+    (in the site's language), `_("Claims")` anywhere as its translation, marked safe as the call returns it.
+    A message elsewhere with values (`{% set by = _("...", x=...) %}`) is left to the call."""
 
     def __init__(self, translated: Callable[[str], str]) -> None:
         self.translated = translated
 
+    def visit_Output(self, node: nodes.Output) -> nodes.Node:
+        children: list[nodes.Expr] = []
+        for child in node.nodes:
+            child = self.visit(child)
+            pieces = self._pieces(child) if isinstance(child, nodes.Call) else None
+            children.extend(pieces if pieces is not None else [child])
+        node.nodes = children
+        return node
+
     def visit_Call(self, node: nodes.Call) -> nodes.Node:
-        if (
+        node = self.generic_visit(node)  # the values first: they may be messages too
+        if node.kwargs:
+            return node
+        pieces = self._pieces(node)
+        if pieces is None:
+            return node
+        text = "".join(piece.data for piece in pieces if isinstance(piece, nodes.TemplateData))
+        return nodes.MarkSafe(nodes.Const(text)).set_lineno(node.lineno)
+
+    def _pieces(self, node: nodes.Call) -> list[nodes.Expr] | None:
+        """The message of a `_()` call as words (`TemplateData`: markup, as the call takes the catalog's) and
+        values (output as any `{{ value }}`, escaped); None when it is not one, or cannot be cut exactly."""
+        if not (
             isinstance(node.node, nodes.Name)
             and node.node.name in _GETTEXT
             and len(node.args) == 1
             and isinstance(node.args[0], nodes.Const)
             and isinstance(node.args[0].value, str)
-            and not node.kwargs
             and node.dyn_args is None
             and node.dyn_kwargs is None
         ):
-            text = self.translated(node.args[0].value)
-            return nodes.MarkSafe(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
-        return self.generic_visit(node)  # type: ignore[no-any-return]
+            return None
+        values = {keyword.key: keyword.value for keyword in node.kwargs}
+        pieces: list[nodes.Expr] = []
+        for piece in _PLACE.split(self.translated(node.args[0].value)):
+            if piece == "%%":
+                pieces.append(nodes.TemplateData("%"))
+            elif piece.startswith("%("):
+                value = values.get(piece[2:-2])
+                if value is None:
+                    return None  # a place without a value: the call says so when it runs
+                pieces.append(value)
+            elif "%" in piece:
+                return None  # a stray `%`: the call says so when it runs
+            elif piece:
+                pieces.append(nodes.TemplateData(piece))
+        for piece in pieces:
+            piece.set_lineno(node.lineno)
+        return pieces
 
 
 @cache

@@ -80,7 +80,7 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
     # The extension's own callables take the template's context on every call, which doubled the time
     # of a claim page; these say the same (an escaped message, its `%(name)s` filled with escaped values).
     env.globals.update(_=speech.markup, gettext=speech.markup, ngettext=speech.markup_plural)
-    env.translated = lambda message: str(speech.markup(message))
+    env.translated = speech.translations.gettext
     # The helpers the templates call most are filters too, since jinja calls a filter directly
     # and a global through the context (`analysed|figure` is cheaper than `figure(analysed)`);
     # with `root` (see `pagehelpers`), `{{ root }}{{ claim.id|claim_url }}` is `link(urls.claim(claim.id))`.
