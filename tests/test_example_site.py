@@ -254,7 +254,7 @@ def test_narrative_pages_render_claim_references_as_links(site: Path, data: dict
     labelled = next(a for a in refs if a["href"] == "../claims/dprk-killed/")
     assert labelled.get_text() == "North Korean soldiers killed"
     nav = [a.get_text(strip=True) for a in page(site, "").select("header nav a")]
-    assert nav[-2:] == ["About this site", "Methodology"]
+    assert nav[-1:] == ["About this site"]  # the policy pages are linked from the footer, not the header
 
 
 def test_every_internal_link_and_anchor_resolves(site: Path) -> None:

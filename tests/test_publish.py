@@ -284,3 +284,44 @@ def test_an_index_in_shards_finds_what_one_index_finds(
     whole = node_search(site, tmp_path, *words)
     assert node_search(sharded, tmp_path, *words) == whole
     assert all(whole[word] for word in words)
+
+
+# -- the desk's policies ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["index.html", "claims/dprk-killed/index.html", "discrepancies/index.html", "404.html"]
+)
+def test_every_page_links_the_desk_s_policies(site: Path, page: str) -> None:
+    """`site.policies` names the pages of the methodology, the corrections policy and the ownership: every page's
+    footer links each, and each link reaches its page."""
+    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    links = soup.find("nav", class_="policies").find_all("a")
+    assert [a.get_text() for a in links] == ["Methodology", "Corrections policy", "Ownership and funding"]
+    here = BASE + ("" if page == "404.html" else page.removesuffix("index.html"))
+    for link in links:
+        target = file_for(site, urljoin(here, link["href"]))
+        assert target.is_file(), link["href"]
+        assert BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").h1.get_text() == link.get_text()
+
+
+def test_the_policies_are_in_the_site_s_structured_data_and_each_claim_review(site: Path) -> None:
+    index = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    desk = json.loads(index.find("script", type="application/ld+json").string)
+    expected = {
+        "publishingPrinciples": BASE + "methodology/",
+        "correctionsPolicy": BASE + "corrections/",
+        "ownershipFundingInfo": BASE + "ownership/",
+    }
+    assert desk["@type"] == "Organization" and {k: desk[k] for k in expected} == expected
+    claim = BeautifulSoup((site / "claims/dprk-killed/index.html").read_text(encoding="utf-8"), "html.parser")
+    review = json.loads(claim.find("script", type="application/ld+json").string)
+    assert {k: review["author"][k] for k in expected} == expected
+
+
+def test_a_desk_without_policies_links_none(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "desk")
+    assert build(root, tmp_path / "out", search=False).ok
+    index = BeautifulSoup((tmp_path / "out" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert index.find("nav", class_="policies") is None
+    assert index.find("script", type="application/ld+json") is None

@@ -672,3 +672,21 @@ def test_problems_in_several_files_are_all_reported(tmp_path: Path) -> None:
         ("content/about.md", *at(about, "[[troops-totl]]"), "error"),
         ("content/notes.md", 1, 1, "error"),
     ], found
+
+
+def test_a_policy_names_a_page_of_the_desk(tmp_path: Path) -> None:
+    claims = edit(CLAIMS, "  description:", "  policies:\n    corrections: abuot\n  description:")
+    write_site(tmp_path, claims)
+    only_problem(
+        tmp_path,
+        "claims.yaml",
+        *at(claims, "abuot"),
+        "no page 'abuot' in content/ for the corrections policy",
+        "did you mean 'about'",
+    )
+
+
+def test_an_unknown_kind_of_policy_is_an_error_with_the_kinds_there_are(tmp_path: Path) -> None:
+    claims = edit(CLAIMS, "  description:", "  policies:\n    funding: about\n  description:")
+    write_site(tmp_path, claims)
+    only_problem(tmp_path, "claims.yaml", *at(claims, "funding"), "unknown key 'funding'")

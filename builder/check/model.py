@@ -20,6 +20,17 @@ SHORT_TITLE_WORDS = 6
 
 
 @dataclass(frozen=True)
+class Policies:
+    """The narrative pages (by name) that state the desk's policies, as fact-checkers' codes ask (IFCN
+    principles 2-4): linked from every page's footer and named in the site's structured data."""
+
+    methodology: str | None = None
+    corrections: str | None = None
+    ownership: str | None = None
+    """Who owns and funds the desk."""
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     base_url: str | None
@@ -28,6 +39,7 @@ class Settings:
     tolerance: float
     raw_html: bool = False
     """Whether raw HTML in notes and pages is kept (trusted desks only); archived texts never keep it."""
+    policies: Policies = Policies()
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,17 @@ class RangeValue(_Strict):
 Value = Number | Text | RangeValue
 
 
+class PoliciesSpec(_Strict):
+    """Narrative pages of `content/`, by name, that state the desk's policies."""
+
+    methodology: Text | None = None
+    """How the desk works: how it chooses claims, reads figures and gives verdicts."""
+    corrections: Text | None = None
+    """How the desk corrects what it published."""
+    ownership: Text | None = None
+    """Who owns and funds the desk."""
+
+
 class SiteSpec(_Strict):
     title: Text
     base_url: Text | None = None
@@ -56,6 +67,8 @@ class SiteSpec(_Strict):
     tolerance: Tolerance = 0.10
     raw_html: StrictBool = False
     """Keep raw HTML written in notes and pages. Only for desks whose every editor is trusted."""
+    policies: PoliciesSpec | None = None
+    """The pages that state the desk's methodology, corrections policy, and ownership and funding."""
 
 
 class SourceSpec(_Strict):

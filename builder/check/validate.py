@@ -12,16 +12,16 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
-from builder import languages
 from builder.check import schema
 from builder.check.figures import FigureChecks, text_as_written
-from builder.check.model import Canonical, Claim, Settings, Site, Source, Variant
+from builder.check.model import Canonical, Claim, Site, Source, Variant
 from builder.check.pagechecks import PageChecks
 from builder.check.quotes import archive, closest_passage, find_quote
 from builder.check.shapes import (
     check_shape,
     suggest,
 )
+from builder.check.sitechecks import SiteChecks
 from builder.check.units import Unit, classify
 from builder.problems import Location, Problems, Where
 from builder.read.load import SOURCES_DIR, LoadedSite
@@ -32,7 +32,7 @@ MAX_ID_LENGTH = 100
 """An id is a folder name; file systems take 255 bytes at most."""
 
 
-class _Validator(FigureChecks, PageChecks):
+class _Validator(FigureChecks, PageChecks, SiteChecks):
     def __init__(self, loaded: LoadedSite, problems: Problems, let_go: bool = False) -> None:
         self.loaded = loaded
         self.problems = problems
@@ -89,6 +89,7 @@ class _Validator(FigureChecks, PageChecks):
         self.check_notes()
         self.related(related)
         pages = self.pages()
+        settings = self.with_policies(settings, pages) if settings is not None else None
         if settings is None or top is None or site is None or self.problems.has_errors:
             return None
         return Site(
@@ -99,37 +100,6 @@ class _Validator(FigureChecks, PageChecks):
             pages=tuple(sorted(pages, key=lambda p: (p.order is None, p.order or 0, p.name))),
             template_dir=self.loaded.template_dir,
             claim_files=tuple(d.path for d in [doc, *self.loaded.included]),
-        )
-
-    def settings(self, doc: YamlDocument) -> Settings | None:
-        if "site" not in doc.data:
-            self.problems.error(Location(doc.path), f"{doc.path} needs a 'site:' mapping with a 'title:'")
-            return None
-        spec = check_shape(schema.SiteSpec, doc.data["site"], doc, ("site",), "site", self.problems)
-        if spec is None:
-            return None
-        if spec.base_url is not None:
-            self.check_url(spec.base_url, Place(doc, ("site", "base_url")), "base_url")
-        else:
-            self.problems.warning(
-                Place(doc, ("site",)),
-                "no 'base_url': canonical links, sitemap.xml and feed.xml need the site's address and are left out",
-            )
-        if not re.fullmatch(schema.LANGUAGE_TAG, spec.language):
-            self.problems.warning(
-                Place(doc, ("site", "language")),
-                f"'{spec.language}' is not a language tag such as 'en', 'en-GB' or 'pt-BR': browsers, screen "
-                "readers and the search index cannot tell what language the pages are in",
-            )
-        elif not languages.has_catalog(spec.language):
-            self.problems.warning(
-                Place(doc, ("site", "language")),
-                f"factsheet has no catalog of interface words in '{spec.language}': the pages' own words are in "
-                f"English. It has {', '.join(languages.shipped())}; to add one, translate "
-                "builder/locales/factsheet.pot into a new .po file (docs/languages.md)",
-            )
-        return Settings(
-            spec.title, spec.base_url, spec.language, spec.description, float(spec.tolerance), spec.raw_html
         )
 
     def file(self, doc: YamlDocument, included: bool) -> list[tuple[YamlDocument, int, Any]]:

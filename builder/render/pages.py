@@ -127,6 +127,7 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
         verdict_badge=partial(verdict_badge, speech),
         status_badge=partial(status_badge, speech),
         passage_id=passage_id,
+        site_data=publish.site_data,
     )
     env.helpers = frozenset(
         id(helper)

@@ -187,9 +187,7 @@ def claim_review(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, objec
     settings = analysis.site.settings
     claim = analysed.claim
     page = _address(settings, urls.claim(claim.id))
-    site = {"@type": "Organization", "name": settings.title}
-    if settings.base_url:
-        site["url"] = settings.base_url
+    site = organization(settings)
     originator = claim.canonical.figure.according_to
     item: dict[str, object] = {
         "@type": "Claim",
@@ -225,6 +223,28 @@ def claim_review(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, objec
             "alternateName": speech.gettext(STATUS_HEADLINE[analysed.status]),
         },
     }
+
+
+def organization(settings: Settings) -> dict[str, object]:
+    """The desk as a schema.org Organization, with the pages of its policies (`site.policies`) as
+    `publishingPrinciples`, `correctionsPolicy` and `ownershipFundingInfo`, as fact-check aggregators read them."""
+    found: dict[str, object] = {"@type": "Organization", "name": settings.title}
+    if settings.base_url:
+        found["url"] = settings.base_url
+    policies = settings.policies
+    for key, name in (
+        ("publishingPrinciples", policies.methodology),
+        ("correctionsPolicy", policies.corrections),
+        ("ownershipFundingInfo", policies.ownership),
+    ):
+        if name is not None:
+            found[key] = _address(settings, urls.page(name))
+    return found
+
+
+def site_data(settings: Settings) -> Markup:
+    """The site's own structured data, on its front page: the desk and its policies."""
+    return script_json({"@context": "https://schema.org", **organization(settings)})
 
 
 def script_json(data: object) -> Markup:
