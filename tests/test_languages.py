@@ -278,3 +278,39 @@ def test_messages_cut_when_compiled_say_what_the_call_says(language: str) -> Non
     rendered = folded.from_string(source).render(values)
     assert rendered == called.from_string(source).render(values)
     assert "&lt;b&gt;Troops&lt;/b&gt;" in rendered and "A &amp; B" in rendered
+
+
+@pytest.mark.parametrize("language", ["ko", "ar"])
+def test_serve_s_error_page_speaks_the_site_s_language(language: str) -> None:
+    """The page `serve` shows while the desk does not build: its words from the catalog, its direction, and
+    the problems as the command line prints them, left to right."""
+    from builder.pipeline.preview import error_page
+    from builder.problems import Location, Problem, Severity
+
+    problem = Problem(Location("claims.yaml", 3, 5), Severity.ERROR, "unknown key 'titel'")
+    page = BeautifulSoup(error_page([problem], language).decode("utf-8"), "html.parser")
+    catalog = languages.translations(language)
+    assert page.html["lang"] == language and page.html["dir"] == ("rtl" if language == "ar" else "ltr")
+    assert page.h1.get_text() == catalog.gettext("The site could not be built") != "The site could not be built"
+    code = page.find("ol", class_="problems").code
+    assert code["dir"] == "ltr" and code.get_text() == "claims.yaml:3:5: error: unknown key 'titel'"
+
+
+def test_no_message_hides_in_an_f_string() -> None:
+    """The extraction of the catalog does not look inside f-strings: a message written there would be in no
+    catalog and show in English on every site (as serve's error page's title once did)."""
+    import ast
+
+    hidden = []
+    for path in sorted((REPO / "builder").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and getattr(call.func, "attr", getattr(call.func, "id", None)) in {"gettext", "ngettext", "_"}
+                    and any(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in call.args)
+                ):
+                    hidden.append(f"{path.relative_to(REPO)}:{call.lineno}")
+    assert hidden == []

@@ -223,15 +223,18 @@ def error_page(problems: list[Problem], language: str = "en") -> bytes:
     """The problems of the last build, as `factsheet check` prints them (in English, as the command line
     says them), around words in the site's `language`."""
     speech = localised(language)
+    # Each message outside the f-string: the extraction of the catalog does not look inside one.
+    title = speech.gettext("Build failed")
+    heading = speech.gettext("The site could not be built")
     kept = speech.gettext("The last good version is kept. Fix these and save: this page reloads by itself.")
     items = "".join(f"<li><code dir=ltr>{escape(str(problem))}</code></li>" for problem in problems)
     return (
         f'<!doctype html><html lang="{escape(language)}" dir={speech.direction}><head><meta charset=utf-8>'
         "<meta name=viewport content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(speech.gettext('Build failed'))} · factsheet</title>"
+        f"<title>{escape(title)} · factsheet</title>"
         "<style>body{font:1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
         "h1{color:#a3161a}li{margin:.5rem 0}code{white-space:pre-wrap}</style></head><body>"
-        f"<h1>{escape(speech.gettext('The site could not be built'))}</h1>"
+        f"<h1>{escape(heading)}</h1>"
         f"<p>{escape(kept)}</p>"
         f"<ol class=problems>{items}</ol></body></html>"
     ).encode()
