@@ -30,6 +30,7 @@ def primary(tag: str) -> str:
     return tag.split("-")[0].split("_")[0].lower()
 
 
+@lru_cache(maxsize=1)
 def shipped() -> tuple[str, ...]:
     """The languages with a catalog, English first."""
     found = sorted(p.name for p in LOCALES.glob("*") if (p / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file())

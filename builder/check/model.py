@@ -29,6 +29,11 @@ class Policies:
     ownership: str | None = None
     """Who owns and funds the desk."""
 
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """The names of the pages it gives, methodology first: those linked from the footer, not the header."""
+        return tuple(name for name in (self.methodology, self.corrections, self.ownership) if name is not None)
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -21,14 +22,6 @@ POSITION_TEXT = {
     "within": N_("the figure lies within the canonical figure"),
     "overlaps": N_("the figure and the canonical figure overlap"),
 }
-POSITION_WORDS = {
-    "above": N_("above"),
-    "below": N_("below"),
-    "within": N_("within"),
-    "overlaps": N_("overlaps"),
-    "same": N_("same"),
-}
-"""The words a deviation can be shown as, marked for the catalog."""
 """What each word a deviation can be shown as says; a figure without both ends has no middle to measure from."""
 POSITION_WORDS = {
     "above": N_("above"),
@@ -80,15 +73,15 @@ def deviation(value: float | None) -> str:
     return ("+" if percent > 0 else "−") + text
 
 
-def variant_deviation(item: VariantAnalysis) -> str:
+def variant_deviation(item: VariantAnalysis, percentage: Callable[[float | None], str] = deviation) -> str:
     """A variant's deviation as its page shows it: a signed percentage when both figures state both their
-    ends; otherwise where the figure lies ("above", "below", "within", "overlaps"), which is true of an
-    open-ended figure where a percentage from its one end would not be ("thousands" is not "+500%" of
-    "more than 1,000")."""
+    ends (written by `percentage`: the site's language writes its own); otherwise where the figure lies
+    ("above", "below", "within", "overlaps"), which is true of an open-ended figure where a percentage from
+    its one end would not be ("thousands" is not "+500%" of "more than 1,000")."""
     if item.position is None:
         return "—"
     if item.bounded and item.deviation is not None:
-        return deviation(item.deviation)
+        return percentage(item.deviation)
     if item.computed == "matches" and item.position == "within":
         return "same"
     return item.position

@@ -81,6 +81,7 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
     # of a claim page; these say the same (an escaped message, its `%(name)s` filled with escaped values).
     env.globals.update(_=speech.markup, gettext=speech.markup, ngettext=speech.markup_plural)
     env.translated = speech.translations.gettext
+    badges = partial(verdict_badge, speech), partial(status_badge, speech)  # filters and globals alike
     # The helpers the templates call most are filters too, since jinja calls a filter directly
     # and a global through the context (`analysed|figure` is cheaper than `figure(analysed)`);
     # with `root` (see `pagehelpers`), `{{ root }}{{ claim.id|claim_url }}` is `link(urls.claim(claim.id))`.
@@ -93,8 +94,8 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
         unit=_unit_shown,
         figure=figure_with_unit,
         with_its_unit=_with_its_unit,
-        verdict_badge=partial(verdict_badge, speech),
-        status_badge=partial(status_badge, speech),
+        verdict_badge=badges[0],
+        status_badge=badges[1],
         verdict_word=partial(_word, speech),
         status_word=partial(_word, speech),
         passage_id=passage_id,
@@ -124,8 +125,8 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
         position_text=formatting.POSITION_TEXT,
         figure_with_unit=figure_with_unit,
         figure=figure_with_unit,
-        verdict_badge=partial(verdict_badge, speech),
-        status_badge=partial(status_badge, speech),
+        verdict_badge=badges[0],
+        status_badge=badges[1],
         passage_id=passage_id,
         site_data=publish.site_data,
     )
@@ -174,9 +175,7 @@ def deviation_mark(speech: Localised, item: VariantAnalysis | float | None) -> M
     number, as a site's own template from before may give it (`item.deviation|deviation`), is shown as one."""
     if item is None or isinstance(item, float):
         return Markup(f'<span class="deviation">{escape(speech.deviation(item))}</span>')
-    if item.bounded and item.deviation is not None:
-        return Markup(f'<span class="deviation">{escape(speech.deviation(item.deviation))}</span>')
-    text = formatting.variant_deviation(item)
+    text = formatting.variant_deviation(item, speech.deviation)
     meaning = formatting.POSITION_TEXT.get(text)
     title = f' title="{escape(speech.gettext(meaning))}"' if meaning else ""
     shown = speech.gettext(formatting.POSITION_WORDS[text]) if text in formatting.POSITION_WORDS else text

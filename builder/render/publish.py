@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
@@ -77,15 +77,20 @@ def robots(settings: Settings) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _from_claims(settings: Settings) -> dict[str, Callable[[Analysis], bytes]]:
+    """Each published file made from the claims, by its path, with what makes it: the Atom feed (a site with
+    a `base_url` only: a feed's links are absolute). A new one is added here."""
+    return {urls.FEED: feed} if settings.base_url else {}
+
+
 def from_claims(analysis: Analysis) -> dict[str, bytes]:
-    """The published files made from the claims, redone when one changes: the Atom feed (a site with a
-    `base_url` only: a feed's links are absolute). A new one is added here and in `from_claims_paths`."""
-    return {urls.FEED: feed(analysis)} if analysis.site.settings.base_url else {}
+    """The published files made from the claims, redone when one changes."""
+    return {path: make(analysis) for path, make in _from_claims(analysis.site.settings).items()}
 
 
 def from_claims_paths(settings: Settings) -> list[str]:
-    """The paths of the files `from_claims` makes."""
-    return [urls.FEED] if settings.base_url else []
+    """The paths of the files `from_claims` makes, without making them."""
+    return list(_from_claims(settings))
 
 
 def beside_pages(settings: Settings, files: Collection[str]) -> dict[str, bytes]:
