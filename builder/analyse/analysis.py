@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from builder.analyse import corrections
+from builder.analyse.corrections import Correction
 from builder.check.dates import Period
 from builder.check.interval import INF, Interval
 from builder.check.model import Claim, ClaimHistory, Figure, Site, Source, Variant
@@ -86,7 +88,9 @@ class ClaimAnalysis:
     related: tuple[str, ...]
     """Related claims in both directions."""
     history: ClaimHistory | None = None
-    """Its canonical figures over the git history, when the site is in git."""
+    """What it stated over the git history, when the site is in git."""
+    corrections: tuple[Correction, ...] = ()
+    """Its corrections, the newest first (`corrections.py`)."""
 
     def count(self, verdicts: Iterable[str]) -> int:
         wanted = set(verdicts)
@@ -107,6 +111,8 @@ class Analysis:
     by_originator: dict[str, tuple[VariantAnalysis, ...]]
     """The figures attributed to each originator (`according_to`), by its name as first written."""
     discrepancies: tuple[VariantAnalysis, ...]
+    corrections: tuple[Correction, ...] = ()
+    """Every correction of the desk, the newest first, with the claims it removed."""
 
 
 def fold_text(text: str) -> str:
@@ -246,6 +252,7 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
         unattributed=unattributed,
         related=related,
         history=site.history.get(claim.id),
+        corrections=corrections.of_claim(claim, site.history.get(claim.id)),
     )
 
 
@@ -319,4 +326,5 @@ def _indexed(site: Site, claims: tuple[ClaimAnalysis, ...]) -> Analysis:
         by_outlet={k: tuple(v) for k, v in sorted(by_outlet.items())},
         by_originator={k: tuple(v) for k, v in sorted(by_originator.items(), key=lambda kv: kv[0].casefold())},
         discrepancies=tuple(sorted(disagreements, key=_discrepancy_order)),
+        corrections=corrections.of_site(site, (c.corrections for c in claims)),
     )

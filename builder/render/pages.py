@@ -33,7 +33,7 @@ from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import formatting, pagehelpers, publish, summary, urls
+from builder.render import corrected, formatting, pagehelpers, publish, summary, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
@@ -218,6 +218,8 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
     yield PageSpec(urls.INDEX, "index.html", dict, None)
     yield PageSpec(urls.DISCREPANCIES, "discrepancies.html", dict, None)
     yield PageSpec("404.html", "404.html", dict, frozenset())
+    if site.history_read:
+        yield PageSpec(urls.CORRECTIONS, "corrections.html", partial(_corrections_values, analysis), None)
     for analysed in analysis.claims:
         claim = analysed.claim
         source_ids = {item.source.id for item in analysed.variants} | {claim.canonical.source_id or ""}
@@ -295,10 +297,17 @@ def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]
     return urls.file_of(url), render_page(env, common, spec)
 
 
+def _corrections_values(analysis: Analysis) -> dict[str, Any]:
+    speech = localised(analysis.site.settings.language)
+    return {"corrections": [(c, corrected.described(c, analysis, speech)) for c in analysis.corrections]}
+
+
 def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
+    speech = localised(analysis.site.settings.language)
     return {
         "analysed": analysed,
-        "chart": Markup(chart(analysed, "chart", localised(analysis.site.settings.language)) or ""),
+        "corrections": [(c, corrected.described(c, analysis, speech)) for c in analysed.corrections],
+        "chart": Markup(chart(analysed, "chart", speech) or ""),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }
@@ -317,9 +326,11 @@ def _source_values(
 
 
 def fingerprint(analysis: Analysis) -> str:
-    """What every page shows: settings, navigation, templates, the package version."""
+    """What every page shows: settings, navigation (with the link to /corrections/ when there is one),
+    templates, the package version."""
     site = analysis.site
-    digest = hashlib.sha256(repr((__version__, site.settings, [(p.name, p.title) for p in site.pages])).encode())
+    shown = (__version__, site.settings, [(p.name, p.title) for p in site.pages], site.history_read)
+    digest = hashlib.sha256(repr(shown).encode())
     for folder in (site.template_dir, Path(str(resources.files("builder.render").joinpath("templates")))):
         if folder is not None and folder.is_dir():
             for path in sorted(folder.rglob("*")):
