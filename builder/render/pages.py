@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from builder import __version__, languages, words
 from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
+from builder.analyse.timeline import timeline
 from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
@@ -37,6 +38,7 @@ from builder.render import formatting, pagehelpers, publish, summary, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
+from builder.render.timechart import timechart
 from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS, WORDS
 
 
@@ -296,9 +298,14 @@ def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]
 
 
 def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
+    language = analysis.site.settings.language
+    speech = localised(language)
+    over_time = timeline(analysed, language)
     return {
         "analysed": analysed,
-        "chart": Markup(chart(analysed, "chart", localised(analysis.site.settings.language)) or ""),
+        "chart": Markup(chart(analysed, "chart", speech) or ""),
+        "timeline": over_time,
+        "timechart": Markup(timechart(analysed, over_time, "timechart", speech)) if over_time else "",
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }
