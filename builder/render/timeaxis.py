@@ -21,9 +21,12 @@ CUT = 0.5
 """An empty stretch longer than this share of the whole span is cut out of the axis."""
 BREAK = 0.06
 """The width of a cut, as a share of the days drawn."""
+EDGE = 0.02
+"""The share of the days drawn added before the first day and after the last, so that a mark drawn a few
+pixels wide about a day at either end stays inside the plot."""
 PAD = 0.05
-"""The share of the days drawn added after the last day when the history's last value runs to the end, so
-that it shows as a step rather than a dot at the edge."""
+"""The share added after the last day instead when the history's last value runs to the end, so that it
+shows as a step rather than a dot at the edge."""
 AT_MOST = 4
 """Labels on the time axis: few enough to fit a phone's width."""
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -81,9 +84,9 @@ def axis(spans: Iterable[tuple[date, date]], runs_on: bool) -> Days:
         gap, at = max(gaps)
         if gap > (last - first) * CUT:
             stretches = [(first, merged[at][1]), (merged[at + 1][0], last)]
-    if runs_on:
-        drawn = sum(((end - start) for start, end in stretches), timedelta())
-        stretches[-1] = (stretches[-1][0], last + max(DAY, drawn * PAD))
+    drawn = sum(((end - start) for start, end in stretches), timedelta())
+    stretches[0] = (first - max(DAY, drawn * EDGE), stretches[0][1])
+    stretches[-1] = (stretches[-1][0], last + max(DAY, drawn * (PAD if runs_on else EDGE)))
     return Days(tuple(stretches))
 
 

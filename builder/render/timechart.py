@@ -224,6 +224,10 @@ def timechart(analysed: ClaimAnalysis, timeline: Timeline, chart_id: str, speech
     scale = domain(canonical, [*intervals, *(step.interval for step in timeline.drawn_steps if step.interval)])
     grid, longest = _axes(axis, scale, speech)
     marks = []
+    if timeline.canonical is not None:  # under the figures, its thick outline around any that it frames
+        bounded = analysed.claim.canonical.figure.bounded
+        shape, _, _ = mark(canonical, timeline.canonical, axis, scale, bounded, chart_id, frame=True)
+        marks.append(f'<g class="canonical-figure">{shape}</g>')
     for item in timeline.dated:
         assert item.interval is not None
         shape, x, y = mark(item.interval, _dated(item), axis, scale, item.variant.figure.bounded, chart_id)
@@ -232,10 +236,6 @@ def timechart(analysed: ClaimAnalysis, timeline: Timeline, chart_id: str, speech
             f'<text class="symbol" x="{x:.2f}%" y="{y:.2f}%" dy="-0.4em" text-anchor="middle">'
             f"{SYMBOLS[item.verdict]}</text></g>"
         )
-    if timeline.canonical is not None:
-        bounded = analysed.claim.canonical.figure.bounded
-        shape, _, _ = mark(canonical, timeline.canonical, axis, scale, bounded, chart_id, frame=True)
-        marks.append(f'<g class="canonical-figure">{shape}</g>')
     first = speech.day(_dated(timeline.dated[0]))
     last = speech.day(max((_dated(item) for item in timeline.dated), key=lambda p: (p.end, p.start)))
     unit = unit_words(analysed, speech)
