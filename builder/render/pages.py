@@ -34,7 +34,7 @@ from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import formatting, pagehelpers, publish, summary, urls
+from builder.render import formatting, pagehelpers, publish, summary, timetable, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
@@ -301,11 +301,14 @@ def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]
     language = analysis.site.settings.language
     speech = localised(language)
     over_time = timeline(analysed, language)
+    drawn = ""
+    if over_time is not None:
+        badge = partial(verdict_badge, speech)
+        drawn = timechart(analysed, over_time, "timechart", speech) + timetable.text(analysed, over_time, speech, badge)
     return {
         "analysed": analysed,
         "chart": Markup(chart(analysed, "chart", speech) or ""),
-        "timeline": over_time,
-        "timechart": Markup(timechart(analysed, over_time, "timechart", speech)) if over_time else "",
+        "timechart": Markup(drawn),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from builder.render.localised import ENGLISH, Localised
 
@@ -42,24 +43,32 @@ class Days:
 
     stretches: tuple[tuple[date, date], ...]
 
-    @property
+    @cached_property
     def drawn(self) -> int:
         """The days drawn, without the breaks."""
         return sum((end - start).days for start, end in self.stretches)
 
-    @property
-    def width(self) -> float:
-        """The width of the axis in days, the breaks' included."""
-        return self.drawn * (1 + BREAK * (len(self.stretches) - 1))
+    @cached_property
+    def _starts(self) -> tuple[tuple[date, date, float], ...]:
+        """Each stretch with where it starts, in days from the start of the axis (the breaks' included)."""
+        made, offset = [], 0.0
+        for start, end in self.stretches:
+            made.append((start, end, offset))
+            offset += (end - start).days + self.drawn * BREAK
+        return tuple(made)
+
+    @cached_property
+    def _per_day(self) -> float:
+        """The width of a day, in percent."""
+        return 100 / (self.drawn * (1 + BREAK * (len(self.stretches) - 1)))
 
     def at(self, day: date) -> float:
         """Where `day` begins across the plot, in percent; the day after a stretch is where it ends (a day
         inside a cut, where nothing is drawn, lies where the next stretch starts)."""
-        offset = 0.0
-        for at, (start, end) in enumerate(self.stretches):
-            if day <= end or at == len(self.stretches) - 1:
-                return (offset + max(0, (day - start).days)) / self.width * 100
-            offset += (end - start).days + self.drawn * BREAK
+        last = len(self.stretches) - 1
+        for at, (start, end, offset) in enumerate(self._starts):
+            if day <= end or at == last:
+                return (offset + max(0, (day - start).days)) * self._per_day
         raise AssertionError("unreachable: the last stretch takes every later day")
 
     def breaks(self) -> list[tuple[float, float]]:

@@ -23,7 +23,7 @@ from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
 from builder.analyse.timeline import Step, Timeline
 from builder.check.dates import Period
 from builder.check.interval import Interval
-from builder.render import formatting, timeaxis
+from builder.render import timeaxis
 from builder.render.chart import Scale, arrow, chevron, domain, ticks, unit_words
 from builder.render.localised import ENGLISH, Localised
 from builder.render.timeaxis import DAY, Days
@@ -140,20 +140,6 @@ def figure_class(item: VariantAnalysis) -> str:
     return f"figure verdict-{item.verdict}"
 
 
-def _label(item: VariantAnalysis, analysed: ClaimAnalysis, speech: Localised) -> str:
-    """A figure's tooltip: who, what, when and its verdict."""
-    figure = item.variant.figure
-    who = item.source.name if item.originator in (None, item.source.name) else f"{item.source.name} ({item.originator})"
-    shown = formatting.figure_with_unit(figure, figure.unit or analysed.claim.unit)
-    return speech.gettext(
-        "%(who)s: %(figure)s, %(date)s — %(verdict)s",
-        who=who,
-        figure=shown,
-        date=speech.day(item.dated),
-        verdict=speech.gettext(WORDS[item.verdict]),
-    )
-
-
 def _axes(axis: Days, scale: Scale, speech: Localised) -> tuple[str, int]:
     """The grid of the figures' scale with its numbers, and the time axis with its dates; and the length of
     the longest number, for the width of their column."""
@@ -179,17 +165,18 @@ def _axes(axis: Days, scale: Scale, speech: Localised) -> tuple[str, int]:
     return "".join(parts), longest
 
 
-def _fades(chart_id: str) -> str:
-    """The masks that fade a figure towards an end it does not state."""
+def _fades(chart_id: str, drawn: str) -> str:
+    """The masks that fade a figure towards an end it does not state, those that `drawn` uses."""
     made = []
     for name, (y1, y2) in (("up", (1, 0)), ("down", (0, 1))):
-        made.append(
-            f'<linearGradient id="{chart_id}-{name}-g" x1="0" x2="0" y1="{y1}" y2="{y2}">'
-            '<stop offset="0.3" stop-color="#fff"/><stop offset="1" stop-color="#fff" stop-opacity="0"/>'
-            f'</linearGradient><mask id="{chart_id}-{name}" maskContentUnits="objectBoundingBox">'
-            f'<rect width="1" height="1" fill="url(#{chart_id}-{name}-g)"/></mask>'
-        )
-    return f"<defs>{''.join(made)}</defs>"
+        if f"url(#{chart_id}-{name})" in drawn:
+            made.append(
+                f'<linearGradient id="{chart_id}-{name}-g" x1="0" x2="0" y1="{y1}" y2="{y2}">'
+                '<stop offset="0.3" stop-color="#fff"/><stop offset="1" stop-color="#fff" stop-opacity="0"/>'
+                f'</linearGradient><mask id="{chart_id}-{name}" maskContentUnits="objectBoundingBox">'
+                f'<rect width="1" height="1" fill="url(#{chart_id}-{name}-g)"/></mask>'
+            )
+    return f"<defs>{''.join(made)}</defs>" if made else ""
 
 
 def _legend(analysed: ClaimAnalysis, timeline: Timeline, speech: Localised) -> str:
@@ -232,10 +219,11 @@ def timechart(analysed: ClaimAnalysis, timeline: Timeline, chart_id: str, speech
         assert item.interval is not None
         shape, x, y = mark(item.interval, _dated(item), axis, scale, item.variant.figure.bounded, chart_id)
         marks.append(
-            f'<g class="{figure_class(item)}"><title>{escape(_label(item, analysed, speech))}</title>{shape}'
+            f'<g class="{figure_class(item)}">{shape}'
             f'<text class="symbol" x="{x:.2f}%" y="{y:.2f}%" dy="-0.4em" text-anchor="middle">'
             f"{SYMBOLS[item.verdict]}</text></g>"
         )
+    drawn = "".join(marks)
     first = speech.day(_dated(timeline.dated[0]))
     last = speech.day(max((_dated(item) for item in timeline.dated), key=lambda p: (p.end, p.start)))
     unit = unit_words(analysed, speech)
@@ -247,6 +235,6 @@ def timechart(analysed: ClaimAnalysis, timeline: Timeline, chart_id: str, speech
     return (
         f'<p class="chart-title" id="{chart_id}-title">{escape(title)}</p>'
         f'<svg class="timechart {width}" width="100%" role="img" aria-labelledby="{chart_id}-title" focusable="false">'
-        f"{_fades(chart_id)}{grid}{history(timeline.steps, axis, scale)}{''.join(marks)}</svg>"
+        f"{_fades(chart_id, drawn)}{grid}{history(timeline.steps, axis, scale)}{drawn}</svg>"
         + _legend(analysed, timeline, speech)
     )
