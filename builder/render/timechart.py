@@ -191,7 +191,7 @@ def _legend(analysed: ClaimAnalysis, timeline: Timeline, speech: Localised) -> s
     sample = '<svg class="key" width="22" height="12" aria-hidden="true" focusable="false">{}</svg>'
     if timeline.canonical is not None:
         words = speech.gettext("the canonical figure, at its date")
-        shape = '<rect class="frame" x="6" width="10" y="1" height="10"/>'
+        shape = '<rect class="frame" x="2" width="18" y="1" height="10"/>'
         items.append(f'<li class="canonical-figure">{sample.format(shape)} {escape(words)}</li>')
     if timeline.drawn_steps:
         words = speech.gettext("the canonical figure over the desk’s history, a dot where it changed")
