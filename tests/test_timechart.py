@@ -181,6 +181,37 @@ def test_a_claim_whose_figures_carry_one_date_has_no_chart_over_time(tmp_path: P
     assert timeline(analyse(result.site).by_id["killed"], "en") is None
 
 
+def test_figures_that_cannot_be_drawn_do_not_make_a_chart(tmp_path: Path) -> None:
+    """Two dates, but one figure in another kind of unit: one date left to draw, so no chart over time."""
+    soup = page(
+        desk(
+            tmp_path / "desk",
+            """\
+            - {source: jan, value: "about 10,000"}
+            - {source: feb, value: "about 11,000", unit: km}
+            """,
+        )
+    )
+    assert soup.select_one("figure.timechart-figure") is None
+
+
+def test_a_figure_far_off_the_scale_is_drawn_to_its_edge_with_a_double_chevron(tmp_path: Path) -> None:
+    soup = page(
+        desk(
+            tmp_path / "desk",
+            """\
+            - {source: jan, value: "about 10,000"}
+            - {source: feb, value: 1.5 million}
+            """,
+        )
+    )
+    near, far = figures(soup)
+    assert not near.select("path.off-scale") and len(far.select("path.off-scale")) == 1
+    assert placed(far.select_one("path.off-scale"))[1] == 0  # at the top edge
+    numbers = [float(text.get_text().replace(",", "")) for text in soup.select("svg.timechart text.value")]
+    assert max(numbers) < 100_000  # the scale stays the near figure's, not squeezed by 1.5 million
+
+
 @pytest.fixture
 def history_desk(tmp_path: Path) -> Path:
     """Three commits of the canonical figure: about 10,000; then {low: 10500}, whose history text (≥ 10500) is no

@@ -88,10 +88,12 @@ class Timeline:
 
 
 def qualifies(analysed: ClaimAnalysis) -> bool:
-    """Whether the claim's figures carry at least `MIN_DATES` distinct dates, and it has a number to draw."""
+    """Whether the claim's figures that can be drawn (a number in the claim's unit) carry at least `MIN_DATES`
+    distinct dates."""
     if analysed.interval is None:
         return False
-    return len({item.dated for item in analysed.variants if item.dated is not None}) >= MIN_DATES
+    dates = {item.dated for item in analysed.variants if item.dated is not None and item.interval is not None}
+    return len(dates) >= MIN_DATES
 
 
 def timeline(analysed: ClaimAnalysis, language: str) -> Timeline | None:
