@@ -262,6 +262,26 @@ def test_the_canonical_history_is_a_step_line_with_a_dot_at_each_commit(history_
     ]
 
 
+def test_the_history_is_read_in_the_sites_language(tmp_path: Path) -> None:
+    """A Korean desk's earlier canonical figures, written as its reporters write them, are read and drawn."""
+    root = tmp_path / "desk"
+    root.mkdir()
+    text = SOURCES.replace("language: en", "language: ko").replace("CANONICAL", "약 1만1000")
+    (root / "claims.yaml").write_text(
+        text + '      - {source: jan, value: "약 1만"}\n      - {source: feb, value: "약 1만1000"}\n', encoding="utf-8"
+    )
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "First figures", "2025-01-20T12:00:00Z")
+    change(root, "claims.yaml", 'value: "약 1만1000", as_of', 'value: "약 1만2000", as_of')
+    commit(root, "A new count", "2025-02-14T08:00:00Z")
+    soup = page(root)
+    dots = soup.select("svg.timechart g.history circle.history-dot")
+    assert [placed(dot)[1] for dot in dots] == [
+        pytest.approx(level(soup, 11_000), abs=0.02),
+        pytest.approx(level(soup, 12_000), abs=0.02),
+    ]
+
+
 def test_an_empty_stretch_longer_than_the_rest_is_cut_out_of_the_axis() -> None:
     early = [(date(2025, 1, 1), date(2025, 2, 1)), (date(2025, 2, 26), date(2025, 2, 27))]
     axis = timeaxis.axis([*early, (date(2026, 11, 22), date(2026, 11, 23))], runs_on=True)
