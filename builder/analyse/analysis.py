@@ -155,9 +155,13 @@ def gap(figure: Interval, canonical: Interval) -> float:
 
 def in_unit(figure: Figure, target: Unit | None) -> tuple[Interval | None, bool] | None:
     """The figure's interval in `target`, whether it was converted; None when it cannot be."""
-    interval, unit = figure.interval, figure.unit
-    if interval is None:
+    if figure.interval is None:
         return None
+    return interval_in_unit(figure.interval, figure.unit, target)
+
+
+def interval_in_unit(interval: Interval, unit: Unit | None, target: Unit | None) -> tuple[Interval, bool] | None:
+    """An interval in `unit` as it is in `target`, whether it was converted; None when it cannot be."""
     if mismatch(unit, target) is not None:
         return None
     if unit is None or target is None or unit.text == target.text or not (unit.physical and target.physical):

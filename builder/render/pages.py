@@ -29,14 +29,16 @@ from markupsafe import Markup, escape
 
 from builder import __version__, languages, words
 from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
+from builder.analyse.timeline import timeline
 from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import corrected, formatting, pagehelpers, publish, summary, urls
+from builder.render import corrected, formatting, pagehelpers, publish, summary, timetable, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
+from builder.render.timechart import timechart
 from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS, WORDS
 
 
@@ -303,11 +305,18 @@ def _corrections_values(analysis: Analysis) -> dict[str, Any]:
 
 
 def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
-    speech = localised(analysis.site.settings.language)
+    language = analysis.site.settings.language
+    speech = localised(language)
+    over_time = timeline(analysed, language)
+    drawn = ""
+    if over_time is not None:
+        badge = partial(verdict_badge, speech)
+        drawn = timechart(analysed, over_time, "timechart", speech) + timetable.text(analysed, over_time, speech, badge)
     return {
         "analysed": analysed,
         "corrections": [(c, corrected.described(c, analysis, speech)) for c in analysed.corrections],
         "chart": Markup(chart(analysed, "chart", speech) or ""),
+        "timechart": Markup(drawn),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }
