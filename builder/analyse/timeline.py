@@ -103,7 +103,7 @@ def timeline(analysed: ClaimAnalysis, language: str) -> Timeline | None:
         return None
     drawn = [item for item in analysed.variants if item.dated is not None and item.interval is not None]
     drawn.sort(key=lambda item: (item.dated.start, item.dated.end, item.variant.index))  # type: ignore[union-attr]
-    history = analysed.history.changes if analysed.history is not None else ()
+    history = analysed.history.figures if analysed.history is not None else ()
     return Timeline(
         dated=tuple(drawn),
         unplaced=tuple(item for item in analysed.variants if item.dated is not None and item.interval is None),
