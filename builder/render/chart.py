@@ -190,11 +190,9 @@ def rows(analysed: ClaimAnalysis, speech: Localised = ENGLISH) -> list[Row]:
     items = analysed.variants
     names = _names(items, speech)
     groups: dict[str, list[VariantAnalysis]] = {}
+    many = len(items) > ROWS_EACH
     for item in items:
-        key = f"figure:{item.variant.index}"
-        if len(items) > ROWS_EACH and item.originator is not None:
-            key = "originator:" + folded(item.originator)
-        groups.setdefault(key, []).append(item)
+        groups.setdefault(_row_key(item, many), []).append(item)
     made = []
     for group in groups.values():
         if len(group) == 1:
@@ -228,6 +226,19 @@ def rows(analysed: ClaimAnalysis, speech: Localised = ENGLISH) -> list[Row]:
     if len(items) > ROWS_EACH:
         made.sort(key=lambda row: max((i.dated.end for i in row.items if i.dated), default=date.min), reverse=True)
     return made
+
+
+def _row_key(item: VariantAnalysis, many: bool) -> str:
+    """The row a figure is drawn on: its own, or (with `many` figures) its originator's, if it has one."""
+    if many and item.originator is not None:
+        return "originator:" + folded(item.originator)
+    return f"figure:{item.variant.index}"
+
+
+def row_count(analysed: ClaimAnalysis) -> int:
+    """How many rows `rows` gives, without making them (nor their labels)."""
+    many = len(analysed.variants) > ROWS_EACH
+    return len({_row_key(item, many) for item in analysed.variants})
 
 
 def unit_words(analysed: ClaimAnalysis, speech: Localised) -> str:

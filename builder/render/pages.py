@@ -34,7 +34,7 @@ from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import corrected, formatting, pagehelpers, publish, summary, timetable, urls
+from builder.render import corrected, embeds, formatting, pagehelpers, publish, summary, timetable, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
@@ -52,6 +52,13 @@ class PageSpec:
     """The page's own template values, computed only when the page is rendered."""
     depends: frozenset[str] | None
     """The claims ("claim:<id>"), sources ("source:<id>") and pages ("page:<name>") it shows; None for all."""
+
+
+CONTENT_POLICY = Markup(
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+    "base-uri 'none'; form-action 'none'; object-src 'none'"
+)
+"""What every page lets a browser load and run (the Content-Security-Policy of its `<meta>`): nothing inline."""
 
 
 @lru_cache(maxsize=4)
@@ -131,6 +138,7 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
         status_badge=badges[1],
         passage_id=passage_id,
         site_data=publish.site_data,
+        content_policy=CONTENT_POLICY,
     )
     env.helpers = frozenset(
         id(helper)
@@ -225,16 +233,19 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
     for analysed in analysis.claims:
         claim = analysed.claim
         source_ids = {item.source.id for item in analysed.variants} | {claim.canonical.source_id or ""}
+        sources = {f"source:{s}" for s in source_ids if s}
         yield PageSpec(
             urls.claim(claim.id),
             "claim.html",
             partial(_claim_values, analysis, analysed),
-            frozenset(
-                _claim_keys([claim.id, *analysed.related])
-                | {f"source:{s}" for s in source_ids if s}
-                | _note_refs(analysed)
-            ),
+            frozenset(_claim_keys([claim.id, *analysed.related]) | sources | _note_refs(analysed)),
         )
+        # Its fact box names the sources in its chart; its oEmbed answer, the claim alone.
+        box = partial(embeds.box_values, analysed, localised(site.settings.language))
+        yield PageSpec(urls.claim_embed(claim.id), "embed.html", box, frozenset({f"claim:{claim.id}", *sources}))
+        if site.settings.base_url:
+            oembed = partial(embeds.oembed_values, site.settings, analysed)
+            yield PageSpec(urls.claim_oembed(claim.id), "oembed.json", oembed, frozenset({f"claim:{claim.id}"}))
     for source in site.sources.values():
         items = analysis.by_source.get(source.id, ())
         canonical_of = [analysis.by_id[c] for c in analysis.canonical_from.get(source.id, ())]
@@ -319,6 +330,8 @@ def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]
         "timechart": Markup(drawn),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
+        "embed_snippet": embeds.snippet(analysis.site.settings, analysed),
+        "embed_host": embeds.host_script(analysis.site.settings),
     }
 
 

@@ -38,13 +38,22 @@ def _address(settings: Settings, url: str) -> str:
 
 def claim_time(analysed: ClaimAnalysis) -> str:
     """When the claim's data last changed: from git where known, else its newest date, as ISO 8601 UTC."""
+    return last_change(analysed) or newest_date(analysed) or _fallback_time()
+
+
+def last_change(analysed: ClaimAnalysis) -> str | None:
+    """When git says the desk last changed what it states of the claim (its canonical figure or an editor's
+    verdict), as ISO 8601 UTC; None outside git."""
     if analysed.history is not None and analysed.history.changes:
         return analysed.history.last.time
+    return None
+
+
+def newest_date(analysed: ClaimAnalysis) -> str | None:
+    """The newest date of the claim's figures (their own or their source's), as ISO 8601 UTC; None for none."""
     dates = [analysed.dated, *(item.dated for item in analysed.variants)]
     known = [period.end for period in dates if period is not None]
-    if known:
-        return f"{max(known).isoformat()}T00:00:00Z"
-    return _fallback_time()
+    return f"{max(known).isoformat()}T00:00:00Z" if known else None
 
 
 def _fallback_time() -> str:
@@ -54,10 +63,11 @@ def _fallback_time() -> str:
 
 
 def page_urls(outputs: Collection[str]) -> list[str]:
-    """The URL of every page written, for the sitemap."""
+    """The URL of every page written, for the sitemap: not the claims' fact boxes, made to be framed
+    elsewhere and marked `noindex` (their claims' pages say all they say)."""
     pages = []
     for path in sorted(outputs):
-        if path == "404.html" or not path.endswith(".html"):
+        if path == "404.html" or not path.endswith(".html") or urls.is_embed(path):
             continue
         pages.append(path.removesuffix("index.html"))
     return pages

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from builder.files import atomic_write
+from builder.render import urls
 from builder.render.pagefind import SearchUnavailable, _version
 from builder.render.pagetext import indexed_text
 from builder.render.parallel import workers
@@ -79,7 +80,7 @@ LIST_PAGES = ("index.html", "404.html", "discrepancies/", "outlets/", "originato
 
 def searched(path: str) -> bool:
     """Whether the output file at `path` is indexed."""
-    return path.endswith(".html") and not path.startswith(LIST_PAGES)
+    return path.endswith(".html") and not path.startswith(LIST_PAGES) and not urls.is_embed(path)
 
 
 def document(path: str, page: bytes) -> bytes | None:

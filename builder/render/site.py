@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from builder.analyse.analysis import Analysis, ClaimAnalysis
 from builder.check.schema import json_schema_bytes
 from builder.files import Kept, Output
-from builder.render import parallel, publish, urls
+from builder.render import embeds, parallel, publish, urls
 from builder.render.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
 from builder.render.pages import (
     PageSpec,
@@ -121,6 +121,9 @@ def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
         urls.SEARCH_START: _static("search.js"),
         urls.FAVICON: _static("favicon.svg"),
         urls.DISCREPANCY_TOOLS: _static("discrepancies.js"),
+        urls.EMBED_STYLESHEET: embeds.stylesheet(_static("style.css"), _static("embed.css")),
+        urls.EMBED_RESIZE: _static("embed-resize.js"),
+        urls.EMBED_HOST: _static("embed-host.js"),
         urls.SCHEMA: json_schema_bytes(),
     }
     made.update(publish.beside_pages(settings, [*files, *made]))

@@ -17,6 +17,11 @@ STYLESHEET = "static/style.css"
 FAVICON = "static/favicon.svg"
 SEARCH_START = "static/search.js"
 DISCREPANCY_TOOLS = "static/discrepancies.js"
+EMBED_STYLESHEET = "static/embed.css"
+EMBED_RESIZE = "static/embed-resize.js"
+"""Loaded by each fact box: tells a page that frames it how tall it is."""
+EMBED_HOST = "static/embed-host.js"
+"""For the pages of other sites that frame fact boxes: fits each frame to its box."""
 SCHEMA = "schema/claims.schema.json"
 SEARCH_SCRIPT = "pagefind/pagefind-ui.js"
 SEARCH_STYLES = "pagefind/pagefind-ui.css"
@@ -29,6 +34,23 @@ def claim(claim_id: str) -> str:
 def claim_data(claim_id: str) -> str:
     """One claim as JSON, beside its page."""
     return f"claims/{claim_id}.json"
+
+
+def claim_embed(claim_id: str) -> str:
+    """The claim's fact box, for other sites' pages to frame."""
+    return f"claims/{claim_id}/embed/"
+
+
+def claim_oembed(claim_id: str) -> str:
+    """The claim's oEmbed answer (https://oembed.com), as a file: what a CMS reads to frame its fact box."""
+    return f"claims/{claim_id}/oembed.json"
+
+
+def is_embed(path: str) -> bool:
+    """Whether an output path (or URL) is a claim's fact box, a page made to be framed elsewhere, which
+    neither the sitemap nor the search index lists: its claim's page says all it says."""
+    parts = path.split("/")
+    return len(parts) == 4 and parts[0] == "claims" and parts[2] == "embed" and parts[3] in ("", "index.html")
 
 
 def source(source_id: str) -> str:
