@@ -64,7 +64,7 @@ def snippet(settings: Settings, analysed: ClaimAnalysis) -> str | None:
         return None
     source = publish.absolute(settings, urls.claim_embed(analysed.claim.id))
     return (
-        f'<iframe src="{escape(source)}" title="{escape(frame_title(settings, analysed))}" width="100%" '
+        f'<iframe src="{_attribute(source)}" title="{_attribute(frame_title(settings, analysed))}" width="100%" '
         f'height="{height(analysed)}" style="border:0;max-width:{WIDTH}px" loading="lazy"></iframe>'
     )
 
@@ -74,7 +74,12 @@ def host_script(settings: Settings) -> str | None:
     without `site.base_url`."""
     if not settings.base_url:
         return None
-    return f'<script src="{escape(publish.absolute(settings, urls.EMBED_HOST))}" defer></script>'
+    return f'<script src="{_attribute(publish.absolute(settings, urls.EMBED_HOST))}" defer></script>'
+
+
+def _attribute(text: str) -> str:
+    """`text` safe in a double-quoted attribute, and as readable as it can be there (an apostrophe kept)."""
+    return escape(text, quote=False).replace('"', "&quot;")
 
 
 def oembed(settings: Settings, analysed: ClaimAnalysis) -> dict[str, Any] | None:
