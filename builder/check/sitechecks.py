@@ -36,7 +36,8 @@ class SiteChecks:
         else:
             self.problems.warning(
                 Place(doc, ("site",)),
-                "no 'base_url': canonical links, sitemap.xml and feed.xml need the site's address and are left out",
+                "no 'base_url': canonical links, sitemap.xml, feed.xml and the claims' embed snippets and oEmbed "
+                "answers need the site's address and are left out",
             )
         if not re.fullmatch(schema.LANGUAGE_TAG, spec.language):
             self.problems.warning(
