@@ -100,18 +100,20 @@ def oembed(settings: Settings, analysed: ClaimAnalysis) -> dict[str, Any] | None
     }
 
 
-def oembed_values(settings: Settings, analysed: ClaimAnalysis) -> dict[str, Any]:
-    """The values of `oembed.json`: the answer as JSON, which the template writes as it is."""
+def oembed_data(settings: Settings, analysed: ClaimAnalysis) -> dict[str, bytes]:
+    """`oembed.json` as its page spec gives a data file (no template: it is JSON, made here)."""
     answer = oembed(settings, analysed)
-    return {"oembed": Markup(json.dumps(answer, ensure_ascii=False, indent=2))}
+    return {"data": (json.dumps(answer, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
 
 
-def box_values(analysed: ClaimAnalysis, speech: Localised) -> dict[str, Any]:
-    """The values of `embed.html`: the claim, its chart of intervals, and when it last changed."""
+def box_values(analysed: ClaimAnalysis, speech: Localised, shared: dict[str, Markup] | None = None) -> dict[str, Any]:
+    """The values of `embed.html`: the claim, its chart of intervals (taken from `shared`, where its claim's
+    page just left it, else drawn), and when it last changed."""
+    drawn = shared.pop("chart", None) if shared else None
     changed = publish.last_change(analysed)
     return {
         "analysed": analysed,
-        "chart": Markup(chart(analysed, "chart", speech) or ""),
+        "chart": drawn if drawn is not None else Markup(chart(analysed, "chart", speech) or ""),
         "changed": changed,
         "newest": None if changed else publish.newest_date(analysed),
     }

@@ -47,11 +47,15 @@ class PageSpec:
     """One page to render: where it goes, with which template, and what it shows."""
 
     url: str
-    template: str
+    template: str | None
+    """Its template; None for a data file, whose bytes are `values()["data"]`."""
     values: Callable[[], dict[str, Any]]
     """The page's own template values, computed only when the page is rendered."""
     depends: frozenset[str] | None
     """The claims ("claim:<id>"), sources ("source:<id>") and pages ("page:<name>") it shows; None for all."""
+    group: str | None = None
+    """Pages of one group, listed one after the other, are made by one worker in that order: a claim's page
+    leaves its chart to its fact box (`shared`), rather than each worker making it again."""
 
 
 CONTENT_POLICY = Markup(
@@ -234,18 +238,21 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
         claim = analysed.claim
         source_ids = {item.source.id for item in analysed.variants} | {claim.canonical.source_id or ""}
         sources = {f"source:{s}" for s in source_ids if s}
+        shared: dict[str, Markup] = {}  # what the claim's page made that its fact box shows too
         yield PageSpec(
             urls.claim(claim.id),
             "claim.html",
-            partial(_claim_values, analysis, analysed),
+            partial(_claim_values, analysis, analysed, shared),
             frozenset(_claim_keys([claim.id, *analysed.related]) | sources | _note_refs(analysed)),
+            claim.id,
         )
         # Its fact box names the sources in its chart; its oEmbed answer, the claim alone.
-        box = partial(embeds.box_values, analysed, localised(site.settings.language))
-        yield PageSpec(urls.claim_embed(claim.id), "embed.html", box, frozenset({f"claim:{claim.id}", *sources}))
+        box = partial(embeds.box_values, analysed, localised(site.settings.language), shared)
+        mine = frozenset({f"claim:{claim.id}"})
+        yield PageSpec(urls.claim_embed(claim.id), "embed.html", box, mine | sources, claim.id)
         if site.settings.base_url:
-            oembed = partial(embeds.oembed_values, site.settings, analysed)
-            yield PageSpec(urls.claim_oembed(claim.id), "oembed.json", oembed, frozenset({f"claim:{claim.id}"}))
+            oembed = partial(embeds.oembed_data, site.settings, analysed)
+            yield PageSpec(urls.claim_oembed(claim.id), None, oembed, mine, claim.id)
     for source in site.sources.values():
         items = analysis.by_source.get(source.id, ())
         canonical_of = [analysis.by_id[c] for c in analysis.canonical_from.get(source.id, ())]
@@ -315,7 +322,10 @@ def _corrections_values(analysis: Analysis) -> dict[str, Any]:
     return {"corrections": [(c, corrected.described(c, analysis, speech)) for c in analysis.corrections]}
 
 
-def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
+def _claim_values(
+    analysis: Analysis, analysed: ClaimAnalysis, shared: dict[str, Markup] | None = None
+) -> dict[str, Any]:
+    """The claim page's values; its chart left in `shared` for its fact box."""
     language = analysis.site.settings.language
     speech = localised(language)
     over_time = timeline(analysed, language)
@@ -323,10 +333,13 @@ def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]
     if over_time is not None:
         badge = partial(verdict_badge, speech)
         drawn = timechart(analysed, over_time, "timechart", speech) + timetable.text(analysed, over_time, speech, badge)
+    drawn_chart = Markup(chart(analysed, "chart", speech) or "")
+    if shared is not None:
+        shared["chart"] = drawn_chart
     return {
         "analysed": analysed,
         "corrections": [(c, corrected.described(c, analysis, speech)) for c in analysed.corrections],
-        "chart": Markup(chart(analysed, "chart", speech) or ""),
+        "chart": drawn_chart,
         "timechart": Markup(drawn),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
@@ -365,5 +378,8 @@ def fingerprint(analysis: Analysis) -> str:
 
 
 def render_page(env: Environment, common: dict[str, Any], spec: PageSpec) -> bytes:
+    if spec.template is None:
+        data: bytes = spec.values()["data"]
+        return data
     html = env.get_template(spec.template).render({**common, **spec.values(), "page_url": spec.url})
     return html.encode("utf-8")

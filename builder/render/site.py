@@ -163,9 +163,16 @@ def stream_pages(
     """
     env = environment(analysis.site.template_dir, mark, analysis.site.settings.language)
     common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
-    jobs: list[tuple[str, Callable[[], bytes | ClaimExport]]] = [
-        (urls.file_of(spec.url), partial(render_page, env, common, spec)) for spec in specs
-    ]
+    # A job is one or more files, made in order by one worker: the pages of a group (`PageSpec.group`).
+    jobs: list[list[tuple[str, Callable[[], bytes | ClaimExport]]]] = []
+    group: str | None = None
+    for spec in specs:
+        job = (urls.file_of(spec.url), partial(render_page, env, common, spec))
+        if spec.group is not None and spec.group == group:
+            jobs[-1].append(job)
+        else:
+            jobs.append([job])
+        group = spec.group
     claim_ids: dict[str, str] = {}  # a claim's JSON file: its claim
     for analysed in analysis.claims if claims is None else claims:
         claim_id = analysed.claim.id
@@ -175,20 +182,25 @@ def stream_pages(
         else:
             made = partial(claim_export if rows else claim_json, analysed)
         claim_ids[urls.claim_data(claim_id)] = claim_id
-        jobs.append((urls.claim_data(claim_id), made))
+        jobs.append([(urls.claim_data(claim_id), made)])
 
-    def make(job: tuple[str, Callable[[], bytes | ClaimExport]]) -> tuple[T, bytes | None]:
-        data = job[1]()
-        if isinstance(data, ClaimExport):
-            return sink(job[0], data.json), data.rows
-        return sink(job[0], data), None
+    def make(job: list[tuple[str, Callable[[], bytes | ClaimExport]]]) -> list[tuple[T, bytes | None]]:
+        results: list[tuple[T, bytes | None]] = []
+        for path, maker in job:
+            data = maker()
+            if isinstance(data, ClaimExport):
+                results.append((sink(path, data.json), data.rows))
+            else:
+                results.append((sink(path, data), None))
+        return results
 
     files: dict[str, T] = {}
     csv_rows: dict[str, bytes] = {}
-    for (path, _), (result, made_rows) in zip(jobs, parallel.map_pages(make, jobs), strict=True):
-        files[path] = result
-        if made_rows is not None:
-            csv_rows[claim_ids[path]] = made_rows
+    for job, results in zip(jobs, parallel.map_pages(make, jobs), strict=True):
+        for (path, _), (result, made_rows) in zip(job, results, strict=True):
+            files[path] = result
+            if made_rows is not None:
+                csv_rows[claim_ids[path]] = made_rows
     return Streamed(files, csv_rows)
 
 
