@@ -99,6 +99,7 @@ PAGES_OF_TROOPS = {
     "",  # the home page lists every claim with its figure and status
     "claims.json",
     "claims/troops-total/",
+    "claims/troops-total/embed/",  # its fact box, framed on other sites' pages
     "claims/casualties-total/",  # shows its related claim's figure and status
     "discrepancies/",
     "sources/ap-2025-03-27/",
