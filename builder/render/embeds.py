@@ -106,12 +106,33 @@ def oembed_data(settings: Settings, analysed: ClaimAnalysis) -> dict[str, bytes]
     return {"data": (json.dumps(answer, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
 
 
-def box_values(analysed: ClaimAnalysis, speech: Localised, shared: dict[str, Markup] | None = None) -> dict[str, Any]:
+def claim_page_values(settings: Settings, analysed: ClaimAnalysis) -> dict[str, Any]:
+    """What a claim's page needs to offer its box: the snippets, the box's link, the oEmbed answer's address
+    (each made here rather than in the template, where each reach into `urls` is checked by the sandbox)."""
+    claim_id = analysed.claim.id
+    return {
+        "embed_snippet": snippet(settings, analysed),
+        "embed_host": host_script(settings),
+        "embed_href": urls.relative(urls.claim(claim_id), urls.claim_embed(claim_id)),
+        "oembed_url": publish.absolute(settings, urls.claim_oembed(claim_id)) if settings.base_url else None,
+    }
+
+
+def box_values(
+    settings: Settings, analysed: ClaimAnalysis, speech: Localised, shared: dict[str, Markup] | None = None
+) -> dict[str, Any]:
     """The values of `embed.html`: the claim, its chart of intervals (taken from `shared`, where its claim's
-    page just left it, else drawn), and when it last changed."""
+    page just left it, else drawn), when it last changed, and its links."""
     drawn = shared.pop("chart", None) if shared else None
     changed = publish.last_change(analysed)
+    here, claim_id = urls.claim_embed(analysed.claim.id), analysed.claim.id
     return {
+        "site_href": urls.relative(here, urls.INDEX),
+        "claim_href": urls.relative(here, urls.claim(claim_id)),
+        "canonical_url": publish.absolute(settings, urls.claim(claim_id)) if settings.base_url else None,
+        "stylesheet": urls.relative(here, urls.EMBED_STYLESHEET),
+        "script": urls.relative(here, urls.EMBED_RESIZE),
+        "icon": urls.relative(here, urls.FAVICON),
         "analysed": analysed,
         "chart": drawn if drawn is not None else Markup(chart(analysed, "chart", speech) or ""),
         "changed": changed,

@@ -247,7 +247,7 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
             claim.id,
         )
         # Its fact box names the sources in its chart; its oEmbed answer, the claim alone.
-        box = partial(embeds.box_values, analysed, localised(site.settings.language), shared)
+        box = partial(embeds.box_values, site.settings, analysed, localised(site.settings.language), shared)
         mine = frozenset({f"claim:{claim.id}"})
         yield PageSpec(urls.claim_embed(claim.id), "embed.html", box, mine | sources, claim.id)
         if site.settings.base_url:
@@ -343,8 +343,7 @@ def _claim_values(
         "timechart": Markup(drawn),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
-        "embed_snippet": embeds.snippet(analysis.site.settings, analysed),
-        "embed_host": embeds.host_script(analysis.site.settings),
+        **embeds.claim_page_values(analysis.site.settings, analysed),
     }
 
 
