@@ -150,6 +150,24 @@ def test_the_fact_box_stylesheet_carries_the_sites_colours_and_chart(example_sit
     assert ".masthead" not in box_css and "table.cards" not in box_css
 
 
+def test_a_box_made_alone_is_the_box_made_after_its_claims_page() -> None:
+    """The box takes the chart its claim's page drew when one worker makes both (`PageSpec.group`); made
+    alone (after the preview wrote the claim's page first, or on another worker), it draws the same chart."""
+    from builder.pipeline.stages import analysed
+    from builder.render.pages import environment, fingerprint, page_specs, render_page
+
+    analysis = analysed(REPO).analysis
+    assert analysis is not None
+    env = environment(analysis.site.template_dir, fingerprint(analysis), analysis.site.settings.language)
+    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
+    box_url = urls.claim_embed("dprk-killed")
+    grouped = [spec for spec in page_specs(analysis) if spec.group == "dprk-killed"]
+    assert [spec.url for spec in grouped] == [urls.claim("dprk-killed"), box_url, urls.claim_oembed("dprk-killed")]
+    after_page = [render_page(env, common, spec) for spec in grouped][1]
+    [alone] = [render_page(env, common, spec) for spec in page_specs(analysis) if spec.url == box_url]
+    assert alone == after_page and b'class="chart"' in alone
+
+
 @pytest.fixture(scope="module")
 def desk_variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example built without `base_url`, and with a title that needs escaping in an attribute."""
