@@ -121,6 +121,7 @@ def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
         urls.SEARCH_START: _static("search.js"),
         urls.FAVICON: _static("favicon.svg"),
         urls.DISCREPANCY_TOOLS: _static("discrepancies.js"),
+        urls.PARTY_TOOLS: _static("parties.js"),
         urls.SCHEMA: json_schema_bytes(),
     }
     made.update(publish.beside_pages(settings, [*files, *made]))
