@@ -207,9 +207,9 @@ def serve_command(root: Path, host: str, port: int, out: Path | None, open_brows
 )
 def check_command(root: Path, form: str) -> None:
     """Validate the site's data; writes nothing."""
-    from builder.pipeline.stages import Timings, check
+    from builder.pipeline.stages import Timings, analysed
 
-    result = check(root, Timings(progress=progress.on_terminal() if form == "text" else None))
+    result = analysed(root, timings=Timings(progress=progress.on_terminal() if form == "text" else None))
     report(root, result.problems, form, consequence="fix {them} and check again")
     if result.ok and form == "text":
         assert result.site is not None

@@ -170,6 +170,8 @@ def test_a_build_on_a_terminal_says_each_stage_as_it_starts_and_a_script_gets_th
     assert [re.sub(r"^ *\d+\.\d s  ", "", line) for line in said.splitlines()] == [
         "reading the claims, pages and archived texts...",
         "checking the claims...",
+        "reading their history from git, where there is one...",  # for the warnings of the corrections
+        "comparing the figures...",
     ], said
     assert out == "OK: 2 claims, 2 sources, 1 page.\n"  # the outcome on standard output, as build's
 

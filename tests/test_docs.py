@@ -28,7 +28,7 @@ def test_contract_copy_is_the_shared_contract_then_its_extensions() -> None:
     beyond = ours[len(contract) :]
     assert beyond.startswith(EXTENSIONS), f"after the shared contract, only the section{EXTENSIONS!r}"
     assert EXTENSIONS not in contract and beyond.count("\n## ") == 1, "one section of extensions, at the end"
-    for extension in ("### `originators:`", "### `site.policies`"):
+    for extension in ("### `originators:`", "### `site.policies`", "### `corrections:`"):
         assert f"\n{extension}\n" in beyond, extension
 
 

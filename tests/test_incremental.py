@@ -532,7 +532,7 @@ def _swap_sources(desk: Desk, rng: random.Random, root: Path) -> None:
 
 
 def _page_text(desk: Desk, rng: random.Random, root: Path) -> None:
-    page = root / "content" / f"{rng.choice(['about', 'methodology', 'corrections'])}.md"
+    page = root / "content" / f"{rng.choice(['about', 'methodology', 'corrections-policy'])}.md"
     cited = rng.choice(desk["claims"])["id"]
     page.write_text(page.read_text(encoding="utf-8") + f"\nSee also [[{cited}]].\n", encoding="utf-8")
 

@@ -207,6 +207,20 @@ def test_the_claim_page_marks_the_partys_row_byline_and_chart(outputs: dict[str,
     assert originators.get_text(" ", strip=True) == f"Associated Press; {MINISTRY} ⚑ party to the events"
 
 
+def test_the_chart_over_time_marks_the_partys_figure_and_its_table_too(outputs: dict[str, Any]) -> None:
+    soup = page(outputs, "claims/troops-total/")
+    figures = soup.select("svg.timechart g.figure")
+    assert [g.has_attr("data-party") for g in figures] == [False, True]
+    assert [g.select_one("text.symbol").get_text() for g in figures] == ["●", "✕⚑"]
+    (key,) = marks(soup.select_one(".timechart-legend"))  # the symbol's words
+    assert is_mark(key)
+    rows = soup.select("table.timechart-table tbody tr")
+    marked = [row for row in rows if row.has_attr("data-party")]
+    assert len(marked) == 1 and "15,000" in marked[0].get_text() and marks(marked[0])
+    canonical = soup.select_one("table.timechart-table tr.canonical")
+    assert marks(canonical) and not canonical.has_attr("data-party")  # marked, never hidden
+
+
 def test_the_control_that_hides_a_partys_figures_is_there_only_for_them(outputs: dict[str, Any]) -> None:
     soup = page(outputs, "claims/troops-total/")
     control = soup.select_one("[data-party-filter]")
@@ -399,7 +413,9 @@ def test_the_control_hides_the_partys_rows_and_says_how_many(browser, example_ur
     assert box.is_visible() and not box.is_checked()
     rows = page.locator("table.variants tbody tr:not(.detail)")
     party_rows = page.locator("main [data-party]")
-    assert rows.count() == 4 and party_rows.count() == 3  # its row, its quote's row, its chart row
+    # its row and its quote's in the table, its row of the chart, and its line among the figures the chart over
+    # time does not draw (it has no date)
+    assert rows.count() == 4 and party_rows.count() == 4
     assert all(row.is_visible() for row in party_rows.all())
     status = page.get_by_role("status").filter(has_text="hidden")
     box.check()

@@ -294,10 +294,15 @@ def test_an_index_in_shards_finds_what_one_index_finds(
 )
 def test_every_page_links_the_desk_s_policies(site: Path, page: str) -> None:
     """`site.policies` names the pages of the methodology, the corrections policy and the ownership: every page's
-    footer links each, and each link reaches its page."""
+    footer links each, and the desk's corrections (its site is in git), and each link reaches its page."""
     soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
     links = soup.find("nav", class_="policies").find_all("a")
-    assert [a.get_text() for a in links] == ["Methodology", "Corrections policy", "Ownership and funding"]
+    assert [a.get_text() for a in links] == [
+        "Methodology",
+        "Corrections policy",
+        "Ownership and funding",
+        "Corrections",
+    ]
     here = BASE + ("" if page == "404.html" else page.removesuffix("index.html"))
     for link in links:
         target = file_for(site, urljoin(here, link["href"]))
@@ -310,7 +315,7 @@ def test_the_policies_are_in_the_site_s_structured_data_and_each_claim_review(si
     desk = json.loads(index.find("script", type="application/ld+json").string)
     expected = {
         "publishingPrinciples": BASE + "methodology/",
-        "correctionsPolicy": BASE + "corrections/",
+        "correctionsPolicy": BASE + "corrections-policy/",
         "ownershipFundingInfo": BASE + "ownership/",
     }
     assert desk["@type"] == "Organization" and {k: desk[k] for k in expected} == expected

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from builder.analyse import corrections
+from builder.analyse.corrections import Correction
 from builder.check.dates import Period
 from builder.check.interval import INF, Interval
 from builder.check.model import Claim, ClaimHistory, Figure, Site, Source, Variant, originator_of
@@ -88,7 +90,9 @@ class ClaimAnalysis:
     related: tuple[str, ...]
     """Related claims in both directions."""
     history: ClaimHistory | None = None
-    """Its canonical figures over the git history, when the site is in git."""
+    """What it stated over the git history, when the site is in git."""
+    corrections: tuple[Correction, ...] = ()
+    """Its corrections, the newest first (`corrections.py`)."""
     canonical_party: bool = False
     """Whether the canonical figure's originator (its `according_to`) is a party to the events (`Site.party`)."""
     parties: tuple[str, ...] = ()
@@ -118,6 +122,8 @@ class Analysis:
     by_originator: dict[str, tuple[VariantAnalysis, ...]]
     """The figures attributed to each originator (`according_to`), by its name as first written."""
     discrepancies: tuple[VariantAnalysis, ...]
+    corrections: tuple[Correction, ...] = ()
+    """Every correction of the desk, the newest first, with the claims it removed."""
 
 
 def fold_text(text: str) -> str:
@@ -160,9 +166,13 @@ def gap(figure: Interval, canonical: Interval) -> float:
 
 def in_unit(figure: Figure, target: Unit | None) -> tuple[Interval | None, bool] | None:
     """The figure's interval in `target`, whether it was converted; None when it cannot be."""
-    interval, unit = figure.interval, figure.unit
-    if interval is None:
+    if figure.interval is None:
         return None
+    return interval_in_unit(figure.interval, figure.unit, target)
+
+
+def interval_in_unit(interval: Interval, unit: Unit | None, target: Unit | None) -> tuple[Interval, bool] | None:
+    """An interval in `unit` as it is in `target`, whether it was converted; None when it cannot be."""
     if mismatch(unit, target) is not None:
         return None
     if unit is None or target is None or unit.text == target.text or not (unit.physical and target.physical):
@@ -262,6 +272,7 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
         unattributed=unattributed,
         related=related,
         history=site.history.get(claim.id),
+        corrections=corrections.of_claim(claim, site.history.get(claim.id)),
         canonical_party=site.party(originator_of(canonical.figure, None)),
         parties=tuple(parties),
     )
@@ -337,4 +348,5 @@ def _indexed(site: Site, claims: tuple[ClaimAnalysis, ...]) -> Analysis:
         by_outlet={k: tuple(v) for k, v in sorted(by_outlet.items())},
         by_originator={k: tuple(v) for k, v in sorted(by_originator.items(), key=lambda kv: kv[0].casefold())},
         discrepancies=tuple(sorted(disagreements, key=_discrepancy_order)),
+        corrections=corrections.of_site(site, (c.corrections for c in claims)),
     )

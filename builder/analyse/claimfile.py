@@ -1,5 +1,6 @@
-"""One version of a claims file as the history reads it: each claim's canonical value as written, cut from
-the file's bytes by the items of its `claims:` list, so that the next version is read by what changed."""
+"""One version of a claims file as the history reads it: what each claim states (its canonical value as
+written and the editors' verdicts), cut from the file's bytes by the items of its `claims:` list, so that
+the next version is read by what changed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, NamedTuple
 
 from builder.check.values import written
 from builder.problems import Problems
@@ -24,8 +25,7 @@ class _File:
     """What history needs of one version of one YAML file."""
 
     includes: tuple[str, ...]
-    claims: dict[str, tuple[str | None, str]]
-    """Claim id: (canonical value as written, or None when unreadable; a digest of the whole claim, for renames)."""
+    claims: dict[str, _Record]
     layout: _Layout | None = field(default=None, compare=False, repr=False)
     """Where its items lie, when it is plain block YAML: for reading the next version."""
     blob: str = field(default="", compare=False)
@@ -59,7 +59,7 @@ def _normalised(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n") if b"\r" in data else data
 
 
-def _claims_of(items: list[_Claim | None]) -> dict[str, tuple[str | None, str]]:
+def _claims_of(items: list[_Claim | None]) -> dict[str, _Record]:
     return dict(filter(None, reversed(items)))  # the first item of an id counts, as in the build; in C
 
 
@@ -98,8 +98,25 @@ def _item(text: str, path: str) -> _Claim | bool | None:
     return _claim(data[0])
 
 
-_Claim = tuple[str, tuple[str | None, str]]
-"""A claim as history needs it: (id, (canonical value as written, a digest of the whole claim))."""
+class _Record(NamedTuple):
+    """What one version of a claim states, as history follows it."""
+
+    value: str | None
+    """The canonical value as written; None when it cannot be read."""
+    shape: str
+    """A digest of the whole claim but its id, to tell a renamed claim."""
+    verdicts: tuple[str, ...] = ()
+    """Each variant's source, with the editors' verdict after `: ` where it has one, sorted."""
+    title: str = ""
+    """Its title, to name it once it is removed."""
+
+    def states(self) -> tuple[str | None, tuple[str, ...]]:
+        """What a change of which is a correction: the canonical value and the editors' verdicts."""
+        return self.value, self.verdicts
+
+
+_Claim = tuple[str, _Record]
+"""A claim as history needs it: its id and what it states."""
 
 
 def _claim(item: Any) -> _Claim | None:
@@ -108,7 +125,23 @@ def _claim(item: Any) -> _Claim | None:
     rest = {k: v for k, v in item.items() if k != "id"}
     # A digest of the whole claim, not the claim: compared only for equality (a rename), and kept in the cache.
     shape = hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return item["id"], (_value(item.get("canonical")), shape)
+    title = item.get("title")
+    return item["id"], _Record(
+        _value(item.get("canonical")), shape, _verdicts(item.get("variants")), title if isinstance(title, str) else ""
+    )
+
+
+def _verdicts(variants: Any) -> tuple[str, ...]:
+    """Each variant's source, with the editors' verdict after `: ` where it has one, sorted: so that a verdict
+    given to a variant that was there before (a correction) is told from a new variant given one."""
+    if not isinstance(variants, list):
+        return ()
+    found = []
+    for v in variants:
+        if isinstance(v, dict) and isinstance(v.get("source"), str):
+            verdict = v.get("verdict")
+            found.append(f"{v['source']}: {verdict}" if isinstance(verdict, str) else v["source"])
+    return tuple(sorted(found))
 
 
 def _patterns(data: dict[str, Any]) -> tuple[str, ...]:
@@ -121,7 +154,7 @@ def _whole(text: str, path: str) -> _File | None:
     if doc is None or not isinstance(doc.data, dict):
         return None
     claims = doc.data.get("claims")
-    found: dict[str, tuple[str | None, str]] = {}
+    found: dict[str, _Record] = {}
     for item in claims if isinstance(claims, list) else []:
         claim = _claim(item)
         if claim is not None:
@@ -136,13 +169,13 @@ def _value(canonical: Any) -> str | None:
     return value if isinstance(value, str) else written(value)
 
 
-def _claims(files: dict[str, _File]) -> dict[str, tuple[str | None, str]]:
+def _claims(files: dict[str, _File]) -> dict[str, _Record]:
     """The claims of the files the site's claims.yaml includes at this commit."""
     top = files.get(CLAIMS_FILE)
     if top is None:
         return {}
     included = [p for p in sorted(files) if p != CLAIMS_FILE and any(_matches(g, p) for g in top.includes)]
-    merged: dict[str, tuple[str | None, str]] = {}
+    merged: dict[str, _Record] = {}
     for path in reversed([CLAIMS_FILE, *included]):
         merged.update(files[path].claims)  # the first file that defines an id wins
     return merged

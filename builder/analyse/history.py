@@ -39,6 +39,7 @@ from builder.analyse.claimfile import (
     _whole,
 )
 from builder.analyse.historycache import (
+    GitHistory,
     _chain,
     _Event,
     _history_of,
@@ -48,7 +49,7 @@ from builder.analyse.historycache import (
     _utc,
     _write_cache,
 )
-from builder.check.model import ClaimHistory, FigureChange, Site
+from builder.check.model import ClaimHistory, FigureChange, RemovedClaim, Site
 from builder.problems import Location, Problems
 from builder.read import git
 from builder.read.ends import common_prefix, common_suffix
@@ -70,7 +71,7 @@ def with_history(site: Site, problems: Problems) -> Site:
     if repo.shallow:
         problems.warning(
             Location(CLAIMS_FILE),
-            "this git repository is a shallow clone, so claim pages show no history; "
+            "this git repository is a shallow clone, so claim pages show no history and corrections are left out; "
             "fetch the whole history (in GitHub Actions: fetch-depth: 0)",
         )
         return site
@@ -79,12 +80,18 @@ def with_history(site: Site, problems: Problems) -> Site:
     except git.GitError as error:
         problems.warning(Location(CLAIMS_FILE), f"claim history left out: git failed: {error}")
         return site
-    return replace(site, history={c.id: history[c.id] for c in site.claims if c.id in history})
+    present = {c.id for c in site.claims}
+    return replace(
+        site,
+        history={c.id: history.claims[c.id] for c in site.claims if c.id in history.claims},
+        removed=tuple(r for r in history.removed if r.id not in present),
+        history_read=True,
+    )
 
 
-def claim_history(root: Path, repo: git.Repository, claim_files: Iterable[str]) -> dict[str, ClaimHistory]:
-    """Per claim id, its canonical figures at HEAD's history; from the cache when HEAD has not moved, and
-    from the cache's state plus the new commits when HEAD has moved on from it."""
+def claim_history(root: Path, repo: git.Repository, claim_files: Iterable[str]) -> GitHistory:
+    """What each claim stated over HEAD's history, and the claims removed; from the cache when HEAD has not
+    moved, and from the cache's state plus the new commits when HEAD has moved on from it."""
     pathspecs = sorted({*YAML_FILES, *claim_files})
     key = {"version": __version__, "head": repo.head, "prefix": repo.prefix, "pathspecs": pathspecs}
     saved = _read_cache(root)
@@ -100,7 +107,7 @@ def claim_history(root: Path, repo: git.Repository, claim_files: Iterable[str]) 
 
 def compute(
     repo: git.Repository, pathspecs: list[str], start: tuple[str, _State] | None = None
-) -> tuple[dict[str, ClaimHistory], tuple[str, _State] | None]:
+) -> tuple[GitHistory, tuple[str, _State] | None]:
     """The history itself: one `git log`, one `git cat-file --batch` read as the commits are replayed (so
     that only the versions in use are held), each blob parsed once. With `start` (a commit HEAD
     descends from, and the state of its files), only the commits after it are replayed. Also gives
@@ -126,8 +133,11 @@ def compute(
     # newest commit before it that touched them.
     last = (commits[-1].sha, states[commits[-1].sha]) if commits else start
     if last is None:
-        return {}, None
-    return {claim_id: ClaimHistory(_chain(event)) for claim_id, event in sorted(last[1].events.items())}, last
+        return GitHistory({}, ()), None
+    state = last[1]
+    claims = {claim_id: ClaimHistory(_chain(event)) for claim_id, event in sorted(state.events.items())}
+    removed = sorted(state.removed.values(), key=lambda r: (r.removal.time, r.id), reverse=True)
+    return GitHistory(claims, tuple(removed)), last
 
 
 def _follows(commits: list[git.Commit], start: str) -> bool:
@@ -137,7 +147,42 @@ def _follows(commits: list[git.Commit], start: str) -> bool:
 
 
 def _replay(commit: git.Commit, parents: list[_State], reader: _Reader) -> _State:
-    first = parents[0] if parents else _State({}, {}, {})
+    first = parents[0] if parents else _State({}, {}, {}, {})
+    files, touched = _read_changes(commit, first, reader)
+    merged = _claims(files)
+    if len(parents) != 1 or _includes(files) != _includes(first.files):
+        touched = set(merged) | set(first.events)
+    events = dict(first.events)
+    removed = {k: v for p in reversed(parents) for k, v in p.removed.items()}
+    gone = {i for i in touched if i in first.claims and i not in merged}
+    shapes = {merged[i].shape for i in touched if i in merged}
+    vanished = {first.claims[i].shape: i for i in gone}
+    change = FigureChange("", _utc(commit.time), commit.subject, commit.sha[:7])
+    for claim_id in sorted(touched):
+        if claim_id not in merged:
+            event = events.pop(claim_id, None)
+            if claim_id in gone and first.claims[claim_id].shape not in shapes and event is not None:
+                removal = replace(change, value=event.change.value, verdicts=event.change.verdicts)
+                removed[claim_id] = RemovedClaim(claim_id, first.claims[claim_id].title, event.change, removal)
+            continue
+        removed.pop(claim_id, None)
+        record = merged[claim_id]
+        known = [p.events[claim_id] for p in parents if claim_id in p.events]
+        if record.value is None:
+            if known:
+                events[claim_id] = known[0]
+            continue
+        same = next((e for e in known if (e.change.value, e.change.verdicts) == record.states()), None)
+        if same is None and not known and record.shape in vanished:
+            same = first.events.get(vanished[record.shape])  # renamed, nothing else changed
+        if same is None:
+            same = _Event(replace(change, value=record.value, verdicts=record.verdicts), known[0] if known else None)
+        events[claim_id] = same
+    return _State(files, merged, events, removed)
+
+
+def _read_changes(commit: git.Commit, first: _State, reader: _Reader) -> tuple[dict[str, _File], set[str]]:
+    """The files after `commit` (from its first parent's), and the claims whose records it changed."""
     files = dict(first.files)
     touched: set[str] = set()
     for path, blob in commit.changes:
@@ -152,27 +197,7 @@ def _replay(commit: git.Commit, parents: list[_State], reader: _Reader) -> _Stat
         if old is not new:
             before, after = old.claims if old else {}, new.claims if new else {}
             touched.update(claim_id for claim_id, _ in before.items() ^ after.items())  # in C: 10,000 a commit
-    merged = _claims(files)
-    if len(parents) != 1 or _includes(files) != _includes(first.files):
-        touched = set(merged) | set(first.events)
-    events = dict(first.events)
-    vanished = {first.claims[i][1]: i for i in touched if i in first.claims and i not in merged}
-    change = FigureChange("", _utc(commit.time), commit.subject, commit.sha[:7])
-    for claim_id in sorted(touched):
-        if claim_id not in merged:
-            events.pop(claim_id, None)
-            continue
-        value, shape = merged[claim_id]
-        known = [p.events[claim_id] for p in parents if claim_id in p.events]
-        if value is None:
-            if known:
-                events[claim_id] = known[0]
-            continue
-        same = next((e for e in known if e.change.value == value), None)
-        if same is None and not known and shape in vanished:
-            same = first.events.get(vanished[shape])  # renamed, nothing else changed
-        events[claim_id] = same or _Event(replace(change, value=value), known[0] if known else None)
-    return _State(files, merged, events)
+    return files, touched
 
 
 def _includes(files: dict[str, _File]) -> tuple[str, ...] | None:

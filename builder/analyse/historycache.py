@@ -15,8 +15,9 @@ from builder.analyse.claimfile import (
     _claims,
     _claims_of,
     _File,
+    _Record,
 )
-from builder.check.model import ClaimHistory, FigureChange
+from builder.check.model import ClaimHistory, FigureChange, RemovedClaim
 from builder.read import cache, git
 
 CACHE_FILE = f"{cache.CACHE_DIR}/history.json"
@@ -31,8 +32,19 @@ class _Event:
 @dataclass
 class _State:
     files: dict[str, _File]
-    claims: dict[str, tuple[str | None, str]]
+    claims: dict[str, _Record]
     events: dict[str, _Event]
+    removed: dict[str, RemovedClaim]
+
+
+@dataclass(frozen=True)
+class GitHistory:
+    """What the history gives the build."""
+
+    claims: dict[str, ClaimHistory]
+    """What each claim stated, by claim id, for the claims at HEAD and those removed."""
+    removed: tuple[RemovedClaim, ...]
+    """The claims removed, the last removed first."""
 
 
 def _utc(seconds: int) -> str:
@@ -55,12 +67,31 @@ def _read_cache(root: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _history_of(saved: dict[str, Any]) -> dict[str, ClaimHistory] | None:
+def _change(saved: dict[str, Any]) -> FigureChange:
+    return FigureChange(**{**saved, "verdicts": tuple(saved["verdicts"])})
+
+
+def _saved(change: FigureChange) -> dict[str, Any]:
+    return {
+        "value": change.value,
+        "time": change.time,
+        "subject": change.subject,
+        "commit": change.commit,
+        "verdicts": list(change.verdicts),
+    }
+
+
+def _history_of(saved: dict[str, Any]) -> GitHistory | None:
     try:
-        return {
-            claim_id: ClaimHistory(tuple(FigureChange(**change) for change in changes))
-            for claim_id, changes in saved["claims"].items()
-        }
+        return GitHistory(
+            {
+                claim_id: ClaimHistory(tuple(_change(change) for change in changes))
+                for claim_id, changes in saved["claims"].items()
+            },
+            tuple(
+                RemovedClaim(r["id"], r["title"], _change(r["last"]), _change(r["removal"])) for r in saved["removed"]
+            ),
+        )
     except (TypeError, KeyError, AttributeError):
         return None
 
@@ -96,13 +127,14 @@ def _saved_state(saved: dict[str, Any] | None, key: dict[str, Any], repo: git.Re
     if not git.is_ancestor(repo, commit, key["head"]):
         return None  # HEAD went back, or to another branch: read from the start
     events: dict[str, _Event] = {}
-    for claim_id, entry in history.items():
+    for claim_id, entry in history.claims.items():
         event = None
         for change in entry.changes:
             event = _Event(change, event)
         if event is not None:
             events[claim_id] = event
-    return commit, _State(restored, _claims(restored), events)
+    removed = {r.id: r for r in history.removed}
+    return commit, _State(restored, _claims(restored), events, removed)
 
 
 _OBJECT_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -115,25 +147,27 @@ def _claims_in(items: Any) -> list[_Claim | None] | None:
     for item in items:
         if item is None:
             found.append(None)
-        elif isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[2], str):
-            found.append((item[0], (item[1], item[2])))
+        elif (
+            isinstance(item, list)
+            and len(item) == 5
+            and all(isinstance(part, str) for part in (item[0], item[2], item[4]))
+            and isinstance(item[3], list)
+        ):
+            found.append((item[0], _Record(item[1], item[2], tuple(item[3]), item[4])))
         else:
             return None
     return found
 
 
-def _write_cache(
-    root: Path, key: dict[str, Any], history: dict[str, ClaimHistory], last: tuple[str, _State] | None
-) -> None:
+def _write_cache(root: Path, key: dict[str, Any], history: GitHistory, last: tuple[str, _State] | None) -> None:
     """Best effort: a site folder that cannot be written to is simply not cached."""
     data: dict[str, Any] = {
         "key": key,
-        "claims": {
-            claim_id: [
-                {"value": c.value, "time": c.time, "subject": c.subject, "commit": c.commit} for c in entry.changes
-            ]
-            for claim_id, entry in history.items()
-        },
+        "claims": {claim_id: [_saved(c) for c in entry.changes] for claim_id, entry in history.claims.items()},
+        "removed": [
+            {"id": r.id, "title": r.title, "last": _saved(r.last), "removal": _saved(r.removal)}
+            for r in history.removed
+        ],
     }
     files = last[1].files if last is not None else {}
     items = {path: _items_of(file) for path, file in files.items()}
@@ -144,7 +178,12 @@ def _write_cache(
                 path: {
                     "blob": file.blob,
                     "includes": list(file.includes),
-                    "items": [None if item is None else [item[0], *item[1]] for item in items[path] or []],
+                    "items": [
+                        None
+                        if item is None
+                        else [item[0], item[1].value, item[1].shape, list(item[1].verdicts), item[1].title]
+                        for item in items[path] or []
+                    ],
                 }
                 for path, file in files.items()
             },

@@ -11,7 +11,7 @@ from builder.check.dates import DateError, Period, parse_date
 from builder.check.grammar import fraction_hint
 from builder.check.model import Figure, Variant
 from builder.check.units import COMMON_UNITS, Unit, classify, mismatch, split_compound, typo
-from builder.check.values import FigureError, as_written, plain_number, read_value, written
+from builder.check.values import FigureError, Reading, as_written, plain_number, read_value, written
 from builder.problems import Problems, Where
 from builder.read.yamlwhole import Key, Place, YamlDocument
 
@@ -23,6 +23,21 @@ def text_as_written(value: Any) -> bool:
         return True
     typed = as_written(value)
     return typed is not None and not plain_number(typed)
+
+
+def read_figure(
+    value: Any, unit: Unit | None, kind: str, tolerance: float, language: str
+) -> tuple[Any, Reading, Unit | None]:
+    """A number's `value:` read as the check reads it: a figure written in two units ("882 ft 9 in") as its
+    number in the first, then by the grammar of the site's `language`. What was read, its reading, and its
+    unit: its own (a percent sign, the compound's) else `unit`. FigureError says why it is no figure; pure,
+    so that the analysis reads a claim's earlier canonical values (`analyse/timeline.py`) as the check did."""
+    if isinstance(value, str) and kind == "number":
+        compound = split_compound(value)
+        if compound is not None:
+            value, unit = compound
+    reading = read_value(value, tolerance, language)
+    return value, reading, classify(reading.unit) if reading.unit is not None else unit
 
 
 class FigureChecks:
@@ -62,18 +77,12 @@ class FigureChecks:
             # A text claim's figure is its text; `12:30` is not the number a YAML 1.1 reader makes of it.
             text = value if isinstance(value, str) else written(value)
         else:
-            if isinstance(value, str) and kind == "number":
-                compound = split_compound(value)
-                if compound is not None:
-                    value, unit = compound
             try:
-                reading = read_value(value, tolerance, self.language)
+                value, reading, unit = read_figure(value, unit, kind, tolerance, self.language)
             except FigureError as error:
                 self.problems.error(Place(doc, (*key, "value", error.end)) if error.end else where, str(error))
                 return None
             interval, bounded = reading.interval, reading.bounded
-            if reading.unit is not None:
-                unit = classify(reading.unit)
             if reading.fractional and unit is not None and not unit.physical and kind == "number":
                 self.problems.warning(
                     where, f"'{written(value)}' counts {unit} in fractions; {fraction_hint(self.language)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -147,6 +148,15 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class CorrectionNote:
+    """An editor's reason for a correction of a claim, for readers; matched to the change in git by its day."""
+
+    day: date
+    note: str
+    location: Where = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     title: str
@@ -160,6 +170,7 @@ class Claim:
     related: tuple[str, ...]
     variants: tuple[Variant, ...]
     location: Where = field(compare=False)
+    corrections: tuple[CorrectionNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +186,8 @@ class Page:
 
 @dataclass(frozen=True)
 class FigureChange:
-    """A commit that gave a claim's canonical figure a new value (or its first)."""
+    """A commit that changed what the desk states of a claim: its canonical figure or an editor's verdict
+    (or the commit that first stated them)."""
 
     value: str
     """The canonical value as written in that commit."""
@@ -184,6 +196,8 @@ class FigureChange:
     subject: str
     commit: str
     """The commit's hash, abbreviated to 7 characters."""
+    verdicts: tuple[str, ...] = ()
+    """Each variant's source in that commit, with the editors' verdict after `: ` where it has one, sorted."""
 
     @property
     def date(self) -> str:
@@ -192,7 +206,7 @@ class FigureChange:
 
 @dataclass(frozen=True)
 class ClaimHistory:
-    """The values a claim's canonical figure took, from git, oldest first."""
+    """What a claim stated over git, oldest first: each change of its canonical figure or an editor's verdict."""
 
     changes: tuple[FigureChange, ...]
 
@@ -200,10 +214,32 @@ class ClaimHistory:
     def last(self) -> FigureChange:
         return self.changes[-1]
 
+    @cached_property
+    def figures(self) -> tuple[FigureChange, ...]:
+        """The changes that gave the canonical figure a new value (and the first), oldest first."""
+        found: list[FigureChange] = []
+        for change in self.changes:
+            if not found or found[-1].value != change.value:
+                found.append(change)
+        return tuple(found)
+
     def earlier(self, written: str) -> tuple[FigureChange, ...]:
         """The figures before `written`, newest first (all of them when `written` is not committed yet)."""
-        before = self.changes if self.last.value != written else self.changes[:-1]
+        figures = self.figures
+        before = figures if figures[-1].value != written else figures[:-1]
         return tuple(reversed(before))
+
+
+@dataclass(frozen=True)
+class RemovedClaim:
+    """A claim that was in the desk's history and is no longer in its files."""
+
+    id: str
+    title: str
+    last: FigureChange
+    """What it stated last, and when."""
+    removal: FigureChange
+    """The commit that removed it (its value is the last value)."""
 
 
 @dataclass(frozen=True)
@@ -216,7 +252,12 @@ class Site:
     template_dir: Path | None = None
     claim_files: tuple[str, ...] = field(default=())
     history: dict[str, ClaimHistory] = field(default_factory=dict)
-    """Each claim's canonical figures over the git history, by claim id; empty outside git."""
+    """What each claim stated over the git history, by claim id; empty outside git."""
+    removed: tuple[RemovedClaim, ...] = ()
+    """The claims the history has and the files no longer do, the last removed first."""
+    history_read: bool = False
+    """Whether the git history was read: False outside git, in a shallow clone, or when git failed, so
+    that nothing built from the history (corrections) can look complete without it."""
     originators: dict[str, Originator] = field(default_factory=dict)
     """The originators the desk describes (`originators:`), by their folded name (`names.folded`)."""
 

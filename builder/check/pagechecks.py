@@ -18,7 +18,19 @@ from builder.read.load import LoadedSite
 from builder.read.yamlwhole import Place
 
 RESERVED_PAGES = frozenset(
-    {"claims", "sources", "outlets", "topics", "originators", "discrepancies", "static", "schema", "index", "pagefind"}
+    {
+        "claims",
+        "sources",
+        "outlets",
+        "topics",
+        "originators",
+        "discrepancies",
+        "corrections",
+        "static",
+        "schema",
+        "index",
+        "pagefind",
+    }
 )
 """Names a narrative page cannot take: the site's own URLs."""
 
@@ -84,7 +96,10 @@ class PageChecks:
         for page in self.loaded.pages:
             where = Location(page.path)
             if page.name in RESERVED_PAGES:
-                self.problems.error(where, f"a page cannot be named '{page.name}': that URL belongs to the site")
+                instead = _instead(page.name)
+                self.problems.error(
+                    where, f"a page cannot be named '{page.name}': that URL belongs to the site{instead}"
+                )
                 continue
             if not self.check_id(page.name, where, "page"):
                 continue
@@ -97,3 +112,7 @@ class PageChecks:
                 order = self.order(front.order, Place(page.front_matter, ("order",)))
                 pages.append(Page(page.name, front.title, order, page.body, where))
         return pages
+
+
+def _instead(name: str) -> str:
+    return "; name it 'corrections-policy', for example" if name == "corrections" else ""

@@ -114,6 +114,15 @@ class VariantSpec(_Strict):
     """Markdown shown beside the variant."""
 
 
+class CorrectionSpec(_Strict):
+    """Why the desk corrected a claim, for its readers (beyond the shared contract)."""
+
+    date: DateValue
+    """The day of the correction, YYYY-MM-DD: the day of the commit that made it."""
+    note: Text
+    """Markdown: what was wrong and why it changed."""
+
+
 class ClaimSpec(_Strict):
     id: Id
     title: Text
@@ -126,6 +135,8 @@ class ClaimSpec(_Strict):
     note: Text | None = None
     related: list[Id] = []
     variants: list[VariantSpec] = []
+    corrections: list[CorrectionSpec] = []
+    """The reasons for corrections of this claim's canonical figure or verdicts, by day."""
 
 
 class IncludedFileSpec(_Strict):

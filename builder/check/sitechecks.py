@@ -1,5 +1,5 @@
-"""The validator's checks of the site's settings (`site:`): its address, its language, and the pages that
-state its policies."""
+"""The validator's checks of what the desk says of itself: its settings (`site:`: its address, its language,
+and the pages that state its policies) and the reasons it gives for its corrections."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from dataclasses import replace
 
 from builder import languages
 from builder.check import schema
-from builder.check.model import Page, Policies, Settings
+from builder.check.dates import DateError, parse_date
+from builder.check.model import CorrectionNote, Page, Policies, Settings
 from builder.check.shapes import check_shape, suggest
 from builder.problems import Location, Problems, Where
-from builder.read.yamlwhole import Place, YamlDocument
+from builder.read.yamlwhole import Key, Place, YamlDocument
 
 
 class SiteChecks:
@@ -72,3 +73,19 @@ class SiteChecks:
                 name = None
             found[kind] = name
         return replace(settings, policies=Policies(**found))
+
+    def correction_notes(self, doc: YamlDocument, key: Key, specs: list[schema.CorrectionSpec]) -> list[CorrectionNote]:
+        """A claim's `corrections:`, each dated by a day (a correction is matched to the commit of that day)."""
+        notes = []
+        for index, spec in enumerate(specs):
+            where = Place(doc, (*key, "corrections", index, "date"))
+            try:
+                period = parse_date(spec.date)
+            except DateError as error:
+                self.problems.error(where, str(error))
+                continue
+            if period.start != period.end:
+                self.problems.error(where, f"a correction's date is a day, YYYY-MM-DD, not '{period.text}'")
+                continue
+            notes.append(CorrectionNote(period.start, spec.note, Place(doc, (*key, "corrections", index))))
+        return notes

@@ -239,6 +239,10 @@ class _Validator(FigureChecks, PageChecks, SiteChecks, OriginatorChecks):
             self.check_comparable(doc, key, spec, figure, [v for v in variants if v and v.index not in typos])
         if spec.note:
             self.notes.append((spec.note, Place(doc, (*key, "note"))))
+        corrections = self.correction_notes(doc, key, spec.corrections)
+        self.notes.extend(
+            (c.note, Place(doc, (*key, "corrections", i, "note"))) for i, c in enumerate(spec.corrections)
+        )
         if figure is None or None in variants or self.problems.error_count > errors_before:
             return None
         return Claim(
@@ -253,6 +257,7 @@ class _Validator(FigureChecks, PageChecks, SiteChecks, OriginatorChecks):
             related=tuple(spec.related),
             variants=tuple(v for v in variants if v is not None),
             location=Place(doc, key),
+            corrections=tuple(corrections),
         )
 
     def variant(

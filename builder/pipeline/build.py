@@ -20,8 +20,8 @@ from builder.pipeline.stages import (
     BuildResult,
     Progress,
     Timings,
-    _analysed,
     _rendered,
+    analysed,
     render,
     template_location,
     without_cycle_collection,
@@ -225,7 +225,7 @@ class Session(Indexing):
         analysed, and each file of the site read for its digest, as a first build would have kept it
         (a fraction of what rendering and writing the site again takes; see docs/speed.md). None when the
         desk does not check (then the build that follows says why) or a file cannot be read."""
-        result = _analysed(self.root, timings=Timings(progress=progress))
+        result = analysed(self.root, timings=Timings(progress=progress))
         analysis = result.analysis
         if analysis is None:
             return None
@@ -291,7 +291,7 @@ class Session(Indexing):
         scratch: Scratch | None = None
         try:
             with without_cycle_collection():
-                result = _analysed(self.root, once=not keep, timings=Timings(progress=progress))
+                result = analysed(self.root, once=not keep, timings=Timings(progress=progress))
                 analysis = result.analysis
                 if analysis is None:
                     return result

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from builder.analyse import corrections
 from builder.analyse.analysis import Analysis, analyse
 from builder.analyse.history import with_history
 from builder.check.model import Site
@@ -127,8 +128,9 @@ def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, R
         return _render(root, previous)
 
 
-def _analysed(root: Path, once: bool = False, timings: Timings | None = None) -> BuildResult:
-    """Load, validate, the history from git, analyse; `analysis` is None when the data has errors."""
+def analysed(root: Path, once: bool = False, timings: Timings | None = None) -> BuildResult:
+    """Load, validate, the history from git, analyse; `analysis` is None when the data has errors. What
+    `factsheet check` runs, so that it warns of all a build would (the corrections need the analysis)."""
     result = check(root, timings, once=once)
     if result.site is None:
         return result
@@ -136,11 +138,15 @@ def _analysed(root: Path, once: bool = False, timings: Timings | None = None) ->
         result.site = with_history(result.site, result.problems)
     with result.timings.stage("analyse"):
         result.analysis = analyse(result.site)
+    analysis = result.analysis
+    claims = ((c.claim, c.corrections) for c in analysis.claims)
+    for where, message in corrections.problems_of(result.site, claims, len(analysis.corrections)):
+        result.problems.warning(where, message)
     return result
 
 
 def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
-    result = _analysed(root)
+    result = analysed(root)
     if result.analysis is None:
         return result, None
     return _rendered(result, root, previous)

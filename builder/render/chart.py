@@ -83,7 +83,7 @@ def _size(canonical: Interval) -> float:
     return size or 1.0
 
 
-def _domain(canonical: Interval, intervals: Iterable[Interval]) -> Scale:
+def domain(canonical: Interval, intervals: Iterable[Interval]) -> Scale:
     """The scale: from zero (so that a 0.4% rounding difference looks as small as it is) to the farthest
     figure within `REACH` of the canonical figure, with a margin."""
     reach = REACH * _size(canonical)
@@ -102,7 +102,7 @@ def _domain(canonical: Interval, intervals: Iterable[Interval]) -> Scale:
     return Scale(low if low == 0 else low - span * 0.06, high if high == 0 else high + span * 0.08)
 
 
-def _ticks(scale: Scale) -> list[float]:
+def ticks(scale: Scale) -> list[float]:
     """Three to five round values across the scale (few, so that their labels fit a phone's width)."""
     span = scale.high - scale.low
     raw = span / 3
@@ -127,14 +127,24 @@ def _mark(interval: Interval, scale: Scale, css: str) -> str:
             (x2, interval.high, interval.high_open, 1, over),
         ):
             if off:
-                chevron = f"M{-11 * side} -5l{5 * side} 5{-5 * side} 5M{-6 * side} -5l{5 * side} 5{-5 * side} 5"
-                parts.append(_at(at, f'<path class="off-scale {css}" d="{chevron}"/>'))
+                parts.append(_at(at, f'<path class="off-scale {css}" d="{chevron(side)}"/>'))
             elif math.isinf(value):
-                parts.append(_at(at, f'<path class="arrow {css}" d="M0 0l{-8 * side} -5v10z"/>'))
+                parts.append(_at(at, f'<path class="arrow {css}" d="{arrow(side)}"/>'))
             else:
                 fill = "open" if is_open else "closed"
                 parts.append(f'<circle class="end {fill} {css}" cx="{at:.2f}%" cy="{MIDDLE}" r="4"/>')
     return "".join(parts)
+
+
+def arrow(side: int) -> str:
+    """The head of an end that has no limit, as an SVG path about (0, 0), pointing right (`side` 1) or left."""
+    return f"M0 0l{-8 * side} -5v10z"
+
+
+def chevron(side: int) -> str:
+    """The double chevron of a figure that runs off the scale, as an SVG path about (0, 0), pointing right
+    (`side` 1) or left."""
+    return f"M{-11 * side} -5l{5 * side} 5{-5 * side} 5M{-6 * side} -5l{5 * side} 5{-5 * side} 5"
 
 
 def _at(x: float, shape: str) -> str:
@@ -226,7 +236,7 @@ def rows(analysed: ClaimAnalysis, speech: Localised = ENGLISH) -> list[Row]:
     return made
 
 
-def _unit_words(analysed: ClaimAnalysis, speech: Localised) -> str:
+def unit_words(analysed: ClaimAnalysis, speech: Localised) -> str:
     unit = analysed.claim.unit or analysed.claim.canonical.figure.unit
     if unit is None:
         return ""
@@ -241,7 +251,7 @@ def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -
     if canonical is None:
         return None
     rest = rows(analysed, speech)
-    scale = _domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
+    scale = domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
     band, band_name = _band(canonical, scale, speech)
     badge = party.badge(speech)
     canonical_figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
@@ -282,12 +292,12 @@ def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -
             f'</summary><ol class="chart">{"".join(more)}</ol></details>'
         )
     axis = []
-    for tick in _ticks(scale):
+    for tick in ticks(scale):
         x = scale.at(tick)
         anchor = "start" if x < 8 else "end" if x > 92 else "middle"
         axis.append(f'<line class="tick" x1="{x:.2f}%" x2="{x:.2f}%" y1="0" y2="5"/>')
         axis.append(f'<text x="{x:.2f}%" y="19" text-anchor="{anchor}">{speech.number(tick)}</text>')
-    unit = _unit_words(analysed, speech)
+    unit = unit_words(analysed, speech)
     if unit:
         title = speech.gettext("Each source's figure against the canonical figure, %(unit)s", unit=unit)
     else:

@@ -105,6 +105,11 @@ class Localised:
             return ""
         return _day(str(value), self.tag)
 
+    def short(self, value: date, skeleton: str) -> str:
+        """A date on a chart's time axis, short, the locale's way: `skeleton` is a CLDR skeleton ("y" 2025,
+        "yMMM" Mar 2025, "MMM" Mar, "MMMd" Mar 9)."""
+        return _short(value, skeleton, self.tag)
+
     def _digits(self, text: str) -> str:
         # One pass: the English marks swapped for the locale's (a group mark may be a decimal one elsewhere).
         return text.translate({ord(","): self.group, ord("."): self.decimal})
@@ -128,6 +133,11 @@ def _day(text: str, tag: str) -> str:
     except (ValueError, TypeError):
         return text
     return text
+
+
+@lru_cache(maxsize=4096)
+def _short(value: date, skeleton: str, tag: str) -> str:
+    return format_skeleton(skeleton, value, locale=languages.locale(tag))
 
 
 @lru_cache(maxsize=16)

@@ -29,14 +29,16 @@ from markupsafe import Markup, escape
 
 from builder import __version__, languages, words
 from builder.analyse.analysis import Analysis, ClaimAnalysis, VariantAnalysis
+from builder.analyse.timeline import timeline
 from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import formatting, pagehelpers, party, publish, summary, urls
+from builder.render import corrected, formatting, pagehelpers, party, publish, summary, timetable, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
+from builder.render.timechart import timechart
 from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS, WORDS
 
 
@@ -220,6 +222,8 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
     yield PageSpec(urls.INDEX, "index.html", dict, None)
     yield PageSpec(urls.DISCREPANCIES, "discrepancies.html", dict, None)
     yield PageSpec("404.html", "404.html", dict, frozenset())
+    if site.history_read:
+        yield PageSpec(urls.CORRECTIONS, "corrections.html", partial(_corrections_values, analysis), None)
     for analysed in analysis.claims:
         claim = analysed.claim
         source_ids = {item.source.id for item in analysed.variants} | {claim.canonical.source_id or ""}
@@ -297,10 +301,24 @@ def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]
     return urls.file_of(url), render_page(env, common, spec)
 
 
+def _corrections_values(analysis: Analysis) -> dict[str, Any]:
+    speech = localised(analysis.site.settings.language)
+    return {"corrections": [(c, corrected.described(c, analysis, speech)) for c in analysis.corrections]}
+
+
 def _claim_values(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, Any]:
+    language = analysis.site.settings.language
+    speech = localised(language)
+    over_time = timeline(analysed, language)
+    drawn = ""
+    if over_time is not None:
+        badge = partial(verdict_badge, speech)
+        drawn = timechart(analysed, over_time, "timechart", speech) + timetable.text(analysed, over_time, speech, badge)
     return {
         "analysed": analysed,
-        "chart": Markup(chart(analysed, "chart", localised(analysis.site.settings.language)) or ""),
+        "corrections": [(c, corrected.described(c, analysis, speech)) for c in analysed.corrections],
+        "chart": Markup(chart(analysed, "chart", speech) or ""),
+        "timechart": Markup(drawn),
         "canonical_source": analysis.site.sources.get(analysed.claim.canonical.source_id or ""),
         "claim_review": publish.script_json(publish.claim_review(analysis, analysed)),
     }
@@ -319,12 +337,12 @@ def _source_values(
 
 
 def fingerprint(analysis: Analysis) -> str:
-    """What every page shows: settings, navigation, the originators described, templates, the package version."""
+    """What every page shows: settings, navigation (with the link to /corrections/ when there is one), the
+    originators described, templates, the package version."""
     site = analysis.site
     described = [(o.name, o.description, o.url, o.party) for o in site.originators.values()]
-    digest = hashlib.sha256(
-        repr((__version__, site.settings, [(p.name, p.title) for p in site.pages], described)).encode()
-    )
+    shown = (__version__, site.settings, [(p.name, p.title) for p in site.pages], site.history_read, described)
+    digest = hashlib.sha256(repr(shown).encode())
     for folder in (site.template_dir, Path(str(resources.files("builder.render").joinpath("templates")))):
         if folder is not None and folder.is_dir():
             for path in sorted(folder.rglob("*")):

@@ -16,11 +16,12 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from builder.analyse.analysis import Analysis, ClaimAnalysis
-from builder.check.model import Settings
-from builder.render import urls
+from builder.check.model import Settings, Site
+from builder.render import corrected, urls
 from builder.render.formatting import figure_with_unit
 from builder.render.localised import Localised, localised
 from builder.verdicts import AGREEING, STATUS_HEADLINE, STATUS_RATING
+from builder.words import N_
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -77,20 +78,23 @@ def robots(settings: Settings) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _from_claims(settings: Settings) -> dict[str, Callable[[Analysis], bytes]]:
-    """Each published file made from the claims, by its path, with what makes it: the Atom feed (a site with
-    a `base_url` only: a feed's links are absolute). A new one is added here."""
-    return {urls.FEED: feed} if settings.base_url else {}
+def _from_claims(site: Site) -> dict[str, Callable[[Analysis], bytes]]:
+    """Each published file made from the claims, by its path, with what makes it: the Atom feeds of the
+    claims and of the corrections (a site with a `base_url` only: a feed's links are absolute; corrections
+    only from the desk's history). A new one is added here."""
+    if not site.settings.base_url:
+        return {}
+    return {urls.FEED: feed, **({urls.CORRECTIONS_FEED: corrections_feed} if site.history_read else {})}
 
 
 def from_claims(analysis: Analysis) -> dict[str, bytes]:
     """The published files made from the claims, redone when one changes."""
-    return {path: make(analysis) for path, make in _from_claims(analysis.site.settings).items()}
+    return {path: make(analysis) for path, make in _from_claims(analysis.site).items()}
 
 
-def from_claims_paths(settings: Settings) -> list[str]:
+def from_claims_paths(site: Site) -> list[str]:
     """The paths of the files `from_claims` makes, without making them."""
-    return list(_from_claims(settings))
+    return list(_from_claims(site))
 
 
 def beside_pages(settings: Settings, files: Collection[str]) -> dict[str, bytes]:
@@ -127,6 +131,40 @@ def feed(analysis: Analysis) -> bytes:
     end = head.rindex(b"</feed>")
     entries = (_entry(settings, analysed, time, speech) for time, analysed in timed)
     return b"".join([head[:end], *entries, head[end:]])
+
+
+def corrections_feed(analysis: Analysis) -> bytes:
+    """Atom 1.0: one entry per correction, the newest first; each links to the claim, or for a removed
+    claim to its place on /corrections/."""
+    settings = analysis.site.settings
+    speech = localised(settings.language)
+    page = absolute(settings, urls.CORRECTIONS)
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": settings.language})
+    ET.SubElement(root, "title").text = speech.gettext(CORRECTIONS_TITLE, site=settings.title)
+    ET.SubElement(root, "id").text = page
+    ET.SubElement(root, "link", href=absolute(settings, urls.CORRECTIONS_FEED), rel="self", type="application/atom+xml")
+    ET.SubElement(root, "link", href=page, rel="alternate", type="text/html")
+    found = analysis.corrections
+    ET.SubElement(root, "updated").text = found[0].time if found else _fallback_time()
+    ET.SubElement(ET.SubElement(root, "author"), "name").text = settings.title
+    ET.SubElement(root, "generator").text = "factsheet"
+    for correction in found:
+        entry = ET.SubElement(root, "entry")
+        ET.SubElement(entry, "title").text = speech.gettext(CORRECTION_TITLE, claim=correction.title)
+        ET.SubElement(entry, "id").text = f"{page}#{correction.anchor}"
+        linked = (
+            page + "#" + correction.anchor
+            if correction.kind == "removed"
+            else absolute(settings, urls.claim(correction.claim_id))
+        )
+        ET.SubElement(entry, "link", href=linked, rel="alternate")
+        ET.SubElement(entry, "updated").text = correction.time
+        ET.SubElement(entry, "summary").text = corrected.text(correction, analysis, speech)
+    return _xml(root)
+
+
+CORRECTIONS_TITLE = N_("Corrections · %(site)s")
+CORRECTION_TITLE = N_("Corrected: %(claim)s")
 
 
 def _entry(settings: Settings, analysed: ClaimAnalysis, updated: str, speech: Localised) -> bytes:
@@ -227,6 +265,19 @@ def claim_review(analysis: Analysis, analysed: ClaimAnalysis) -> dict[str, objec
             "worstRating": 1,
             "alternateName": speech.gettext(STATUS_HEADLINE[analysed.status]),
         },
+        **_corrections(analysis, analysed, speech),
+    }
+
+
+def _corrections(analysis: Analysis, analysed: ClaimAnalysis, speech: Localised) -> dict[str, object]:
+    """schema.org's `correction`: each correction of the claim as a CorrectionComment, the newest first."""
+    if not analysed.corrections:
+        return {}
+    return {
+        "correction": [
+            {"@type": "CorrectionComment", "datePublished": c.day, "text": corrected.text(c, analysis, speech)}
+            for c in analysed.corrections
+        ]
     }
 
 

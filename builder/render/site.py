@@ -99,7 +99,7 @@ def render_site(
             exports[claim_id], outputs[path] = claim_export(analysed), b""
             again.append(analysed)
     outputs.update(stream_pages(analysis, todo, mark, _in_memory, exports, claims=again).files)
-    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV, *publish.from_claims_paths(analysis.site.settings)]
+    whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV, *publish.from_claims_paths(analysis.site)]
     if previous is not None and not changed and all(path in previous.outputs for path in whole):
         outputs.update({path: previous.outputs[path] for path in whole})
         outputs.update(_site_files(analysis, outputs))

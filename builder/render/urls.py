@@ -6,6 +6,8 @@ from builder.check.names import slug
 
 INDEX = ""
 DISCREPANCIES = "discrepancies/"
+CORRECTIONS = "corrections/"
+CORRECTIONS_FEED = "corrections.xml"
 CLAIMS_JSON = "claims.json"
 CLAIMS_CSV = "claims.csv"
 FEED = "feed.xml"

@@ -124,7 +124,7 @@ def generate(root: Path, claims: int, seed: int = 1, split_at: int = SPLIT_AT) -
         for quote in lines:
             text += [f"Some context comes first. {quote}. More words follow the figure.", ""]
         (root / "content" / "sources" / f"source-{s}.md").write_text("\n".join(text))
-    for name in ("about", "methodology", "corrections"):
+    for name in ("about", "methodology", "corrections-policy"):
         (root / "content" / f"{name}.md").write_text(
             f"---\ntitle: {name.title()}\n---\n\nThe first figure is [[claim-0]].\n"
         )
