@@ -73,7 +73,8 @@ def _row(entry: Entry, analysed: ClaimAnalysis, speech: Localised, badge: Badge)
         who = f"{escape(by)}{mark}<br>{_link(item)}" if by else f"{_link(item)}{mark}"
         verdict = badge(item.verdict)
         if item.interval is None:
-            verdict += f'<br><span class="muted">{escape(speech.gettext("not drawn: another unit"))}</span>'
+            elsewhere = speech.gettext("not drawn: another unit")
+            verdict += f'<br><span class="muted">{escape(elsewhere)}</span>'
         start = f'<tr class="row-{item.verdict}"{hides}><th scope="row">{when}</th>'
         cells = (start, who, _written(item, analysed, speech))
     elif entry.step is not None:
