@@ -309,7 +309,13 @@ def test_pages_run_only_the_sites_own_scripts(site: Path) -> None:
             if script.get("type") == "application/ld+json":
                 json.loads(script.string)
                 continue
-            own = ("static/search.js", "static/discrepancies.js", "static/embed-resize.js", "pagefind/pagefind-ui.js")
+            own = (
+                "static/search.js",
+                "static/discrepancies.js",
+                "static/parties.js",
+                "static/embed-resize.js",
+                "pagefind/pagefind-ui.js",
+            )
             assert script.get("src", "").endswith(own), script
             assert not script.string, "inline script"
 

@@ -78,6 +78,10 @@ EDITS = {
     "page title in the navigation": replace("content/methodology.md", "title: Methodology", "title: How we compare"),
     "template": replace("templates/footer.html", "Built with factsheet.", "Built with factsheet, by hand."),
     "site setting": replace("claims.yaml", "language: en", "language: en-GB"),
+    "a party no longer one": replace("claims.yaml", "ua/en\n    party: true\n", "ua/en\n"),
+    "an originator described otherwise": replace(
+        "claims.yaml", "description: Russia's ambassador to North Korea.", "description: Moscow's envoy to Pyongyang."
+    ),
     "two claims change places": swap_two_claims,
     "two sources change places": swap_two_sources,
 }

@@ -31,7 +31,7 @@ ESTIMATE_PAGES = {
 }
 
 IN_SIGHT = """() => {
-    // Each verdict, status and deviation a reader can reach (not inside a closed <details>): scrolled to,
+    // Each verdict, status, deviation and party's mark a reader can reach (not inside a closed <details>): scrolled to,
     // it must lie within the viewport and within every ancestor that clips, and be what a tap at its
     // centre reaches. And no table cell may hold more than it shows.
     const failures = [];
@@ -40,7 +40,7 @@ IN_SIGHT = """() => {
         const where = e.closest('tr, li, p, dd');
         return `${e.className} "${e.textContent.trim().slice(0, 40)}" in ${where?.id || where?.className}`;
     };
-    for (const e of document.querySelectorAll('main .verdict, main .status, main .deviation')) {
+    for (const e of document.querySelectorAll('main .verdict, main .status, main .deviation, main .party')) {
         if (!e.checkVisibility()) continue;
         // Scrolled to as a reader scrolls a page: down, never sideways inside a box (scrollIntoView
         // would scroll a table's wrapper sideways and find the verdict a reader never sees).

@@ -133,6 +133,13 @@ def test_any_change_builds_again(desk: Path, change: Callable[[Path], None]) -> 
     assert build(desk, desk / "site").current is not None, "the build after it was not current"
 
 
+def _packaged_template(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A packaged template edited in a checkout of factsheet (read so, rather than edited, for the other tests)."""
+    template = Path(uptodate.__file__).parent.parent / "render" / "templates" / "claim.html"
+    read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read(path) + (b"<!-- edited -->" if path == template else b""))
+
+
 def _library(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another version of a library installed where Python imports from (as `pip install -U` leaves it)."""
     folder = root.parent / "site-packages"
@@ -141,7 +148,9 @@ def _library(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "change", [_version, _source_date, _library], ids=["the package version", "SOURCE_DATE_EPOCH", "a library"]
+    "change",
+    [_version, _source_date, _library, _packaged_template],
+    ids=["the package version", "SOURCE_DATE_EPOCH", "a library", "a packaged template"],
 )
 def test_the_package_and_the_environment_count(
     desk: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path, pytest.MonkeyPatch], None]

@@ -17,7 +17,7 @@ from builder.analyse import corrections
 from builder.analyse.corrections import Correction
 from builder.check.dates import Period
 from builder.check.interval import INF, Interval
-from builder.check.model import Claim, ClaimHistory, Figure, Site, Source, Variant
+from builder.check.model import Claim, ClaimHistory, Figure, Site, Source, Variant, originator_of
 from builder.check.names import folded
 from builder.check.units import Unit, convert, mismatch
 from builder.verdicts import DISAGREEING, Status, Verdict, claim_status
@@ -71,6 +71,8 @@ class VariantAnalysis:
     overlap): what the discrepancies are ranked by, since it needs no middle of an open-ended figure."""
     bounded: bool = False
     """Whether it and the canonical figure both state both ends: only then is `deviation` shown as a percentage."""
+    party: bool = False
+    """Whether its originator is a party to the events it reports on (`Site.party`): marked wherever it is shown."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,15 @@ class ClaimAnalysis:
     """What it stated over the git history, when the site is in git."""
     corrections: tuple[Correction, ...] = ()
     """Its corrections, the newest first (`corrections.py`)."""
+    canonical_party: bool = False
+    """Whether the canonical figure's originator (its `according_to`) is a party to the events (`Site.party`)."""
+    parties: tuple[str, ...] = ()
+    """Those of its `originators` that are parties to the events, as `originators` names them."""
+
+    @property
+    def party_figures(self) -> int:
+        """How many of its figures are a party's: what a reader who hides them no longer sees."""
+        return sum(item.party for item in self.variants)
 
     def count(self, verdicts: Iterable[str]) -> int:
         wanted = set(verdicts)
@@ -219,16 +230,20 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
     reference = in_unit(canonical.figure, unit)
     variants = []
     origins: dict[str, str] = {}
+    parties: dict[str, None] = {}  # the originators that are parties, as `origins` names them, in its order
     unattributed = 0
     for variant in claim.variants:
         source = site.sources[variant.source_id]
         dated = variant.figure.as_of or source.published
         result = compare(canonical.figure, variant.figure, unit, canonical_dated, dated)
-        originator = variant.figure.according_to or source.outlet
+        originator = originator_of(variant.figure, source)
+        party = site.party(originator)
         if originator is None:
             unattributed += 1
         else:
-            origins.setdefault(folded(originator), originator)
+            named = origins.setdefault(folded(originator), originator)
+            if party:
+                parties[named] = None
         variants.append(
             VariantAnalysis(
                 claim_id=claim.id,
@@ -244,6 +259,7 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
                 position=result.position,
                 gap=result.gap,
                 bounded=result.bounded,
+                party=party,
             )
         )
     return ClaimAnalysis(
@@ -257,6 +273,8 @@ def _analyse_claim(claim: Claim, site: Site, related: tuple[str, ...]) -> ClaimA
         related=related,
         history=site.history.get(claim.id),
         corrections=corrections.of_claim(claim, site.history.get(claim.id)),
+        canonical_party=site.party(originator_of(canonical.figure, None)),
+        parties=tuple(parties),
     )
 
 

@@ -7,7 +7,7 @@ claim's status is computed from its variants, so it changes with them and is not
 
 Why each was made is the editor's note for readers on the claim (`corrections:`, by the commit's day),
 else the commit's subject line. A note of a day on which git has no change of the claim is listed too,
-with its words alone (`unmatched`), since the editor published it.
+with its words alone (`noted`), since the editor published it, and the editors are warned.
 """
 
 from __future__ import annotations
@@ -91,12 +91,6 @@ def of_claim(claim: Claim, history: ClaimHistory | None) -> tuple[Correction, ..
     return _newest_first(found)
 
 
-def unmatched(claim: Claim, history: ClaimHistory | None) -> list[CorrectionNote]:
-    """The claim's notes of days on which git shows no correction of it."""
-    days = {c.day for c in of_claim(claim, history) if c.kind != "noted"}
-    return [note for note in claim.corrections if note.day.isoformat() not in days]
-
-
 def of_site(site: Site, per_claim: Iterable[tuple[Correction, ...]]) -> tuple[Correction, ...]:
     """Every correction of the desk, the newest first: its claims' and the claims it removed."""
     found = [c for corrections in per_claim for c in corrections]
@@ -142,20 +136,24 @@ def _newest_first(corrections: list[Correction]) -> tuple[Correction, ...]:
     return tuple(sorted(ordered, key=lambda c: c.time, reverse=True))
 
 
-def problems_of(site: Site, corrections: tuple[Correction, ...]) -> list[tuple[Where, str]]:
-    """What the editors should hear of the corrections: warnings, each at its place."""
+def problems_of(
+    site: Site, claims: Iterable[tuple[Claim, tuple[Correction, ...]]], published: int
+) -> list[tuple[Where, str]]:
+    """What the editors should hear of the corrections (each claim with its corrections, and how many the site
+    publishes): warnings, each at its place."""
     policies = site.settings.policies
-    noted = [(claim, note) for claim in site.claims for note in claim.corrections]
     if not site.history_read:
-        if noted or policies.corrections is not None:
+        if policies.corrections is not None or any(claim.corrections for claim in site.claims):
             return [(Location(CLAIMS_FILE), NO_HISTORY)]
         return []
     found: list[tuple[Where, str]] = []
-    for claim in site.claims:
-        for note in unmatched(claim, site.history.get(claim.id)):
-            found.append((note.location, UNMATCHED.format(day=note.day.isoformat())))
-    if corrections and policies.corrections is None:
-        found.append((Location(CLAIMS_FILE), NO_POLICY.format(count=plural(len(corrections), "correction"))))
+    for claim, corrections in claims:
+        shown = {c.day for c in corrections if c.kind != "noted"}
+        for note in claim.corrections:
+            if note.day.isoformat() not in shown:
+                found.append((note.location, UNMATCHED.format(day=note.day.isoformat())))
+    if published and policies.corrections is None:
+        found.append((Location(CLAIMS_FILE), NO_POLICY.format(count=plural(published, "correction"))))
     return found
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from builder.check.dates import Period
 from builder.check.interval import Interval
+from builder.check.names import folded
 from builder.check.quotes import ArchivedText, Passage
 from builder.check.units import Unit
 from builder.problems import Where
@@ -103,6 +104,26 @@ class Figure:
     def derived(self) -> bool:
         """Whether the figure is the desk's reading of the source's words rather than the source's own figure."""
         return self.words is not None
+
+
+def originator_of(figure: Figure, source: Source | None) -> str | None:
+    """Who a figure goes back to, as the contract says: its `according_to`, else its source's outlet; None when
+    it is unattributed (the canonical figure, whose source is the desk's choice, by its `according_to` alone)."""
+    if figure.according_to:
+        return figure.according_to
+    return source.outlet if source is not None else None
+
+
+@dataclass(frozen=True)
+class Originator:
+    """What the desk says of an originator (`originators:` in claims.yaml), by its name as written there."""
+
+    name: str
+    description: str | None
+    url: str | None
+    party: bool
+    """Whether it is a party to the events it reports on (a government at war): its figures are marked."""
+    location: Where = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -237,6 +258,25 @@ class Site:
     history_read: bool = False
     """Whether the git history was read: False outside git, in a shallow clone, or when git failed, so
     that nothing built from the history (corrections) can look complete without it."""
+    originators: dict[str, Originator] = field(default_factory=dict)
+    """The originators the desk describes (`originators:`), by their folded name (`names.folded`)."""
+
+    @cached_property
+    def has_parties(self) -> bool:
+        """Whether any originator is a party: a page of a desk without one need not ask of each figure."""
+        return any(declared.party for declared in self.originators.values())
+
+    def originator(self, name: str | None) -> Originator | None:
+        """What the desk says of the originator `name` (folded as every name is), or None."""
+        if name is None or not self.originators:
+            return None
+        return self.originators.get(folded(name))
+
+    def party(self, name: str | None) -> bool:
+        """Whether the originator `name` is a party to the events it reports on: the one rule of a party's
+        figure, which every page, chart and export marks."""
+        declared = self.originator(name)
+        return declared is not None and declared.party
 
     @cached_property
     def claim_places(self) -> dict[str, Where]:

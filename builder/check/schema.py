@@ -146,6 +146,18 @@ class IncludedFileSpec(_Strict):
     claims: list[ClaimSpec]
 
 
+class OriginatorSpec(_Strict):
+    """What the desk says of one originator of figures (an `according_to`, or an outlet)."""
+
+    description: Text | None = None
+    """Who it is, in a sentence, shown on its page."""
+    url: Text | None = None
+    """Its own site; http or https."""
+    party: StrictBool = False
+    """Whether it is a party to the events it reports on (for example a government at war): its figures are
+    marked on every page, and a reader may hide them."""
+
+
 class ClaimsFileSpec(_Strict):
     """`claims.yaml`: the site settings, the sources and the claims."""
 
@@ -153,6 +165,8 @@ class ClaimsFileSpec(_Strict):
     include: list[Text] = []
     sources: dict[Id, SourceSpec] = {}
     claims: list[ClaimSpec] = []
+    originators: dict[Text, OriginatorSpec] = {}
+    """Originators by name, as `according_to` or `outlet` writes them (an extension of the shared contract)."""
 
 
 class FrontMatterSpec(_Strict):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from builder.check import schema
 from builder.check.figures import FigureChecks, text_as_written
 from builder.check.model import Canonical, Claim, Site, Source, Variant
+from builder.check.originatorchecks import OriginatorChecks
 from builder.check.pagechecks import PageChecks
 from builder.check.quotes import archive, closest_passage, find_quote
 from builder.check.shapes import (
@@ -32,7 +33,7 @@ MAX_ID_LENGTH = 100
 """An id is a folder name; file systems take 255 bytes at most."""
 
 
-class _Validator(FigureChecks, PageChecks, SiteChecks):
+class _Validator(FigureChecks, PageChecks, SiteChecks, OriginatorChecks):
     def __init__(self, loaded: LoadedSite, problems: Problems, let_go: bool = False) -> None:
         self.loaded = loaded
         self.problems = problems
@@ -66,6 +67,7 @@ class _Validator(FigureChecks, PageChecks, SiteChecks):
         if settings is not None:
             self.tolerance = settings.tolerance
         self.language = settings.language if settings is not None else _written_language(site)
+        originators = self.originators(doc)
         # Every file's sources first, as a claim may cite a source of any file; then each claim
         # checked in turn, its checked shape let go once it is a claim (a large desk's would
         # otherwise all be held at once, beside the data they are read from and the claims).
@@ -90,6 +92,7 @@ class _Validator(FigureChecks, PageChecks, SiteChecks):
         self.related(related)
         pages = self.pages()
         settings = self.with_policies(settings, pages) if settings is not None else None
+        self.unknown_originators(originators, claims)
         if settings is None or top is None or site is None or self.problems.has_errors:
             return None
         return Site(
@@ -100,6 +103,7 @@ class _Validator(FigureChecks, PageChecks, SiteChecks):
             pages=tuple(sorted(pages, key=lambda p: (p.order is None, p.order or 0, p.name))),
             template_dir=self.loaded.template_dir,
             claim_files=tuple(d.path for d in [doc, *self.loaded.included]),
+            originators=originators,
         )
 
     def file(self, doc: YamlDocument, included: bool) -> list[tuple[YamlDocument, int, Any]]:
@@ -329,6 +333,7 @@ class _Top(BaseModel):
     include: None = None
     sources: None = None
     claims: None = None
+    originators: None = None
 
 
 class _Include(BaseModel):

@@ -138,7 +138,9 @@ def analysed(root: Path, once: bool = False, timings: Timings | None = None) -> 
         result.site = with_history(result.site, result.problems)
     with result.timings.stage("analyse"):
         result.analysis = analyse(result.site)
-    for where, message in corrections.problems_of(result.site, result.analysis.corrections):
+    analysis = result.analysis
+    claims = ((c.claim, c.corrections) for c in analysis.claims)
+    for where, message in corrections.problems_of(result.site, claims, len(analysis.corrections)):
         result.problems.warning(where, message)
     return result
 

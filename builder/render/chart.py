@@ -24,7 +24,7 @@ from html import escape
 from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
 from builder.check.interval import Interval
 from builder.check.names import folded
-from builder.render import formatting
+from builder.render import formatting, party
 from builder.render.localised import ENGLISH, Localised
 from builder.verdicts import SYMBOLS, WORDS
 
@@ -50,6 +50,8 @@ class Row:
     verdict: str
     """The verdict of its (latest) figure, which its marks are drawn in."""
     items: tuple[VariantAnalysis, ...]
+    party: bool = False
+    """Whether its figures are a party's (an originator's figures are all a party's, or none is)."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,11 @@ def rows(analysed: ClaimAnalysis, speech: Localised = ENGLISH) -> list[Row]:
         if len(group) == 1:
             item = group[0]
             label = f"{SYMBOLS[item.verdict]} {names[item.variant.index]}: {_figure(item, analysed, speech)}"
-            made.append(Row(label, item.verdict, (item,)))
+            if item.party and item.variant.figure.according_to:  # so that the mark is not read as the outlet's
+                label = speech.gettext(
+                    "%(row)s, according to %(originator)s", row=label, originator=item.variant.figure.according_to
+                )
+            made.append(Row(label, item.verdict, (item,), item.party))
             continue
         dated = sorted(group, key=lambda i: i.dated.end if i.dated else date.min)
         latest = dated[-1]
@@ -222,7 +228,7 @@ def rows(analysed: ClaimAnalysis, speech: Localised = ENGLISH) -> list[Row]:
         else:
             latest_text = speech.gettext("the latest %(figure)s", figure=latest_figure)
         label = f"{SYMBOLS[latest.verdict]} {group[0].originator}: {figures}; {latest_text}"
-        made.append(Row(label, latest.verdict, tuple(dated)))
+        made.append(Row(label, latest.verdict, tuple(dated), latest.party))
     if len(items) > ROWS_EACH:
         made.sort(key=lambda row: max((i.dated.end for i in row.items if i.dated), default=date.min), reverse=True)
     return made
@@ -258,21 +264,22 @@ def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -
     rest = rows(analysed, speech)
     scale = domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
     band, band_name = _band(canonical, scale, speech)
+    badge = party.badge(speech)
     canonical_figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
-    lines = [
-        _row(
-            speech.gettext("Canonical figure (%(band)s): %(figure)s", band=band_name, figure=canonical_figure),
-            band + _mark(canonical, scale, "canonical"),
-            canonical=True,
-        )
-    ]
+    label = speech.gettext("Canonical figure (%(band)s): %(figure)s", band=band_name, figure=canonical_figure)
+    html = escape(label)
+    if analysed.canonical_party:  # marked, but never hidden
+        originator = analysed.claim.canonical.figure.according_to
+        label = speech.gettext("%(row)s, according to %(originator)s", row=label, originator=originator)
+        html = f"{escape(label)} {badge}"
+    lines = [_row(html, band + _mark(canonical, scale, "canonical"), canonical=True)]
     for row in rest:
+        words = _MARKED if row.party else row.label  # the mark after the row's words, before its verdict
         drawn = [i.interval for i in row.items if i.interval is not None]
         if not drawn:
             verdict = speech.gettext(WORDS[row.verdict])
-            lines.append(
-                _row(speech.gettext("%(row)s, not on the scale — %(verdict)s", row=row.label, verdict=verdict), band)
-            )
+            label = speech.gettext("%(row)s, not on the scale — %(verdict)s", row=words, verdict=verdict)
+            lines.append(_row(_html(label, row, badge), band, row.party))
             continue
         css = f"verdict-{row.verdict}"
         marks = "".join(
@@ -281,10 +288,10 @@ def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -
         )
         verdict = speech.gettext(WORDS[row.verdict])
         if any(any(scale.beyond(interval)) for interval in drawn):
-            label = speech.gettext("%(row)s, beyond the scale » — %(verdict)s", row=row.label, verdict=verdict)
+            label = speech.gettext("%(row)s, beyond the scale » — %(verdict)s", row=words, verdict=verdict)
         else:
-            label = speech.gettext("%(row)s — %(verdict)s", row=row.label, verdict=verdict)
-        lines.append(_row(label, band + marks))
+            label = speech.gettext("%(row)s — %(verdict)s", row=words, verdict=verdict)
+        lines.append(_row(_html(label, row, badge), band + marks, row.party))
     shown, more = lines[: ROWS_SHOWN + 1], lines[ROWS_SHOWN + 1 :]
     rows_html = f'<ol class="chart" aria-labelledby="{chart_id}-title">{"".join(shown)}</ol>'
     if more:
@@ -315,9 +322,21 @@ def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -
     )
 
 
-def _row(label: str, marks: str, canonical: bool = False) -> str:
+_MARKED = "\0"
+"""Where a party's mark goes in a label, put in its words before they are escaped (so that no message is cut)."""
+
+
+def _html(label: str, row: Row, badge: str) -> str:
+    """A row's label as HTML, escaped; a party's row's with its words and its mark (`party.badge`) where the
+    label says `_MARKED`."""
+    html = escape(label)
+    return html.replace(_MARKED, f"{escape(row.label)} {badge}", 1) if row.party else html
+
+
+def _row(label: str, marks: str, hides: bool = False, canonical: bool = False) -> str:
+    """One row of the chart, its label HTML (`_html`); a row of a party's figures `hides` (`party.ROW`)."""
     kind = "chart-row canonical" if canonical else "chart-row"
     return (
-        f'<li class="{kind}"><span class="chart-label">{escape(label)}</span>'
+        f'<li class="{kind}"{party.ROW if hides else ""}><span class="chart-label">{label}</span>'
         f'<svg class="track" width="100%" height="{TRACK}" aria-hidden="true" focusable="false">{marks}</svg></li>'
     )

@@ -38,6 +38,9 @@ _FOLD = 80
 """The line that folds away the rows past `ROWS_SHOWN` (only a claim of many figures has it, whose rows, an
 originator's figures each, have the longer labels)."""
 
+_PARTY = 30
+"""A party's mark (`party.badge`) in a label, which often takes a line of its own."""
+
 CACHE_AGE = 86_400
 """How long a consumer may keep the oEmbed answer (s): the box it frames is live, only its title and
 height are in the answer."""
@@ -49,7 +52,8 @@ def height(analysed: ClaimAnalysis) -> int:
         return _BOX
     rows = row_count(analysed)
     drawn = _CHART + _ROW * min(rows, ROWS_SHOWN)
-    return _BOX + drawn + (_FOLD if rows > ROWS_SHOWN else 0)
+    marked = sum(1 for item in analysed.variants if item.party) + analysed.canonical_party
+    return _BOX + drawn + (_FOLD if rows > ROWS_SHOWN else 0) + _PARTY * min(marked, ROWS_SHOWN + 1)
 
 
 def frame_title(settings: Settings, analysed: ClaimAnalysis) -> str:

@@ -58,6 +58,7 @@ def _variant(item: VariantAnalysis) -> dict[str, Any]:
         if item.variant.quote is None or item.source.text is None
         else item.variant.passage is not None,
         "note": item.variant.note,
+        "party": item.party,
     }
 
 
@@ -88,6 +89,7 @@ def claim_data(analysed: ClaimAnalysis) -> dict[str, Any]:
             "dated": _date(analysed.dated),
             "according_to": figure.according_to,
             "source": claim.canonical.source_id,
+            "party": analysed.canonical_party,
         },
         "related": list(analysed.related),
         "variants": variants,
@@ -116,6 +118,8 @@ CSV_COLUMNS = (
     "according_to", "verdict", "deviation", "quote", "quote_verified",
     # Added in contract 1.1, at the end so that a reader by position still finds the columns before them.
     "written", "tolerance", "originators", "unattributed",
+    # Beyond the shared contract: whether the figure's originator, and the canonical one's, is a party.
+    "party", "canonical_party",
 )  # fmt: skip
 
 
@@ -144,7 +148,7 @@ def _rows(data: dict[str, Any]) -> bytes:
     # A claim without variants gets one row of its own.
     for variant in data["variants"] or [None]:
         cells = [variant[key] for key in variant_columns] if variant else [None] * len(variant_columns)
-        row = claim_columns + cells + claim_after
+        row = [*claim_columns, *cells, *claim_after, variant["party"] if variant else None, canonical["party"]]
         writer.writerow(["" if cell is None else _cell(cell) for cell in row])
     return stream.getvalue().encode("utf-8")
 

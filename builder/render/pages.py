@@ -34,7 +34,7 @@ from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import corrected, embeds, formatting, pagehelpers, publish, summary, timetable, urls
+from builder.render import corrected, embeds, formatting, pagehelpers, party, publish, summary, timetable, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
@@ -142,6 +142,8 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
         status_badge=badges[1],
         passage_id=passage_id,
         site_data=publish.site_data,
+        party_badge=party.badge(speech),
+        party_row=party.ROW,
         content_policy=CONTENT_POLICY,
     )
     env.helpers = frozenset(
@@ -271,7 +273,7 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
         yield PageSpec(
             urls.outlet(outlet),
             "outlet.html",
-            partial(dict, outlet=outlet, sources=sources, items=items),
+            partial(dict, outlet=outlet, sources=sources, items=items, declared=site.originator(outlet)),
             frozenset({f"source:{s.id}" for s in sources} | _claim_keys(i.claim_id for i in items)),
         )
     for topic, claims in analysis.by_topic.items():
@@ -285,7 +287,7 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
         yield PageSpec(
             urls.originator(originator),
             "originator.html",
-            partial(dict, originator=originator, items=items),
+            partial(dict, originator=originator, items=items, declared=site.originator(originator)),
             frozenset(_claim_keys(i.claim_id for i in items) | {f"source:{i.source.id}" for i in items}),
         )
     for page in site.pages:
@@ -360,10 +362,11 @@ def _source_values(
 
 
 def fingerprint(analysis: Analysis) -> str:
-    """What every page shows: settings, navigation (with the link to /corrections/ when there is one),
-    templates, the package version."""
+    """What every page shows: settings, navigation (with the link to /corrections/ when there is one), the
+    originators described, templates, the package version."""
     site = analysis.site
-    shown = (__version__, site.settings, [(p.name, p.title) for p in site.pages], site.history_read)
+    described = [(o.name, o.description, o.url, o.party) for o in site.originators.values()]
+    shown = (__version__, site.settings, [(p.name, p.title) for p in site.pages], site.history_read, described)
     digest = hashlib.sha256(repr(shown).encode())
     for folder in (site.template_dir, Path(str(resources.files("builder.render").joinpath("templates")))):
         if folder is not None and folder.is_dir():

@@ -124,6 +124,7 @@ def _site_files(analysis: Analysis, files: Collection[str]) -> dict[str, bytes]:
         urls.EMBED_STYLESHEET: embeds.stylesheet(_static("style.css"), _static("embed.css")),
         urls.EMBED_RESIZE: _static("embed-resize.js"),
         urls.EMBED_HOST: _static("embed-host.js"),
+        urls.PARTY_TOOLS: _static("parties.js"),
         urls.SCHEMA: json_schema_bytes(),
     }
     made.update(publish.beside_pages(settings, [*files, *made]))

@@ -23,7 +23,7 @@ from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
 from builder.analyse.timeline import Step, Timeline
 from builder.check.dates import Period
 from builder.check.interval import Interval
-from builder.render import timeaxis
+from builder.render import party, timeaxis
 from builder.render.chart import Scale, arrow, chevron, domain, ticks, unit_words
 from builder.render.localised import ENGLISH, Localised
 from builder.render.timeaxis import DAY, Days
@@ -188,6 +188,8 @@ def _legend(analysed: ClaimAnalysis, timeline: Timeline, speech: Localised) -> s
         for verdict in ORDER
         if verdict in drawn
     ]
+    if any(item.party for item in timeline.dated):
+        items.append(f"<li>{party.badge(speech)}</li>")
     sample = '<svg class="key" width="22" height="12" aria-hidden="true" focusable="false">{}</svg>'
     if timeline.canonical is not None:
         words = speech.gettext("the canonical figure, at its date")
@@ -218,10 +220,11 @@ def timechart(analysed: ClaimAnalysis, timeline: Timeline, chart_id: str, speech
     for item in timeline.dated:
         assert item.interval is not None
         shape, x, y = mark(item.interval, _dated(item), axis, scale, item.variant.figure.bounded, chart_id)
+        hides, flag = (party.ROW, party.SYMBOL) if item.party else ("", "")  # a party's: marked, and hidden on request
         marks.append(
-            f'<g class="{figure_class(item)}">{shape}'
+            f'<g class="{figure_class(item)}"{hides}>{shape}'
             f'<text class="symbol" x="{x:.2f}%" y="{y:.2f}%" dy="-0.4em" text-anchor="middle">'
-            f"{SYMBOLS[item.verdict]}</text></g>"
+            f"{SYMBOLS[item.verdict]}{flag}</text></g>"
         )
     drawn = "".join(marks)
     first = speech.day(_dated(timeline.dated[0]))

@@ -14,7 +14,7 @@ from html import escape
 
 from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis
 from builder.analyse.timeline import Entry, Timeline
-from builder.render import formatting
+from builder.render import formatting, party
 from builder.render.localised import Localised
 from builder.words import N_
 
@@ -47,7 +47,9 @@ def _listed(intro: str, items: tuple[VariantAnalysis, ...], speech: Localised, b
         figure = item.variant.figure
         who = f" ({escape(figure.according_to)})" if figure.according_to else ""
         when = f", {escape(speech.day(item.dated))}" if item.dated else ""
-        rows.append(f"<li>{_link(item)}{who}: {escape(figure.as_written)}{when} {badge(item.verdict)}</li>")
+        hides, mark = (party.ROW, f" {party.badge(speech)}") if item.party else ("", "")
+        written = escape(figure.as_written)
+        rows.append(f"<li{hides}>{_link(item)}{who}{mark}: {written}{when} {badge(item.verdict)}</li>")
     return f'<p class="not-drawn">{escape(speech.gettext(intro))}</p><ul class="not-drawn">{"".join(rows)}</ul>'
 
 
@@ -67,11 +69,14 @@ def _row(entry: Entry, analysed: ClaimAnalysis, speech: Localised, badge: Badge)
     if entry.item is not None:
         item = entry.item
         by = item.variant.figure.according_to
-        who = f"{escape(by)}<br>{_link(item)}" if by else _link(item)
+        hides, mark = (party.ROW, f" {party.badge(speech)}") if item.party else ("", "")  # beside whose stake
+        who = f"{escape(by)}{mark}<br>{_link(item)}" if by else f"{_link(item)}{mark}"
         verdict = badge(item.verdict)
         if item.interval is None:
-            verdict += f'<br><span class="muted">{escape(speech.gettext("not drawn: another unit"))}</span>'
-        cells = (f'<tr class="row-{item.verdict}"><th scope="row">{when}</th>', who, _written(item, analysed, speech))
+            elsewhere = speech.gettext("not drawn: another unit")
+            verdict += f'<br><span class="muted">{escape(elsewhere)}</span>'
+        start = f'<tr class="row-{item.verdict}"{hides}><th scope="row">{when}</th>'
+        cells = (start, who, _written(item, analysed, speech))
     elif entry.step is not None:
         change = entry.step.change
         set_by = escape(speech.gettext("Canonical figure, as the desk set it"))
@@ -87,6 +92,8 @@ def _row(entry: Entry, analysed: ClaimAnalysis, speech: Localised, badge: Badge)
     else:
         canonical = analysed.claim.canonical.figure
         by = f'<br><span class="by">{escape(canonical.according_to)}</span>' if canonical.according_to else ""
+        if analysed.canonical_party:  # marked, but never hidden
+            by += f" {party.badge(speech)}"
         name = escape(speech.gettext("Canonical figure"))
         cells = (f'<tr class="canonical"><th scope="row">{when}</th>', name + by, escape(canonical.as_written))
         verdict = ""

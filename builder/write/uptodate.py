@@ -37,7 +37,8 @@ text kept outside `content/`, a file included from a folder the walk leaves out.
 digest reads them too. (A build that reads a new one records it for the build after: that one then
 builds again once, as its digest now covers a file the recorded one did not.)"""
 _SKIPPED_FOLDERS = frozenset({".git", cache.CACHE_DIR, "node_modules", "__pycache__", ".venv", "venv"})
-_PACKAGE = Path(__file__).parent
+_PACKAGE = Path(__file__).parent.parent
+"""The `builder` package: every module, template and catalog of it."""
 
 
 @dataclass(frozen=True)
