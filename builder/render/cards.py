@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -24,8 +26,9 @@ import resvg_py
 
 from builder import languages
 from builder.analyse.analysis import ClaimAnalysis
+from builder.check.model import Settings
 from builder.files import atomic_write
-from builder.render import chartsvg
+from builder.render import chartsvg, urls
 from builder.render.chartsvg import Text, colour, lines
 from builder.render.formatting import figure_with_unit
 from builder.render.localised import Localised
@@ -166,3 +169,39 @@ def card_png(analysed: ClaimAnalysis, speech: Localised, site_title: str, drawin
 
 def chart_png(svg: str, drawing: Drawing) -> bytes:
     return drawing.png(svg, CHART_ZOOM)
+
+
+def image_jobs(
+    analysed: ClaimAnalysis, speech: Localised, settings: Settings, drawing: Drawing
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """The claim's images by their paths, each to be made by calling it: its card, and, when it has a chart,
+    the chart as SVG and PNG."""
+    claim_id = analysed.claim.id
+    jobs: list[tuple[str, Callable[[], bytes]]] = [
+        (urls.claim_card(claim_id), partial(card_png, analysed, speech, settings.title, drawing))
+    ]
+    if analysed.interval is not None:
+        credit = settings.title
+        if settings.base_url:
+            credit += " — " + settings.base_url.rstrip("/") + "/" + urls.claim(claim_id)
+        svg = partial(chartsvg.standalone, analysed, speech, credit)
+        jobs.append((urls.claim_chart(claim_id, "svg"), partial(_svg_bytes, svg)))
+        jobs.append((urls.claim_chart(claim_id, "png"), partial(_chart_png, svg, drawing)))
+    return jobs
+
+
+def image_paths(analysed: ClaimAnalysis) -> list[str]:
+    """The paths `image_jobs` makes, without making anything."""
+    claim_id = analysed.claim.id
+    paths = [urls.claim_card(claim_id)]
+    if analysed.interval is not None:
+        paths += [urls.claim_chart(claim_id, "svg"), urls.claim_chart(claim_id, "png")]
+    return paths
+
+
+def _svg_bytes(svg: Callable[[], str | None]) -> bytes:
+    return (svg() or "").encode("utf-8")
+
+
+def _chart_png(svg: Callable[[], str | None], drawing: Drawing) -> bytes:
+    return chart_png(svg() or "", drawing)

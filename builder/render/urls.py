@@ -31,6 +31,16 @@ def claim_data(claim_id: str) -> str:
     return f"claims/{claim_id}.json"
 
 
+def claim_card(claim_id: str) -> str:
+    """The claim's share card (`og:image`), in its page's folder."""
+    return f"claims/{claim_id}/card.png"
+
+
+def claim_chart(claim_id: str, kind: str) -> str:
+    """The claim's chart as a file to download, `svg` or `png`, in its page's folder."""
+    return f"claims/{claim_id}/chart.{kind}"
+
+
 def source(source_id: str) -> str:
     return f"sources/{source_id}/"
 
