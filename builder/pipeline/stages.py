@@ -123,7 +123,7 @@ def without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def render(root: Path, previous: Rendered | None = None, cards: bool = False) -> tuple[BuildResult, Rendered | None]:
+def render(root: Path, previous: Rendered | None = None, cards: bool = True) -> tuple[BuildResult, Rendered | None]:
     """Everything but the write: the output files, in memory, redoing only what changed since `previous`;
     with `cards`, each claim's images too."""
     with without_cycle_collection():

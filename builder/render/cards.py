@@ -19,7 +19,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from html import escape
 from pathlib import Path
 
 import resvg_py
@@ -120,7 +119,7 @@ def card_svg(analysed: ClaimAnalysis, speech: Localised, site_title: str) -> str
         f'<rect x="{box_x:.1f}" y="8" width="{status_width:.1f}" height="44" rx="5" fill="none" '
         f'stroke="{tint}" stroke-width="3"/>'
         f'<text class="card-status" x="{box_x + status_width / 2:.1f}" y="40" text-anchor="middle" '
-        f'style="fill: {tint}">{_escaped(status, text.rtl)}</text>'
+        f'style="fill: {tint}">{chartsvg.text_of(status, text.rtl)}</text>'
     )
     y = 56.0
     for title_line in lines(claim.title, 40, width, most=2, bold=True):
@@ -149,10 +148,6 @@ def _chart(analysed: ClaimAnalysis, speech: Localised, room: float, width: float
         most -= 1
         drawn = chartsvg.drawn(analysed, speech, most, width)
     return drawn
-
-
-def _escaped(text: str, rtl: bool) -> str:
-    return escape(f"{chartsvg.RLE}{text}{chartsvg.PDF}" if rtl else text, quote=False)
 
 
 def _card_style() -> str:

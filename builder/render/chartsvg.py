@@ -23,6 +23,7 @@ from functools import cache
 from html import escape
 from importlib import resources
 
+from builder import languages
 from builder.analyse.analysis import ClaimAnalysis
 from builder.render import chart
 from builder.render.localised import Localised
@@ -35,9 +36,21 @@ LABEL = 15
 LINE = 20
 GAP = 8
 """Between a track and the next row's label."""
-FONT_FAMILY = "DejaVu Sans, Noto Sans CJK KR, Noto Sans CJK JP, Noto Sans CJK SC, sans-serif"
-"""The shipped font first, then the system's CJK (`languages.fonts`); a browser without them takes its own."""
+FONT_FAMILY = "DejaVu Sans, sans-serif"
+"""The shipped font (`languages.fonts`); a browser without it takes its own."""
+CJK_FAMILY = {"ko": "Noto Sans CJK KR, NanumGothic", "ja": "Noto Sans CJK JP", "zh": "Noto Sans CJK SC"}
+"""The system's font of a CJK language, named first: a Hangul letter missing from DejaVu Sans would be taken
+from any font that has it, in no particular weight, and a bold title would be set in the regular one."""
 RLE, PDF = "\u202b", "\u202c"
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters no XML document may hold (a desk's title may; resvg would refuse the whole SVG)."""
+
+
+def text_of(text: str, rtl: bool = False) -> str:
+    """`text` as the content of an SVG text element: escaped, without what XML forbids, and for a
+    right-to-left language in a right-to-left embedding."""
+    shown = NOT_XML.sub("", text)
+    return escape(f"{RLE}{shown}{PDF}" if rtl else shown, quote=False)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -93,8 +106,7 @@ class Text:
     def line(self, text: str, y: float, css: str, x: float = 0.0) -> str:
         at = self.width - x if self.rtl else x
         anchor = ' text-anchor="end"' if self.rtl else ""
-        shown = f"{RLE}{text}{PDF}" if self.rtl else text
-        return f'<text class="{css}" x="{at:.1f}" y="{y:.1f}"{anchor}>{escape(shown, quote=False)}</text>'
+        return f'<text class="{css}" x="{at:.1f}" y="{y:.1f}"{anchor}>{text_of(text, self.rtl)}</text>'
 
 
 @dataclass(frozen=True)
@@ -191,11 +203,17 @@ def document(width: int, height: int, body: str, speech: Localised) -> str:
     """A whole SVG file: its size, its styles, a light background, `body`."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="{LABEL}" '
+        f'viewBox="0 0 {width} {height}" font-family="{family(speech.tag)}" font-size="{LABEL}" '
         f'xml:lang="{escape(speech.tag)}">'
         f"<style>{stylesheet()}</style>"
         f'<rect width="{width}" height="{height}" fill="{colour("paper")}"/>{body}</svg>\n'
     )
+
+
+def family(tag: str) -> str:
+    """The fonts an image in the language `tag` names, first the one that draws its script."""
+    cjk = CJK_FAMILY.get(languages.primary(tag))
+    return f"{cjk}, {FONT_FAMILY}" if cjk else FONT_FAMILY
 
 
 @cache
