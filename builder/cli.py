@@ -194,11 +194,17 @@ def _report_current(root: Path, out: Path, current: uptodate.Current) -> None:
 )
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-def serve_command(root: Path, host: str, port: int, out: Path | None, open_browser: bool) -> None:
+@click.option(
+    "--no-cards",
+    "no_cards",
+    is_flag=True,
+    help="Preview without each claim's images (drawing them all is most of a large desk's first build).",
+)
+def serve_command(root: Path, host: str, port: int, out: Path | None, open_browser: bool, no_cards: bool) -> None:
     """Build, serve and rebuild on every change, reloading the browser."""
     from builder.pipeline.serve import serve
 
-    serve(root, out if out is not None else root / "site", host, port, open_browser)
+    serve(root, out if out is not None else root / "site", host, port, open_browser, cards=not no_cards)
 
 
 @main.command("check")

@@ -69,7 +69,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 def lines(text: str, size: float, width: float, most: int = 3, bold: bool = False) -> list[str]:
     """`text` broken at spaces into lines that fit `width`, at most `most` of them (the last cut short with
-    an ellipsis); a word longer than a line is broken where it must."""
+    an ellipsis), one empty line for no text; a word longer than a line is broken where it must."""
     words = text.split()
     made: list[str] = []
     line = ""
@@ -93,7 +93,7 @@ def lines(text: str, size: float, width: float, most: int = 3, bold: bool = Fals
         while last and text_width(last + "…", size, bold) > width:
             last = last[:-1]
         made[-1] = last.rstrip() + "…"
-    return made
+    return made or [""]
 
 
 @dataclass(frozen=True)
