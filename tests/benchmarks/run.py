@@ -311,7 +311,7 @@ def _command(mode: str, root: Path) -> Measured:
         set_aside(root / "site")
         set_aside(root / ".factsheet-cache")  # no record of a last build, no cached index, no cached image
     command = [sys.executable, "-m", "builder", "build", "--root", str(root)]
-    command += ["--no-search"] * (mode == "pages") + ["--no-cards"] * (mode in ("pages", "cold"))
+    command += ["--no-search"] * (mode == "pages") + ["--no-cards"] * (mode in WITHOUT_IMAGES)
     usage, wall, output = watched_output(command, mode)
     line = output.strip().splitlines()[-1]
     measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
@@ -845,7 +845,7 @@ def commit_history(root: Path, commits: int, claims: int) -> None:
 def measure_history(root: Path, commits: int, claims: int) -> Measured:
     """The cold build of the desk at `root` committed with a history, and the build after one more commit."""
     commit_history(root, commits, claims)
-    cold = _command("cards", root)
+    cold = _command("cold", root)
     edit_canonical(root / "claims.yaml", EDITED_CLAIM, EDITED_VALUE)
     _git(root, "commit", "-q", "-am", "One more figure")
     after = _command("after a commit", root)
@@ -867,6 +867,8 @@ def summarise(runs: list[Measured]) -> Measured:
     return summary
 
 
+WITHOUT_IMAGES = ("pages", "cold", "after a commit")
+"""The builds made with `--no-cards`: those compared with Hugo's, and those in git (whose measure is the history)."""
 OURS = ("pages", "cold", "cards", "warm", "incremental")
 """In this order: the warm build and the incremental rebuild start from the site the build with the images
 (`cards`) left, as `factsheet build` and `serve` draw them."""
