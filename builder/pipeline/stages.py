@@ -154,8 +154,12 @@ def _render(root: Path, previous: Rendered | None, cards: bool) -> tuple[BuildRe
 
 def drawing_of(analysis: Analysis, root: Path) -> Drawing:
     """How a build of the site at `root` draws its images: in its language's fonts, cached in its
-    `.factsheet-cache/`."""
-    return Drawing.of(analysis.site.settings.language, cache.folder(root) / CACHE)
+    `.factsheet-cache/` (when it can be made: else drawn each time)."""
+    try:
+        place: Path | None = cache.made(root) / CACHE
+    except OSError:
+        place = None
+    return Drawing.of(analysis.site.settings.language, place)
 
 
 def _rendered(

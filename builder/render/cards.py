@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import resvg_py
@@ -65,7 +65,8 @@ class Drawing:
         fonts = languages.fonts(language) or languages.fonts(languages.ENGLISH) or ()
         digest = hashlib.sha256()
         for font in fonts:
-            digest.update(font.name.encode() + b"\0" + hashlib.sha256(font.read_bytes()).digest())
+            stat = font.stat()
+            digest.update(font.name.encode() + b"\0" + _font_digest(font, stat.st_mtime_ns, stat.st_size))
         return cls(fonts, digest.digest(), cache)
 
     def key(self, svg: str, zoom: float) -> str:
@@ -87,6 +88,13 @@ class Drawing:
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(kept, data)
         return data
+
+
+@lru_cache(maxsize=16)
+def _font_digest(font: Path, mtime_ns: int, size: int) -> bytes:
+    """A font file's digest, read once a process while the file stays as it is (a CJK font is 20 MB: the
+    preview would read it again on every save)."""
+    return hashlib.sha256(font.read_bytes()).digest()
 
 
 def rasterise(svg: str, fonts: tuple[Path, ...], zoom: float = 1.0) -> bytes:
