@@ -186,7 +186,8 @@ def image_jobs(
     if analysed.interval is not None:
         credit = settings.title
         if settings.base_url:
-            credit += " — " + settings.base_url.rstrip("/") + "/" + urls.claim(claim_id)
+            # An address reads left to right in a right-to-left line too (a bidirectional isolate).
+            credit += " — \u2066" + settings.base_url.rstrip("/") + "/" + urls.claim(claim_id) + "\u2069"
         svg = partial(chartsvg.standalone, analysed, speech, credit)
         jobs.append((urls.claim_chart(claim_id, "svg"), partial(_svg_bytes, svg)))
         jobs.append((urls.claim_chart(claim_id, "png"), partial(_chart_png, svg, drawing)))
