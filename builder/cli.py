@@ -100,7 +100,13 @@ def program() -> None:
     is_flag=True,
     help="Write the site without its search index (Pagefind is most of a large desk's build).",
 )
-def build_command(root: Path, out: Path | None, no_search: bool) -> None:
+@click.option(
+    "--no-cards",
+    "no_cards",
+    is_flag=True,
+    help="Write the site without each claim's images: share cards, and its chart as SVG and PNG to download.",
+)
+def build_command(root: Path, out: Path | None, no_search: bool, no_cards: bool) -> None:
     """Validate, analyse and write the site."""
     out = out.expanduser() if out is not None else root / "site"  # a quoted '~' is the home folder too
     signal.signal(signal.SIGTERM, _terminated)
@@ -112,13 +118,13 @@ def build_command(root: Path, out: Path | None, no_search: bool) -> None:
     try:
         check_output(out, protected_folders(root))
         # Asked here, before the pipeline is imported (a large part of a build that then finds nothing to do).
-        digest, current = uptodate.last_build(root, out, search=not no_search)
+        digest, current = uptodate.last_build(root, out, search=not no_search, cards=not no_cards)
         if current is not None:
             _report_current(root, out, current)
             return
         from builder.pipeline.build import build
 
-        result = build(root, out, digest, progress.on_terminal(), search=not no_search)
+        result = build(root, out, digest, progress.on_terminal(), search=not no_search, cards=not no_cards)
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -188,11 +194,17 @@ def _report_current(root: Path, out: Path, current: uptodate.Current) -> None:
 )
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="The output folder.  [default: ROOT/site]")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-def serve_command(root: Path, host: str, port: int, out: Path | None, open_browser: bool) -> None:
+@click.option(
+    "--no-cards",
+    "no_cards",
+    is_flag=True,
+    help="Preview without each claim's images (drawing them all is most of a large desk's first build).",
+)
+def serve_command(root: Path, host: str, port: int, out: Path | None, open_browser: bool, no_cards: bool) -> None:
     """Build, serve and rebuild on every change, reloading the browser."""
     from builder.pipeline.serve import serve
 
-    serve(root, out if out is not None else root / "site", host, port, open_browser)
+    serve(root, out if out is not None else root / "site", host, port, open_browser, cards=not no_cards)
 
 
 @main.command("check")

@@ -39,7 +39,7 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr[-3000:]
     print(done.stdout, file=sys.stderr)
     row = json.loads(results.read_text())["sizes"]["1000"]
-    for mode in ("pages", "cold", "warm", "incremental"):
+    for mode in ("pages", "cold", "cards", "warm", "incremental"):
         measured = row[mode]
         assert measured["wall_s"] > 0 and measured["cpu_s"] > 0 and measured["peak_mb"] > 0
         assert measured["min"]["wall_s"] <= measured["wall_s"] <= measured["max"]["wall_s"]
@@ -52,8 +52,12 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     # `--no-search`: every file but the search index's, and no search stage.
     assert "search" not in row["pages"]["stages_ms"] and not row["pages"]["current"]
     assert 2100 < row["pages"]["written"] == row["pages"]["files"] < row["cold"]["files"] - 1000
-    # Nothing changed: the warm build finds the last one current, and neither renders nor writes.
-    assert row["warm"]["current"] and row["warm"]["written"] == 0 and row["warm"]["files"] == row["cold"]["files"]
+    # The images: a card for each claim, and its chart as SVG and PNG; measured apart from the pages.
+    assert row["cold"]["files"] + 1000 < row["cards"]["files"] <= row["cold"]["files"] + 3000
+    assert not row["cards"]["current"]
+    assert "| claims | cold build without the images (CPU) | with them (CPU) | the images add |" in done.stdout
+    # Nothing changed: the warm build finds the last one (with the images) current, and neither renders nor writes.
+    assert row["warm"]["current"] and row["warm"]["written"] == 0 and row["warm"]["files"] == row["cards"]["files"]
     assert 0 < row["incremental"]["written"] < row["cold"]["written"] / 10
     assert 0 < row["incremental"]["first_page_s"] < row["incremental"]["wall_s"]
     # The session starts as serve does, from the site the warm build found current.
@@ -97,7 +101,7 @@ def test_benchmark_reports_cold_warm_and_incremental_builds(tmp_path: Path) -> N
     assert "| claims | in git, with |" in done.stdout
     # Progress as it goes, on standard error: each measure as it starts.
     said = re.findall(r"^ *\d+\.\d s  1,000 claims: (.+)$", done.stderr, re.M)
-    measures = ["pages", "cold", "warm", "incremental", "hugo_cold", "hugo_search", "mkdocs", "pelican"]
+    measures = ["pages", "cold", "cards", "warm", "incremental", "hugo_cold", "hugo_search", "mkdocs", "pelican"]
     expected = ["writing the desk...", *(f"{mode} (1 of 1)..." for mode in measures), "in git, 100 commits..."]
     assert said == expected, done.stderr[-3000:]
 

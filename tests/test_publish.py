@@ -163,7 +163,10 @@ def test_pages_name_their_canonical_address_for_search_engines_and_cards(site: P
     assert soup.find("meta", property="og:url")["content"] == BASE + "claims/dprk-killed/"
     assert soup.find("meta", property="og:title")["content"] == "North Korean soldiers killed"
     assert soup.find("meta", property="og:type")["content"] == "article"
-    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    # A claim page's card is its large image (tests/test_cards.py); a page without one says "summary".
+    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    index = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    assert index.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
     assert soup.find("link", type="application/atom+xml")["href"] == "../../feed.xml"
 
 

@@ -483,7 +483,8 @@ def test_a_save_during_the_initial_build_is_shown(tmp_path: Path) -> None:
     root = tmp_path / "desk"
     generate(root, 1000)  # a few seconds of initial build
     claims = root / "claims.yaml"
-    served = launch(root)
+    # Without the images: drawing 1,000 claims' cards would make the initial build minutes long, not seconds.
+    served = launch(root, "--no-cards")
     try:
         # Past the reading of claims.yaml (the imports and reading take well under a second here),
         # before the pages are all rendered.

@@ -52,6 +52,13 @@ class SiteChecks:
                 f"English. It has {', '.join(languages.shipped())}; to add one, translate "
                 "builder/locales/factsheet.pot into a new .po file (docs/languages.md)",
             )
+        if languages.fonts(spec.language) is None:
+            self.problems.warning(
+                Place(doc, ("site", "language")),
+                f"no font on this machine draws '{spec.language}' text: the share cards and the charts' PNG "
+                "images would show empty boxes for its letters. Install a font of its script (for Korean, "
+                "Japanese or Chinese: Noto Sans CJK, Debian's fonts-noto-cjk), or build with --no-cards",
+            )
         self.site_doc = doc
         self.policies_spec = spec.policies
         return Settings(

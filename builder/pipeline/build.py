@@ -22,6 +22,7 @@ from builder.pipeline.stages import (
     Timings,
     _rendered,
     analysed,
+    drawing_of,
     render,
     template_location,
     without_cycle_collection,
@@ -41,16 +42,22 @@ from builder.write.writer import Lost, OutputError, WriteReport, check_output, p
 
 
 def build(
-    root: Path, out: Path, digest: str | None = None, progress: Progress | None = None, search: bool = True
+    root: Path,
+    out: Path,
+    digest: str | None = None,
+    progress: Progress | None = None,
+    search: bool = True,
+    cards: bool = True,
 ) -> BuildResult:
     """Build the site at `root` into `out`; on any problem, `out` is left as it was.
 
     When nothing it reads has changed since the last build and the output is as that
     build left it, nothing is done (see `uptodate`). `digest` is that of the inputs when
     the caller found the last build no longer current. `progress` is told each stage as it starts.
-    Without `search`, the site is written without its search index, and Pagefind is not run.
+    Without `search`, the site is written without its search index, and Pagefind is not run; without
+    `cards`, without the claims' images (share cards, charts to download), and the pages name none.
     """
-    return Session(root, out).build(search=search, reuse=True, once=True, digest=digest, progress=progress)
+    return Session(root, out, cards=cards).build(search=search, reuse=True, once=True, digest=digest, progress=progress)
 
 
 SCHEMA_FILE = "claims.schema.json"
@@ -59,9 +66,11 @@ SCHEMA_FILE = "claims.schema.json"
 class Session(Indexing):
     """One site built again and again (by `serve`), each build redoing only what changed since the last good one."""
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path, cards: bool = True) -> None:
         self.root = root
         self.out = out
+        self.cards = cards
+        """Whether each claim's images are drawn (`render.cards`)."""
         self.protected = protected_folders(root)
         self.last: Rendered | None = None
         self.analysis: Analysis | None = None
@@ -92,7 +101,7 @@ class Session(Indexing):
         if self.analysis is None or self.read is None:
             return None
         with output_lock(self.lock), without_cycle_collection():
-            self.edit = edited_claim_page(self.root, self.out, self.analysis, self.read)
+            self.edit = edited_claim_page(self.root, self.out, self.analysis, self.read, self.cards)
         return self.edit.page if self.edit is not None else None
 
     def build(
@@ -143,14 +152,14 @@ class Session(Indexing):
         """The result of a build that need not run (the site on disk adopted, or still current), else None;
         with the digest of the inputs that the build then records (None: it records none)."""
         if adopt and self.last is None:
-            digest, found = uptodate.last_build(self.root, self.out, digest=digest)
+            digest, found = uptodate.last_build(self.root, self.out, digest=digest, cards=self.cards)
             return (self._adopted(found, stamps, progress) if found is not None else None), digest
         if not reuse or self.last is not None:
             return None, None
         if digest is None:
             timings = Timings()
             with timings.stage("up-to-date check"):
-                digest, found = uptodate.last_build(self.root, self.out, search=search)
+                digest, found = uptodate.last_build(self.root, self.out, search=search, cards=self.cards)
             if found is not None:
                 result = BuildResult(Problems(), timings=timings, current=found.files)
                 for warning in found.warnings:
@@ -181,7 +190,7 @@ class Session(Indexing):
             result, rendered = self._render_edit(edit)
         else:
             edit = None
-            result, rendered = render(self.root, self.last)
+            result, rendered = render(self.root, self.last, self.cards)
         if rendered is None or result.outputs is None:
             return result
         warnings = tuple(result.problems.sorted())  # those of reading and checking: search's come next
@@ -236,7 +245,7 @@ class Session(Indexing):
                 outputs: dict[str, Output] = {path: Kept.of(_read(base + path)) for path in found.paths}
             except OSError:
                 return None
-            specs, mark = list(page_specs(analysis)), fingerprint(analysis)
+            specs, mark = list(page_specs(analysis)), fingerprint(analysis, self.cards)
             self.last = streamed_render(analysis, specs, mark, outputs, claim_exports(analysis))
             compile_templates(analysis, mark)
         self.analysis, self.warnings, self.stamps, self.inputs = analysis, warnings, stamps, result.read
@@ -272,7 +281,7 @@ class Session(Indexing):
             with result.timings.stage("analyse"):
                 result.analysis = with_edited_claim(self.analysis, result.site, edit.analysed)
             # The claim's page is on disk as the preview wrote it: rendered once a save, not again here.
-            return _rendered(result, self.root, self.last, {edit.page: edit.written})
+            return _rendered(result, self.root, self.last, {edit.page: edit.written}, self.cards)
 
     def _schema_beside_claims(self) -> None:
         """`claims.schema.json` next to `claims.yaml`, which names it for editors' YAML language servers."""
@@ -298,7 +307,8 @@ class Session(Indexing):
                 warnings = result.problems.sorted()  # those of reading and checking: search's come next
                 # The templates as this build renders with them, read once: a session's next build
                 # renders every page again if any has changed since.
-                mark = fingerprint(analysis)
+                mark = fingerprint(analysis, self.cards)
+                drawing = drawing_of(analysis, self.root) if self.cards else None
                 specs = list(page_specs(analysis))  # made once, for the render and the session
                 exports = None
                 if keep:
@@ -318,7 +328,9 @@ class Session(Indexing):
                 with result.timings.stage("render"):
                     try:
                         # A one-off build's rows of claims.csv made by the workers, beside each claim's JSON.
-                        streamed = stream_pages(analysis, specs, mark, sink, exports, rows=exports is None)
+                        streamed = stream_pages(
+                            analysis, specs, mark, sink, exports, rows=exports is None, drawing=drawing
+                        )
                     except TemplateError as error:
                         where = template_location(error, self.root)
                         result.problems.error(where, f"template: {error.message or error}")

@@ -60,8 +60,11 @@ class Edit:
         return self.text, yamlpieces.with_piece(self.before, self.piece, self.piece_text)
 
 
-def edited_claim_page(root: Path, out: Path, analysis: Analysis, before: tuple[str, yamlpieces.Cut]) -> Edit | None:
-    """Write the page of the one claim a save of `claims.yaml` changed; the edit, or None.
+def edited_claim_page(
+    root: Path, out: Path, analysis: Analysis, before: tuple[str, yamlpieces.Cut], cards: bool = False
+) -> Edit | None:
+    """Write the page of the one claim a save of `claims.yaml` changed; the edit, or None. Its images (with
+    `cards`) are left to the rebuild that follows: the page comes first.
 
     `analysis` is the last good build's, and `before` the text and pieces of `claims.yaml` it read.
     """
@@ -92,7 +95,7 @@ def edited_claim_page(root: Path, out: Path, analysis: Analysis, before: tuple[s
         return None
     analysed = reanalysed(analysis, claim)
     updated = replace(analysis, by_id={**analysis.by_id, claim.id: analysed})
-    path, page = claim_page(updated, analysed)
+    path, page = claim_page(updated, analysed, cards)
     target = out / path
     try:
         if not (target.is_file() and target.read_bytes() == page):

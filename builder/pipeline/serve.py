@@ -106,10 +106,10 @@ def bind(host: str, port: int, tries: int = 20) -> tuple[list[socket.socket], in
 
 
 class Server:
-    def __init__(self, root: Path, out: Path, host: str, port: int) -> None:
-        self.root, self.out, self.host = root, out, host
+    def __init__(self, root: Path, out: Path, host: str, port: int, cards: bool = True) -> None:
+        self.root, self.out, self.host, self.cards = root, out, host, cards
         self.sockets, self.port = bind(host, port)
-        self.preview = Preview(root, out, self.port, Session(root, out))
+        self.preview = Preview(root, out, self.port, Session(root, out, cards=cards))
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-build")
 
     @property
@@ -209,12 +209,12 @@ class Server:
         # the watcher is watching (awatch sets up its watches on its first step). Both digests read the
         # same files beyond the desk's walk: those the last build recorded (the first build may record more).
         beyond = uptodate.last_read(self.root)
-        started_from = uptodate.inputs_digest(self.root, self.out, beyond)
+        started_from = uptodate.inputs_digest(self.root, self.out, beyond, cards=self.cards)
         self.after(self.rebuild("initial build", first_digest=started_from))
         watcher = asyncio.create_task(self.watch(stop))
         for _ in range(3):
             await asyncio.sleep(0)
-        if uptodate.inputs_digest(self.root, self.out, beyond) != started_from:
+        if uptodate.inputs_digest(self.root, self.out, beyond, cards=self.cards) != started_from:
             what = "changed during the initial build"
             self.after(await loop.run_in_executor(self.executor, self.rebuild, what))
         app = web.Application(
@@ -239,12 +239,12 @@ class Server:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def serve(root: Path, out: Path, host: str, port: int, open_browser: bool) -> None:
+def serve(root: Path, out: Path, host: str, port: int, open_browser: bool, cards: bool = True) -> None:
     # One line per rebuild is the log; tornado's line per request would drown it.
     logging.getLogger("tornado.access").setLevel(logging.ERROR)
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host}: other machines on the network can read this preview.", err=True)
-    server = Server(root, out, host, port)
+    server = Server(root, out, host, port, cards)
     asyncio.run(server.run(open_browser))
     click.echo("Stopped.")
 

@@ -20,8 +20,9 @@ from builder.check.model import Site
 from builder.check.validate import validate
 from builder.files import Output
 from builder.problems import Location, Problems
-from builder.read import yamlsource
+from builder.read import cache, yamlsource
 from builder.read.load import load_site
+from builder.render.cards import CACHE, Drawing
 from builder.render.site import Rendered, render_site
 from builder.write.writer import WriteReport
 
@@ -122,10 +123,11 @@ def without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def render(root: Path, previous: Rendered | None = None) -> tuple[BuildResult, Rendered | None]:
-    """Everything but the write: the output files, in memory, redoing only what changed since `previous`."""
+def render(root: Path, previous: Rendered | None = None, cards: bool = True) -> tuple[BuildResult, Rendered | None]:
+    """Everything but the write: the output files, in memory, redoing only what changed since `previous`;
+    with `cards`, each claim's images too."""
     with without_cycle_collection():
-        return _render(root, previous)
+        return _render(root, previous, cards)
 
 
 def analysed(root: Path, once: bool = False, timings: Timings | None = None) -> BuildResult:
@@ -145,22 +147,37 @@ def analysed(root: Path, once: bool = False, timings: Timings | None = None) -> 
     return result
 
 
-def _render(root: Path, previous: Rendered | None) -> tuple[BuildResult, Rendered | None]:
+def _render(root: Path, previous: Rendered | None, cards: bool) -> tuple[BuildResult, Rendered | None]:
     result = analysed(root)
     if result.analysis is None:
         return result, None
-    return _rendered(result, root, previous)
+    return _rendered(result, root, previous, cards=cards)
+
+
+def drawing_of(analysis: Analysis, root: Path) -> Drawing:
+    """How a build of the site at `root` draws its images: in its language's fonts, cached in its
+    `.factsheet-cache/` (when it can be made: else drawn each time)."""
+    try:
+        place: Path | None = cache.made(root) / CACHE
+    except OSError:
+        place = None
+    return Drawing.of(analysis.site.settings.language, place)
 
 
 def _rendered(
-    result: BuildResult, root: Path, previous: Rendered | None, ready: dict[str, bytes] | None = None
+    result: BuildResult,
+    root: Path,
+    previous: Rendered | None,
+    ready: dict[str, bytes] | None = None,
+    cards: bool = False,
 ) -> tuple[BuildResult, Rendered | None]:
     """The output files of the analysis of `result`, redoing only what changed since `previous` and is not
-    `ready` (see `render_site`)."""
+    `ready` (see `render_site`); with `cards`, each claim's images too."""
     assert result.analysis is not None
+    drawing = drawing_of(result.analysis, root) if cards else None
     with result.timings.stage("render"):
         try:
-            rendered = render_site(result.analysis, previous, ready)
+            rendered = render_site(result.analysis, previous, ready, drawing)
         except TemplateError as error:
             result.problems.error(template_location(error, root), f"template: {error.message or error}")
             return result, None

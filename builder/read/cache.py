@@ -23,10 +23,17 @@ def keep(root: Path, name: str, data: bytes) -> None:
     """`data` as the cache file `name`, replaced atomically (`files.atomic_write`); best effort."""
     place = folder(root)
     with contextlib.suppress(OSError):
-        place.mkdir(exist_ok=True)
-        if not (place / ".gitignore").exists():
-            (place / ".gitignore").write_text("# written by factsheet; safe to delete\n*\n", encoding="utf-8")
+        made(root)
         atomic_write(place / name, data)
+
+
+def made(root: Path) -> Path:
+    """The cache folder, made if it is not there, with its `.gitignore` (OSError when it cannot be)."""
+    place = folder(root)
+    place.mkdir(exist_ok=True)
+    if not (place / ".gitignore").exists():
+        (place / ".gitignore").write_text("# written by factsheet; safe to delete\n*\n", encoding="utf-8")
+    return place
 
 
 def forget(root: Path, name: str) -> None:

@@ -112,7 +112,7 @@ def ticks(scale: Scale) -> list[float]:
     return [first + k * step for k in range(int((scale.high - first) / step + 1e-9) + 1)]
 
 
-def _mark(interval: Interval, scale: Scale, css: str) -> str:
+def mark(interval: Interval, scale: Scale, css: str) -> str:
     """An interval as SVG: a bar with a closed (filled) or open (hollow) end, or an arrow where it has no end;
     a diamond for an exact number; a double chevron at the edge for a part that runs off the scale."""
     under, over = scale.beyond(interval)
@@ -152,7 +152,7 @@ def _at(x: float, shape: str) -> str:
     return f'<svg x="{x:.2f}%" y="{MIDDLE}" overflow="visible">{shape}</svg>'
 
 
-def _band(canonical: Interval, scale: Scale, speech: Localised) -> tuple[str, str]:
+def band(canonical: Interval, scale: Scale, speech: Localised) -> tuple[str, str]:
     """The canonical figure as drawn in every track, and what the label calls it: a shaded band, or, for an
     exact figure (a band too thin to see), a line."""
     x1, x2 = scale.at(canonical.low), scale.at(canonical.high)
@@ -256,42 +256,71 @@ def unit_words(analysed: ClaimAnalysis, speech: Localised) -> str:
     return speech.gettext("number of %(unit)s", unit=unit.shown)
 
 
-def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -> str | None:
-    """The chart of a numeric claim as HTML, or None when nothing can be drawn (a text claim)."""
+def canonical_label(analysed: ClaimAnalysis, band_name: str, speech: Localised) -> str:
+    """The canonical row's label: "Canonical figure (the shaded band): about 400 killed"."""
+    figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
+    return speech.gettext("Canonical figure (%(band)s): %(figure)s", band=band_name, figure=figure)
+
+
+def row_label(row: Row, scale: Scale, speech: Localised, words: str | None = None) -> str:
+    """A row's label with its verdict, and whether its figures are off the scale or not on it at all; its
+    `words` in place of the row's own (a party's row, marked)."""
+    verdict = speech.gettext(WORDS[row.verdict])
+    named = row.label if words is None else words
+    drawn = [i.interval for i in row.items if i.interval is not None]
+    if not drawn:
+        return speech.gettext("%(row)s, not on the scale — %(verdict)s", row=named, verdict=verdict)
+    if any(any(scale.beyond(interval)) for interval in drawn):
+        return speech.gettext("%(row)s, beyond the scale » — %(verdict)s", row=named, verdict=verdict)
+    return speech.gettext("%(row)s — %(verdict)s", row=named, verdict=verdict)
+
+
+def marks(row: Row, scale: Scale) -> str:
+    """A row's figures as SVG, in its verdict's style, the latest drawn full and the earlier faded."""
+    drawn = [i.interval for i in row.items if i.interval is not None]
+    css = f"verdict-{row.verdict}"
+    return "".join(
+        f'<g class="{"latest" if at == len(drawn) - 1 else "earlier"}">{mark(interval, scale, css)}</g>'
+        for at, interval in enumerate(drawn)
+    )
+
+
+def title(analysed: ClaimAnalysis, speech: Localised) -> str:
+    """What the chart shows, with the unit its scale counts."""
+    unit = unit_words(analysed, speech)
+    if unit:
+        return speech.gettext("Each source's figure against the canonical figure, %(unit)s", unit=unit)
+    return speech.gettext("Each source's figure against the canonical figure")
+
+
+def scale_of(analysed: ClaimAnalysis, rest: Sequence[Row]) -> Scale | None:
+    """The chart's scale for the claim and its rows; None for a claim without a numeric canonical figure."""
     canonical = analysed.interval
     if canonical is None:
         return None
+    return domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
+
+
+def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -> str | None:
+    """The chart of a numeric claim as HTML, or None when nothing can be drawn (a text claim)."""
     rest = rows(analysed, speech)
-    scale = domain(canonical, (i.interval for row in rest for i in row.items if i.interval is not None))
-    band, band_name = _band(canonical, scale, speech)
+    scale = scale_of(analysed, rest)
+    if scale is None or analysed.interval is None:
+        return None
+    canonical = analysed.interval
+    drawn_band, band_name = band(canonical, scale, speech)
     badge = party.badge(speech)
-    canonical_figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
-    label = speech.gettext("Canonical figure (%(band)s): %(figure)s", band=band_name, figure=canonical_figure)
+    label = canonical_label(analysed, band_name, speech)
     html = escape(label)
     if analysed.canonical_party:  # marked, but never hidden
         originator = analysed.claim.canonical.figure.according_to
         label = speech.gettext("%(row)s, according to %(originator)s", row=label, originator=originator)
         html = f"{escape(label)} {badge}"
-    lines = [_row(html, band + _mark(canonical, scale, "canonical"), canonical=True)]
+    lines = [_row(html, drawn_band + mark(canonical, scale, "canonical"), canonical=True)]
     for row in rest:
-        words = _MARKED if row.party else row.label  # the mark after the row's words, before its verdict
-        drawn = [i.interval for i in row.items if i.interval is not None]
-        if not drawn:
-            verdict = speech.gettext(WORDS[row.verdict])
-            label = speech.gettext("%(row)s, not on the scale — %(verdict)s", row=words, verdict=verdict)
-            lines.append(_row(_html(label, row, badge), band, row.party))
-            continue
-        css = f"verdict-{row.verdict}"
-        marks = "".join(
-            f'<g class="{"latest" if at == len(drawn) - 1 else "earlier"}">{_mark(interval, scale, css)}</g>'
-            for at, interval in enumerate(drawn)
-        )
-        verdict = speech.gettext(WORDS[row.verdict])
-        if any(any(scale.beyond(interval)) for interval in drawn):
-            label = speech.gettext("%(row)s, beyond the scale » — %(verdict)s", row=words, verdict=verdict)
-        else:
-            label = speech.gettext("%(row)s — %(verdict)s", row=words, verdict=verdict)
-        lines.append(_row(_html(label, row, badge), band + marks, row.party))
+        words = _MARKED if row.party else None  # the mark after the row's words, before its verdict
+        label_html = _html(row_label(row, scale, speech, words), row, badge)
+        lines.append(_row(label_html, drawn_band + marks(row, scale), row.party))
     shown, more = lines[: ROWS_SHOWN + 1], lines[ROWS_SHOWN + 1 :]
     rows_html = f'<ol class="chart" aria-labelledby="{chart_id}-title">{"".join(shown)}</ol>'
     if more:
@@ -309,12 +338,8 @@ def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -
         axis.append(f'<line class="tick" x1="{x:.2f}%" x2="{x:.2f}%" y1="0" y2="5"/>')
         axis.append(f'<text x="{x:.2f}%" y="19" text-anchor="{anchor}">{speech.number(tick)}</text>')
     unit = unit_words(analysed, speech)
-    if unit:
-        title = speech.gettext("Each source's figure against the canonical figure, %(unit)s", unit=unit)
-    else:
-        title = speech.gettext("Each source's figure against the canonical figure")
     return (
-        f'<p class="chart-title" id="{chart_id}-title">{escape(title)}</p>'
+        f'<p class="chart-title" id="{chart_id}-title">{escape(title(analysed, speech))}</p>'
         + rows_html
         + f'<svg class="chart-axis" width="100%" height="24" aria-hidden="true" focusable="false">'
         f'<line class="axis" x1="0" x2="100%" y1="0" y2="0"/>{"".join(axis)}</svg>'

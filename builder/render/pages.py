@@ -310,10 +310,12 @@ def compile_templates(analysis: Analysis, mark: str) -> None:
             env.get_template(name)
 
 
-def claim_page(analysis: Analysis, analysed: ClaimAnalysis) -> tuple[str, bytes]:
-    """The page of one claim, by its output path: the same bytes as `render_site` gives it."""
-    env = environment(analysis.site.template_dir, fingerprint(analysis), analysis.site.settings.language)
-    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
+def claim_page(analysis: Analysis, analysed: ClaimAnalysis, cards: bool = False) -> tuple[str, bytes]:
+    """The page of one claim, by its output path: the same bytes as `render_site` gives it (with images when
+    `cards`)."""
+    mark = fingerprint(analysis, cards)
+    env = environment(analysis.site.template_dir, mark, analysis.site.settings.language)
+    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings, "cards": cards}
     url = urls.claim(analysed.claim.id)
     spec = PageSpec(url, "claim.html", partial(_claim_values, analysis, analysed), None)
     return urls.file_of(url), render_page(env, common, spec)
@@ -361,12 +363,14 @@ def _source_values(
     }
 
 
-def fingerprint(analysis: Analysis) -> str:
+def fingerprint(analysis: Analysis, cards: bool = False) -> str:
     """What every page shows: settings, navigation (with the link to /corrections/ when there is one), the
-    originators described, templates, the package version."""
+    originators described, templates, the package version; and whether the claims have images (`cards`: a
+    claim page names its card and links its chart's files)."""
     site = analysis.site
     described = [(o.name, o.description, o.url, o.party) for o in site.originators.values()]
-    shown = (__version__, site.settings, [(p.name, p.title) for p in site.pages], site.history_read, described)
+    pages = [(p.name, p.title) for p in site.pages]
+    shown = (__version__, site.settings, pages, site.history_read, described, cards)
     digest = hashlib.sha256(repr(shown).encode())
     for folder in (site.template_dir, Path(str(resources.files("builder.render").joinpath("templates")))):
         if folder is not None and folder.is_dir():

@@ -17,7 +17,9 @@ from builder.analyse.analysis import Analysis, ClaimAnalysis
 from builder.check.schema import json_schema_bytes
 from builder.files import Kept, Output
 from builder.render import embeds, parallel, publish, urls
+from builder.render.cards import Drawing, image_jobs, image_paths
 from builder.render.exports import ClaimExport, claim_export, claim_json, claim_rows, claims_csv, claims_json
+from builder.render.localised import localised
 from builder.render.pages import (
     PageSpec,
     environment,
@@ -49,6 +51,8 @@ class Rendered:
 
 ORDER = "order"
 """The part that is the order in which the desk lists its claims, sources and pages."""
+SETTINGS = "settings"
+"""The part that is the site's settings, which a claim's images show (its title, address, language)."""
 
 
 def _parts(analysis: Analysis) -> dict[str, object]:
@@ -57,18 +61,24 @@ def _parts(analysis: Analysis) -> dict[str, object]:
     parts.update({f"page:{p.name}": p for p in analysis.site.pages})
     site = analysis.site
     parts[ORDER] = (tuple(c.claim.id for c in analysis.claims), tuple(site.sources), tuple(p.name for p in site.pages))
+    parts[SETTINGS] = site.settings
     return parts
 
 
 def render_site(
-    analysis: Analysis, previous: Rendered | None = None, ready: Mapping[str, bytes] | None = None
+    analysis: Analysis,
+    previous: Rendered | None = None,
+    ready: Mapping[str, bytes] | None = None,
+    drawing: Drawing | None = None,
 ) -> Rendered:
     """Every output file by its path, kept in memory: rendered by the one path a build streams through
     (`stream_pages`, `stream_site_files`), into a dict. With `previous`, only the files that show something
     changed are made again; those of `ready` (by path: the page of a claim the preview wrote first) are
-    taken as they are."""
-    mark = fingerprint(analysis)
+    taken as they are. With `drawing`, each claim's images too (`cards`): those of a claim that did not
+    change are kept even when every page is made again (a template changed), as they show none."""
+    mark = fingerprint(analysis, cards=drawing is not None)
     parts = _parts(analysis)
+    images_known = _images_known(analysis, parts, previous) if drawing is not None else {}
     if previous is not None and previous.fingerprint == mark:
         changed = _changed(parts, previous)
     else:
@@ -90,6 +100,7 @@ def render_site(
     again: list[ClaimAnalysis] = []
     known_exports = previous.exports if previous is not None else {}
     known_files = previous.outputs if previous is not None else {}
+    redraw: list[ClaimAnalysis] = []
     for analysed in analysis.claims:
         claim_id, path = analysed.claim.id, urls.claim_data(analysed.claim.id)
         known = known_exports.get(claim_id)
@@ -98,7 +109,14 @@ def render_site(
         else:
             exports[claim_id], outputs[path] = claim_export(analysed), b""
             again.append(analysed)
-    outputs.update(stream_pages(analysis, todo, mark, _in_memory, exports, claims=again).files)
+        if drawing is not None:
+            images = image_paths(analysed)
+            if all(image in images_known for image in images):
+                outputs.update({image: images_known[image] for image in images})
+            else:
+                redraw.append(analysed)
+    made = stream_pages(analysis, todo, mark, _in_memory, exports, claims=again, drawing=drawing, drawn=redraw)
+    outputs.update(made.files)
     whole = [urls.CLAIMS_JSON, urls.CLAIMS_CSV, *publish.from_claims_paths(analysis.site)]
     if previous is not None and not changed and all(path in previous.outputs for path in whole):
         outputs.update({path: previous.outputs[path] for path in whole})
@@ -106,6 +124,23 @@ def render_site(
     else:
         outputs.update(stream_site_files(analysis, list(outputs), _in_memory, exports))
     return Rendered(mark, parts, depends, outputs, exports)
+
+
+def _images_known(analysis: Analysis, parts: dict[str, object], previous: Rendered | None) -> dict[str, Output]:
+    """The images of `previous` that show what they showed: those of each claim that did not change, when the
+    settings did not (whatever became of the templates)."""
+    if previous is None or SETTINGS not in previous.parts:
+        return {}
+    changed = _changed(parts, previous)
+    if SETTINGS in changed:
+        return {}
+    return {
+        image: previous.outputs[image]
+        for analysed in analysis.claims
+        if f"claim:{analysed.claim.id}" not in changed
+        for image in image_paths(analysed)
+        if image in previous.outputs
+    }
 
 
 def _in_memory(path: str, data: bytes | Iterable[bytes]) -> bytes:
@@ -151,6 +186,8 @@ def stream_pages(
     exports: dict[str, ClaimExport] | None = None,
     claims: Iterable[ClaimAnalysis] | None = None,
     rows: bool = False,
+    drawing: Drawing | None = None,
+    drawn: Iterable[ClaimAnalysis] | None = None,
 ) -> Streamed[T]:
     """Every page of `specs` (the site's `page_specs`) and each claim's JSON (of `claims`, every claim
     unless told) handed to `sink` as soon as it is made, none kept.
@@ -161,21 +198,17 @@ def stream_pages(
     when `rows` is asked for (from the same data, made once, on every core, rather than by
     `claims.csv` alone after the pages). `mark` is the site's
     `fingerprint`, taken before.
+
+    With `drawing`, each claim's images too (`cards.image_jobs`: of `drawn`, else of `claims`), made by
+    the same workers: rasterising them is most of their cost.
     """
-    env = environment(analysis.site.template_dir, mark, analysis.site.settings.language)
-    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
-    # A job is one or more files, made in order by one worker: the pages of a group (`PageSpec.group`).
-    jobs: list[list[tuple[str, Callable[[], bytes | ClaimExport]]]] = []
-    group: str | None = None
-    for spec in specs:
-        job = (urls.file_of(spec.url), partial(render_page, env, common, spec))
-        if spec.group is not None and spec.group == group:
-            jobs[-1].append(job)
-        else:
-            jobs.append([job])
-        group = spec.group
+    settings = analysis.site.settings
+    env = environment(analysis.site.template_dir, mark, settings.language)
+    common = {"analysis": analysis, "site": analysis.site, "settings": settings, "cards": drawing is not None}
+    jobs = _page_jobs(specs, partial(render_page, env, common))
     claim_ids: dict[str, str] = {}  # a claim's JSON file: its claim
-    for analysed in analysis.claims if claims is None else claims:
+    claimed = list(claims) if claims is not None else None
+    for analysed in analysis.claims if claimed is None else claimed:
         claim_id = analysed.claim.id
         made: Callable[[], bytes | ClaimExport]
         if exports is not None:
@@ -184,8 +217,12 @@ def stream_pages(
             made = partial(claim_export if rows else claim_json, analysed)
         claim_ids[urls.claim_data(claim_id)] = claim_id
         jobs.append([(urls.claim_data(claim_id), made)])
+    if drawing is not None:
+        speech = localised(settings.language)
+        for analysed in drawn if drawn is not None else claimed if claimed is not None else analysis.claims:
+            jobs.extend([job] for job in image_jobs(analysed, speech, settings, drawing))
 
-    def make(job: list[tuple[str, Callable[[], bytes | ClaimExport]]]) -> list[tuple[T, bytes | None]]:
+    def make(job: Job) -> list[tuple[T, bytes | None]]:
         results: list[tuple[T, bytes | None]] = []
         for path, maker in job:
             data = maker()
@@ -203,6 +240,24 @@ def stream_pages(
             if made_rows is not None:
                 csv_rows[claim_ids[path]] = made_rows
     return Streamed(files, csv_rows)
+
+
+Job = list[tuple[str, Callable[[], bytes | ClaimExport]]]
+"""One or more files, made in order by one worker."""
+
+
+def _page_jobs(specs: Iterable[PageSpec], render: Callable[[PageSpec], bytes]) -> list[Job]:
+    """A job for each page, but the pages of a group (`PageSpec.group`), which one worker makes in order."""
+    jobs: list[Job] = []
+    group: str | None = None
+    for spec in specs:
+        job = (urls.file_of(spec.url), partial(render, spec))
+        if spec.group is not None and spec.group == group:
+            jobs[-1].append(job)
+        else:
+            jobs.append([job])
+        group = spec.group
+    return jobs
 
 
 def _export_json(exports: dict[str, ClaimExport], claim_id: str) -> bytes:

@@ -54,6 +54,16 @@ def is_embed(path: str) -> bool:
     return len(parts) == 4 and parts[0] == "claims" and parts[2] == "embed" and parts[3] in ("", "index.html")
 
 
+def claim_card(claim_id: str) -> str:
+    """The claim's share card (`og:image`), in its page's folder."""
+    return f"claims/{claim_id}/card.png"
+
+
+def claim_chart(claim_id: str, kind: str) -> str:
+    """The claim's chart as a file to download, `svg` or `png`, in its page's folder."""
+    return f"claims/{claim_id}/chart.{kind}"
+
+
 def source(source_id: str) -> str:
     return f"sources/{source_id}/"
 

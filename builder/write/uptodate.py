@@ -51,20 +51,24 @@ class Current:
     """Each file it wrote, by its path in the output folder."""
 
 
-def inputs_digest(root: Path, out: Path, also: Iterable[str] | None = None, search: bool = True) -> str:
+def inputs_digest(
+    root: Path, out: Path, also: Iterable[str] | None = None, search: bool = True, cards: bool = True
+) -> str:
     """A digest of everything a build reads, and of where it writes: the files of the desk's walk, and
     those of `also` beyond it (by default, those the last build recorded reading, `last_read`). Without
     `search` (`factsheet build --no-search`), another digest: a site built with its search index is not
-    what such a build asks for, nor the other way round."""
+    what such a build asks for, nor the other way round; nor is one without `cards` (`--no-cards`)."""
     digest = hashlib.sha256()
     digest.update(repr((__version__, os.environ.get("SOURCE_DATE_EPOCH"), str(out.resolve()))).encode())
     if not search:
         digest.update(b"\0without search\0")
+    if not cards:
+        digest.update(b"\0without cards\0")
     digest.update(repr(_libraries()).encode())
     digest.update(_git_state(root).encode())
     for path in sorted(_PACKAGE.rglob("*")):
         # The package's own code and templates: an edited checkout of factsheet builds anew.
-        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".xml", ".txt", ".mo"):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".xml", ".txt", ".mo", ".ttf"):
             digest.update(f"{path.relative_to(_PACKAGE)}\0".encode() + path.read_bytes())
     walked = _site_files(root, out)
     for relative in [*walked, *_beyond(root, walked, last_read(root) if also is None else also)]:
@@ -296,8 +300,10 @@ def forget(root: Path) -> None:
     cache.forget(root, MANIFEST)
 
 
-def last_build(root: Path, out: Path, search: bool = True, digest: str | None = None) -> tuple[str, Current | None]:
+def last_build(
+    root: Path, out: Path, search: bool = True, digest: str | None = None, cards: bool = True
+) -> tuple[str, Current | None]:
     """The one question every command asks before it builds: the digest of the inputs as they stand (or
     `digest`, when the caller has it), and the last build, when it is still current for them; else None."""
-    digest = digest or inputs_digest(root, out, search=search)
+    digest = digest or inputs_digest(root, out, search=search, cards=cards)
     return digest, current(root, out, digest)

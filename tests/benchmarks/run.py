@@ -6,8 +6,11 @@ Run:  python -m tests.benchmarks.run [--sizes 1000 10000 100000] [--repeat 3] [-
 At 100,000 claims:  python -m tests.benchmarks.run --sizes 100000 --repeat 1
 
 For each N it reports, each in a fresh process: a cold full build (no output
-yet, no `.factsheet-cache/`), the same without its search index (`factsheet
-build --no-search`: the pages Hugo's build is compared with, `pages`), and a
+yet, no `.factsheet-cache/`) without the claims' images (`--no-cards`), the
+same without its search index either (`factsheet build --no-search
+--no-cards`: the pages Hugo's build is compared with, `pages`), the cold full
+build as a user runs it, with the images (`cards`: share cards and charts to
+download, docs/sharing.md; what they add is `cards` less `cold`), and a
 warm full build (nothing changed, so it
 finds the last build current), each `factsheet build` itself, timed as the
 whole process (what a user waits for, interpreter start and imports included),
@@ -210,7 +213,7 @@ def _measured(result: BuildResult, wall: float, usage: resource.struct_rusage) -
 
 def measure(mode: str, root: Path) -> Measured:
     """One build in a fresh process; `process_s` is what a user waits for, interpreter start and imports included."""
-    if mode in ("pages", "cold", "warm"):
+    if mode in ("pages", "cold", "cards", "warm"):
         return _command(mode, root)
     _, process, output = watched_output(
         [sys.executable, "-m", "tests.benchmarks.run", "--measure", mode, str(root)], mode
@@ -304,11 +307,12 @@ def _count(text: str) -> int:
 def _command(mode: str, root: Path) -> Measured:
     """`factsheet build` itself, as a user runs it: the whole process timed, and what it and the processes it
     ran (render workers, Pagefind) cost, from `wait4`; the stages from its summary line."""
-    if mode in ("pages", "cold"):
+    if mode in ("pages", "cold", "cards"):
         set_aside(root / "site")
-        set_aside(root / ".factsheet-cache")  # no record of a last build, no cached index
+        set_aside(root / ".factsheet-cache")  # no record of a last build, no cached index, no cached image
     command = [sys.executable, "-m", "builder", "build", "--root", str(root)]
-    usage, wall, output = watched_output(command + ["--no-search"] * (mode == "pages"), mode)
+    command += ["--no-search"] * (mode == "pages") + ["--no-cards"] * (mode in WITHOUT_IMAGES)
+    usage, wall, output = watched_output(command, mode)
     line = output.strip().splitlines()[-1]
     measured: Measured = {"wall_s": round(wall, 3), "process_s": round(wall, 3)}
     if (current := _CURRENT.search(line)) is not None:
@@ -863,9 +867,14 @@ def summarise(runs: list[Measured]) -> Measured:
     return summary
 
 
-OURS = ("pages", "cold", "warm", "incremental")
+WITHOUT_IMAGES = ("pages", "cold", "after a commit")
+"""The builds made with `--no-cards`: those compared with Hugo's, and those in git (whose measure is the history)."""
+OURS = ("pages", "cold", "cards", "warm", "incremental")
+"""In this order: the warm build and the incremental rebuild start from the site the build with the images
+(`cards`) left, as `factsheet build` and `serve` draw them."""
 SKIPPABLE = ("pages", "warm", "incremental", "history", "hugo", "hugo_search", *OTHER_BUILDS)
-"""What `--skip` may leave out (the warm build and the incremental rebuild need no other measure)."""
+"""What `--skip` may leave out (the warm build and the incremental rebuild need no other measure; the build with
+the images cannot be left out, as they start from the site it leaves)."""
 
 
 def run(
@@ -994,7 +1003,7 @@ def _line(claims: int, row: dict[str, object]) -> str:
     parts = [f"{claims:>7,} claims"]
     if "file_creation_us" in row:
         parts.append(f"creating a file {row['file_creation_us']:.0f} µs")
-    for mode in ("pages", "cold", "warm", "incremental", "hugo_cold", "hugo_search", *OTHER_BUILDS):
+    for mode in ("pages", "cold", "cards", "warm", "incremental", "hugo_cold", "hugo_search", *OTHER_BUILDS):
         if mode in row:
             m = row[mode]
             parts.append(f"{mode} {m['wall_s']:.2f} s wall, {m['cpu_s']:.2f} s CPU, {m['peak_mb']:.0f} MB")  # type: ignore[index]
@@ -1007,6 +1016,9 @@ def _line(claims: int, row: dict[str, object]) -> str:
             parts.append(f"ratio to {name} {row[f'ratio_to_{name}']}")
     if "pages_ratio_to_hugo" in row:
         parts.append(f"without search, ratio to hugo {row['pages_ratio_to_hugo']}")
+    if "cards" in row and "cold" in row:
+        added = row["cards"]["process_s"] - row["cold"]["process_s"]  # type: ignore[index]
+        parts.append(f"the images add {added:.2f} s")
     if "cold" in row:
         stages = row["cold"]["stages_ms"]  # type: ignore[index]
         parts.append("cold stages: " + ", ".join(f"{k} {v} ms" for k, v in stages.items()))
@@ -1084,6 +1096,7 @@ def table(results: dict[str, object]) -> str:
         cells.append(str(row["ratio_to_hugo"]) if "ratio_to_hugo" in row else "—")
         lines.append("| " + " | ".join(cells) + " |")
     lines += _search_table(results, release[1] if release else "")
+    lines += _cards_table(results)
     in_git = [(claims, row["history"]) for claims, row in results["sizes"].items() if "history" in row]  # type: ignore[attr-defined]
     if in_git:
         lines += [
@@ -1141,6 +1154,28 @@ def _search_table(results: dict[str, object], hugo_release: str) -> list[str]:
         )
         cells.append(str(row.get("ratio_to_hugo_search", "—")))
         lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _cards_table(results: dict[str, object]) -> list[str]:
+    """The lines of the table of what the claims' images add to a cold build (`cards` against `cold`, both
+    with the search index); none when it was not measured."""
+    sizes: dict[str, dict[str, Any]] = results["sizes"]  # type: ignore[assignment]
+    if not any("cards" in row for row in sizes.values()):
+        return []
+    lines = [
+        "",
+        "| claims | cold build without the images (CPU) | with them (CPU) | the images add | peak memory with them |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for claims, row in sizes.items():
+        cold, cards = row.get("cold"), row.get("cards")
+        added = f"{_seconds(cards['process_s'] - cold['process_s'])}" if cold and cards else "—"
+        lines.append(
+            f"| {int(claims):,} | {_process(cold) if cold else _absent(row, 'cold')} "
+            f"| {_process(cards) if cards else _absent(row, 'cards')} | {added} "
+            f"| {_megabytes(cards['peak_mb']) if cards else '—'} |"
+        )
     return lines
 
 
