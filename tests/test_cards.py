@@ -113,7 +113,7 @@ def test_no_cards_leaves_the_images_and_their_names_out(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "desk")
     assert build(root, root / "site", search=False, cards=False).ok
     folder = root / "site" / "claims" / "dprk-killed"
-    assert sorted(p.name for p in folder.iterdir()) == ["index.html"]
+    assert sorted(p.name for p in folder.iterdir()) == ["embed", "index.html", "oembed.json"]  # no image
     assert "og:image" not in meta(folder / "index.html")
     assert "chart-download" not in (folder / "index.html").read_text(encoding="utf-8")
     # A build with the cards afterwards adds them: the first build is not taken as current for it.

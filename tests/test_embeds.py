@@ -159,7 +159,7 @@ def test_a_box_made_alone_is_the_box_made_after_its_claims_page() -> None:
     analysis = analysed(REPO).analysis
     assert analysis is not None
     env = environment(analysis.site.template_dir, fingerprint(analysis), analysis.site.settings.language)
-    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings}
+    common = {"analysis": analysis, "site": analysis.site, "settings": analysis.site.settings, "cards": False}
     box_url = urls.claim_embed("dprk-killed")
     grouped = [spec for spec in page_specs(analysis) if spec.group == "dprk-killed"]
     assert [spec.url for spec in grouped] == [urls.claim("dprk-killed"), box_url, urls.claim_oembed("dprk-killed")]

@@ -474,7 +474,7 @@ def test_pages_made_on_two_cores_give_the_site_and_index_of_one(
         monkeypatch.setenv("FACTSHEET_JOBS", jobs)
         out = tmp_path / f"site-{jobs}"
         forks.clear()
-        result = build(tmp_path / "desk", out)
+        result = build(tmp_path / "desk", out, cards=False)  # the images: tests/test_cards.py
         assert result.ok and not result.problems.sorted()
         sites[jobs], workers[jobs] = site_files(out), len(forks)
         shutil.rmtree(tmp_path / "desk" / ".factsheet-cache")
