@@ -46,6 +46,17 @@ PAGES = {
 }
 
 
+def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """What axe-core finds serious or critical on the page, each with where and why."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -124,17 +135,10 @@ def test_claim_chart_is_visible_and_sized(open_page, base_url: str) -> None:  # 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violation(open_page, base_url: str, name: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
 
     page = open_page(base_url + PAGES[name], scheme=scheme)
     page.wait_for_selector(".pagefind-ui__search-input", timeout=WAIT_MS)  # the search box is drawn after load
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
 
 
 def test_headings_form_an_outline(open_page, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -258,7 +262,6 @@ def rtl_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_a_right_to_left_site_mirrors_and_passes_axe(open_page, rtl_url: str, name: str) -> None:  # type: ignore[no-untyped-def]
     """An Arabic site reads from the right: its text starts at the right edge, nothing scrolls sideways on a
     phone, and axe-core finds nothing serious in that direction either."""
-    from axe_playwright_python.sync_playwright import Axe
 
     page = open_page(rtl_url + PAGES[name], width=375)
     assert page.problems == []
@@ -273,13 +276,7 @@ def test_a_right_to_left_site_mirrors_and_passes_axe(open_page, rtl_url: str, na
     )
     assert ends[0] < 2, ends  # flush right (a line that fills the width would be too; a short one is not)
     page.wait_for_selector(".pagefind-ui__search-input", timeout=WAIT_MS)
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
 
 
 def test_a_right_to_left_chart_keeps_its_scale_left_to_right(open_page, rtl_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -231,16 +231,9 @@ def test_each_box_alone_fits_400px_and_shows_its_figure(
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("claim_id", ["dprk-killed", "dprk-rocket-launchers-type"])
 def test_the_box_has_no_serious_accessibility_violation(open_page, box_url: str, claim_id: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
 
     page = open_page(box_url + urls.claim_embed(claim_id), width=WIDTH, scheme=scheme)
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert test_browser.serious_violations(page) == []
 
 
 @pytest.fixture(scope="module")

@@ -398,7 +398,6 @@ READS = """() => {
 def test_the_chart_over_time_reads_on_a_phone_and_a_desktop(
     browser, example_url: str, estimates_url: str, which: str, width: int
 ) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
 
     url = (
         example_url + "claims/dprk-killed/"
@@ -418,13 +417,7 @@ def test_the_chart_over_time_reads_on_a_phone_and_a_desktop(
         assert all(left - 1 <= a and b <= right + 1 for a, b in seen["dates"])
         assert 200 <= height <= 400
         page.wait_for_selector(".pagefind-ui__search-input", timeout=test_browser.WAIT_MS)
-        results = Axe().run(page)
-        serious = [
-            f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == []
+        assert test_browser.serious_violations(page) == []
     finally:
         context.close()
 
