@@ -207,18 +207,13 @@ def test_the_claim_page_marks_the_partys_row_byline_and_chart(outputs: dict[str,
     assert originators.get_text(" ", strip=True) == f"Associated Press; {MINISTRY} ⚑ party to the events"
 
 
-def test_the_chart_over_time_marks_the_partys_figure_and_its_table_too(outputs: dict[str, Any]) -> None:
+def test_the_chart_over_time_marks_the_partys_figure(outputs: dict[str, Any]) -> None:
     soup = page(outputs, "claims/troops-total/")
     figures = soup.select("svg.timechart g.figure")
     assert [g.has_attr("data-party") for g in figures] == [False, True]
     assert [g.select_one("text.symbol").get_text() for g in figures] == ["●", "✕⚑"]
     (key,) = marks(soup.select_one(".timechart-legend"))  # the symbol's words
     assert is_mark(key)
-    rows = soup.select("table.timechart-table tbody tr")
-    marked = [row for row in rows if row.has_attr("data-party")]
-    assert len(marked) == 1 and "15,000" in marked[0].get_text() and marks(marked[0])
-    canonical = soup.select_one("table.timechart-table tr.canonical")
-    assert marks(canonical) and not canonical.has_attr("data-party")  # marked, never hidden
 
 
 def test_the_control_that_hides_a_partys_figures_is_there_only_for_them(outputs: dict[str, Any]) -> None:

@@ -93,9 +93,25 @@ def level(soup: BeautifulSoup, value: float) -> float:
     return zero + (gridline(soup, step) - zero) * value / float(step.replace(",", ""))
 
 
-def table(soup: BeautifulSoup) -> list[list[str]]:
-    rows = soup.select("figure.timechart-figure table.timechart-table tbody tr")
-    return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in rows]
+def variant_readings(soup: BeautifulSoup) -> list[str]:
+    """What the table of variants, which the chart's caption names as its text equivalent, says under each
+    figure: its interval and its date."""
+    rows = soup.select("table.variants tbody tr[id^=variant-]")
+    return [row.select_one(".reading").get_text(" ", strip=True) for row in rows]
+
+
+def not_drawn(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """The lists beside the chart of what it does not draw, by their reason."""
+    lists = soup.select("figure.timechart-figure ul.not-drawn")
+    return {
+        ul.find_previous_sibling("p").get_text(strip=True): [li.get_text(" ", strip=True) for li in ul.select("li")]
+        for ul in lists
+    }
+
+
+def caption_links(soup: BeautifulSoup) -> list[str]:
+    """Where the chart's caption sends a reader for its data."""
+    return [a["href"] for a in soup.select("figure.timechart-figure figcaption a")]
 
 
 # -- geometry ---------------------------------------------------------------------------------------------------
@@ -169,7 +185,10 @@ def test_undated_figures_are_listed_beside_the_chart_not_drawn(tmp_path: Path) -
     listed = [li.get_text(" ", strip=True) for li in soup.select("figure.timechart-figure ul.not-drawn li")]
     assert listed == ["BBC (the ministry): about 12,000 ● matches"]
     assert soup.select_one("figure.timechart-figure ul.not-drawn a")["href"] == "#variant-3"
-    assert [row[0] for row in table(soup)] == ["January 15, 2025", "February 10, 2025", "March 20, 2025"]
+    # The table of variants gives each figure's date, as the caption says: the undated one has none.
+    assert caption_links(soup) == ["#variants"]  # no History outside git
+    dates = [reading.partition("; ")[2] for reading in variant_readings(soup)]
+    assert dates == ["as of January 15, 2025 (published)", "as of February 10, 2025 (published)", ""]
 
 
 def test_a_claim_whose_figures_carry_one_date_has_no_chart_over_time(tmp_path: Path) -> None:
@@ -253,13 +272,13 @@ def test_the_canonical_history_is_a_step_line_with_a_dot_at_each_commit(history_
     first, second = (d for d in soup.select("svg.timechart g.history line.history-line") if d["y1"] == d["y2"])
     assert percent(first, "x2") == pytest.approx(axis.at(date(2025, 2, 3)), abs=0.01)  # broken where unreadable
     assert percent(second, "x2") == 100
-    # The table tells every value, and of the one left out, why.
-    history = [row for row in table(soup) if row[1].startswith("Canonical figure, as the desk set it")]
-    assert [(row[0], row[2], row[3]) for row in history] == [
-        ("January 20, 2025", "about 10,000", ""),
-        ("February 3, 2025", "≥ 10500", "not drawn: not a figure in the claim's unit"),
-        ("February 14, 2025", "about 12,000", ""),
-    ]
+    # The value left out is listed under the chart with its day and commit, and why; the caption names the
+    # History, which gives every earlier value.
+    (unread,) = not_drawn(soup)["Earlier canonical figures not drawn, as they are not figures in the claim's unit:"]
+    assert re.fullmatch(r"≥ 10500, February 3, 2025 [0-9a-f]{7,}", unread), unread
+    assert caption_links(soup) == ["#variants", "#history"]
+    earlier = [row.select_one("td.figure").get_text() for row in soup.select("table.history tbody tr")]
+    assert earlier == ["≥ 10500", "about 10,000"]
 
 
 def test_the_history_is_read_in_the_sites_language(tmp_path: Path) -> None:
@@ -334,10 +353,9 @@ def test_the_examples_killed_and_wounded_show_their_figures_over_time_with_the_h
     assert len(svg.select("g.canonical-figure .frame")) == 1
     assert len(svg.select("g.history circle.history-dot")) == 1  # one commit set its figure
     assert len(soup.select("figure.timechart-figure ul.not-drawn li")) == undated
-    rows = table(soup)
-    assert [row[0] for row in rows] == ["January 2025", "February 26, 2025", "February 26, 2025", "March 10, 2025"]
-    assert rows[0][1] == "Western officials EU Today" and rows[0][3] == "◷ outdated"
-    assert rows[-1][1].startswith("Canonical figure, as the desk set it")
+    assert caption_links(soup) == ["#variants", "#history"]
+    dated = [reading.split("as of ")[1] for reading in variant_readings(soup) if "as of " in reading]
+    assert len(dated) == len(drawn) and "January 2025" in dated
     # The main chart: above the chart of intervals, which follows it.
     charts = [f["class"][0] for f in soup.select("main figure")]
     assert charts == ["timechart-figure", "chart-figure"]
@@ -355,10 +373,8 @@ def test_the_large_desk_draws_all_62_figures_in_date_order(estimates_site: Path)
     # Each figure's symbol stands at the middle of its date's span: in date order, left to right.
     middles = [percent(g.select_one("text.symbol"), "x") for g in drawn]
     assert middles == sorted(middles) and middles[0] < 5 and middles[-1] > 95
-    rows = table(soup)
-    assert len(rows) == 63  # and the canonical figure, at its date (no history outside git)
-    years = [re.search(r"\d{4}", row[0])[0] for row in rows]  # type: ignore[index]
-    assert years == sorted(years) and years[0] == "2022" and years[-1] == "2026"
+    readings = variant_readings(soup)
+    assert len(readings) == 62 and all("as of " in reading for reading in readings)  # each date in the table
     ticks = [text.get_text() for text in soup.select("svg.timechart text.date")]
     assert ticks == ["2023", "2024", "2025", "2026"]
     assert "axis-l" in soup.select_one("svg.timechart")["class"]  # room for 1,000,000
@@ -408,7 +424,6 @@ def test_the_chart_over_time_reads_on_a_phone_and_a_desktop(
     try:
         page = context.new_page()
         page.goto(url, wait_until="load")
-        page.locator(".timechart-data > summary").click()  # the table opened, as a reader may
         seen = page.evaluate(READS)
         assert seen["sideways"] <= 0
         assert len(seen["sizes"]) > 5 and min(seen["sizes"]) >= 12, seen["sizes"]

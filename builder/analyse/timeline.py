@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from builder.analyse.analysis import ClaimAnalysis, VariantAnalysis, interval_in_unit
 from builder.check.dates import Period
@@ -33,22 +32,7 @@ class Step:
     """The day of the commit (UTC)."""
     interval: Interval | None
     """The value read as a figure in the claim's unit; None when it cannot be, and then it is left out of the
-    line (and the table says so), never guessed."""
-
-
-EntryKind = Literal["figure", "canonical", "history"]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A row of the chart's table, its text equivalent: a dated figure, the canonical figure at its date, or a
-    value of the canonical figure's history."""
-
-    kind: EntryKind
-    when: Period | str
-    """The figure's date as written, or the commit's day (YYYY-MM-DD)."""
-    item: VariantAnalysis | None = None
-    step: Step | None = None
+    line (and listed as not drawn), never guessed."""
 
 
 @dataclass(frozen=True)
@@ -69,22 +53,6 @@ class Timeline:
     @property
     def drawn_steps(self) -> tuple[Step, ...]:
         return tuple(step for step in self.steps if step.interval is not None)
-
-    @property
-    def entries(self) -> tuple[Entry, ...]:
-        """Every dated row of the table, in date order: figures, the canonical figure, its history."""
-        rows: list[tuple[tuple[date, date, int, int], Entry]] = [
-            ((item.dated.start, item.dated.end, 0, item.variant.index), Entry("figure", item.dated, item=item))
-            for item in (*self.dated, *self.unplaced)
-            if item.dated is not None
-        ]
-        if self.canonical is not None:
-            rows.append(((self.canonical.start, self.canonical.end, 1, 0), Entry("canonical", self.canonical)))
-        rows += [
-            ((step.day, step.day, 2, at), Entry("history", step.change.date, step=step))
-            for at, step in enumerate(self.steps)
-        ]
-        return tuple(entry for _, entry in sorted(rows, key=lambda row: row[0]))
 
 
 def qualifies(analysed: ClaimAnalysis) -> bool:

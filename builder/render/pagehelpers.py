@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from functools import cache
 from pathlib import PurePath
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import nodes, pass_context
@@ -174,6 +174,8 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
                 return getattr(obj, attribute)
             except AttributeError:
                 pass
+        elif obj is urls and attribute in _paths():  # a page's links: dozens of reads of `urls` a page
+            return _paths()[attribute]
         return super().getattr(obj, attribute)
 
 
@@ -247,6 +249,18 @@ class _ConstantMessages(NodeTransformer):
         for piece in pieces:
             piece.set_lineno(node.lineno)
         return pieces
+
+
+@cache
+def _paths() -> dict[str, object]:
+    """What templates read of `urls`: its paths and the functions it defines, which make paths of ids; not
+    what it imports (a module, or a function of another one), which stays the sandbox's to refuse."""
+    return {
+        name: value
+        for name, value in vars(urls).items()
+        if not name.startswith("_")
+        and (isinstance(value, str) or (isinstance(value, FunctionType) and value.__module__ == urls.__name__))
+    }
 
 
 @cache

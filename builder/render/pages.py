@@ -34,7 +34,7 @@ from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import corrected, embeds, formatting, pagehelpers, party, publish, summary, timetable, urls
+from builder.render import corrected, embeds, formatting, notdrawn, pagehelpers, party, publish, summary, urls
 from builder.render.chart import chart
 from builder.render.localised import Localised, localised
 from builder.render.passages import archived_html, passage_id
@@ -336,7 +336,7 @@ def _claim_values(
     drawn = ""
     if over_time is not None:
         badge = partial(verdict_badge, speech)
-        drawn = timechart(analysed, over_time, "timechart", speech) + timetable.text(analysed, over_time, speech, badge)
+        drawn = timechart(analysed, over_time, "timechart", speech) + notdrawn.lists(over_time, speech, badge)
     drawn_chart = Markup(chart(analysed, "chart", speech) or "")
     if shared is not None:
         shared["chart"] = drawn_chart
