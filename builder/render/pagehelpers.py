@@ -142,6 +142,13 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
     without values is then its translation, written into the compiled template (`_parse`) rather than
     looked up on every page."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.data_types = _data_types()
+        """The desk's own records, whose attributes are read without the sandbox's checks (`getattr`)."""
+        self.paths = _paths()
+        """What templates read of `urls` without the sandbox's checks."""
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
         if self.translated is None or _assigns_gettext(tree):
@@ -149,7 +156,12 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
         return _ConstantMessages(self.translated).visit(tree)  # type: ignore[no-any-return]
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if id(__obj) in __self.helpers:  # by identity: each is held by the environment's globals
+        # By identity, the environment's own helpers (held by its globals); by their module, the functions of
+        # `urls` and a page's `link` (`linker`), which make paths of strings (no template can define either),
+        # but one that takes the template's context (`context_link`), which jinja's own call passes.
+        if id(__obj) in __self.helpers or (
+            __obj.__class__ is FunctionType and __obj.__module__ in _OURS and "jinja_pass_arg" not in __obj.__dict__
+        ):
             kwargs.pop("_block_vars", None)  # what jinja passes for a context to keep, as `Context.call` drops it
             kwargs.pop("_loop_vars", None)
             return __obj(*args, **kwargs)
@@ -169,13 +181,14 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
         # what a page reads; its public attributes are safe without the sandbox's checks of each access, which
         # were most of a claim page's time. What they hold is checked as the sandbox checks it: a path among
         # them (`site.root`) gives nothing but its text (`is_safe_attribute`), a dict no method that changes it.
-        if obj.__class__ in _data_types() and not attribute.startswith("_"):
+        # Hundreds of reads a page: the types and the paths are the class's own, not looked up by a call.
+        if obj.__class__ in self.data_types and not attribute.startswith("_"):
             try:
                 return getattr(obj, attribute)
             except AttributeError:
                 pass
-        elif obj is urls and attribute in _paths():  # a page's links: dozens of reads of `urls` a page
-            return _paths()[attribute]
+        elif obj is urls and attribute in self.paths:  # a page's links: dozens of reads of `urls` a page
+            return self.paths[attribute]
         return super().getattr(obj, attribute)
 
 
@@ -249,6 +262,10 @@ class _ConstantMessages(NodeTransformer):
         for piece in pieces:
             piece.set_lineno(node.lineno)
         return pieces
+
+
+_OURS = frozenset({urls.__name__, __name__})
+"""The modules whose functions a template may be handed (`urls`' paths, `linker`'s `link`) and calls as they are."""
 
 
 @cache
