@@ -154,7 +154,8 @@ def _axes(axis: Days, scale: Scale, speech: Localised) -> tuple[str, int]:
     parts.append('<line class="axis" x1="0" x2="100%" y1="100%" y2="100%"/>')
     for start, end in axis.breaks():
         parts.append(f'<rect class="cut" x="{start:.2f}%" width="{end - start:.2f}%" y="0" height="100%"/>')
-        parts += [_at(x, 100, '<path class="cut-mark" d="M-3 6L3 -6"/>') for x in (start, end)]
+        # Above the axis more than below, where a date's label may run under it.
+        parts += [_at(x, 100, '<path class="cut-mark" d="M-2 2L4 -10"/>') for x in (start, end)]
     for day, label in timeaxis.ticks(axis, speech):
         x = axis.at(day)
         anchor = "start" if x < 8 else "end" if x > 92 else "middle"
