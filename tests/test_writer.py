@@ -7,6 +7,7 @@ staging folder is being filled.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from builder.pipeline.build import build
+from builder.write.lock import lock_file, output_lock
 from builder.write.staging import Staging
 from builder.write.writer import MARKER, STAGING, OutputError, write_site
 from tests.sitefactory import CLAIMS, edit, tree
@@ -222,3 +224,43 @@ def test_a_full_disk_is_one_line_naming_the_file_and_the_previous_site_stays(tmp
     assert "(site/" in lines[0] and "File too large" in lines[0], lines  # the file, where it was going
     assert tree(root / "site") == before
     assert staging_folders(root) == []
+
+
+# -- the lock of an output folder ---------------------------------------------------------------------------
+
+
+def test_a_build_leaves_no_lock_file_behind(tmp_path: Path) -> None:
+    """Every output folder ever built used to leave its lock file in the temporary folder."""
+    root = write_desk(tmp_path / "desk")
+    out = tmp_path / "site"
+    assert build(root, out, search=False, cards=False).ok
+    assert (out / "index.html").is_file()
+    assert not lock_file(out).exists()
+
+
+def _hold_the_lock(lock: Path, log: Path, turns: int) -> None:
+    """A writer in a process of its own: `turns` times, the lock taken, its name written in and out."""
+    for _ in range(turns):
+        with output_lock(lock), log.open("a") as written:
+            written.write(f"in {os.getpid()}\n")
+            written.flush()
+            time.sleep(0.002)  # holding the lock a moment, so that the others wait on the file removed
+            written.write(f"out {os.getpid()}\n")
+
+
+def test_the_lock_lets_one_writer_in_at_a_time_though_its_file_is_removed(tmp_path: Path) -> None:
+    """Writers that waited on a lock file the last holder removed take the lock of the file there now: never
+    two in at once."""
+    lock, log = tmp_path / "site.lock", tmp_path / "log"
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_hold_the_lock, args=(lock, log, 25)) for _ in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+        assert writer.exitcode == 0
+    lines = log.read_text().splitlines()
+    assert len(lines) == 4 * 25 * 2
+    for entered, left in zip(lines[::2], lines[1::2], strict=True):
+        assert entered.startswith("in ") and left == "out " + entered.removeprefix("in "), (entered, left)
+    assert not lock.exists()

@@ -28,19 +28,46 @@ def output_lock(lock_file: Path) -> Iterator[None]:
     A POSIX record lock (`fcntl.lockf`), not `flock`: the render workers are forks of the build, and a
     `flock` lock would live on in a worker after the build let go of it. Where the lock file cannot be
     made (a read-only desk), or on a system without `fcntl`, the writer goes on without it.
+
+    The lock file is removed when the writer lets go, while it still holds it, so that the temporary
+    folder does not keep one for every output folder ever built. A writer that waited on the file it
+    removed then holds a lock on a file no longer at its path, which locks nothing: it takes the lock of
+    the file that is there now instead.
     """
     try:
         import fcntl
-
-        handle = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-    except (ImportError, OSError):
+    except ImportError:
         yield
         return
+    while True:
+        try:
+            handle = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except OSError:
+            yield
+            return
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX)
+            held = _same_file(handle, lock_file)
+        except BaseException:
+            os.close(handle)
+            raise
+        if held:
+            break
+        os.close(handle)
     try:
-        fcntl.lockf(handle, fcntl.LOCK_EX)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_file)
         os.close(handle)  # closing the file lets go of the lock
+
+
+def _same_file(handle: int, path: Path) -> bool:
+    """Whether the open file `handle` is still the file at `path`."""
+    try:
+        return os.path.samestat(os.fstat(handle), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def identity(out: Path) -> tuple[int, ...] | None:
