@@ -207,6 +207,26 @@ def test_the_claim_page_marks_the_partys_row_byline_and_chart(outputs: dict[str,
     assert originators.get_text(" ", strip=True) == f"Associated Press; {MINISTRY} ⚑ party to the events"
 
 
+def test_the_charts_file_marks_the_partys_rows_the_canonical_one_too(outputs: dict[str, Any]) -> None:
+    """The chart to download (and the share card drawn from it) says in words what the page's badge says."""
+    svg = BeautifulSoup(outputs["claims/troops-total/chart.svg"], "html.parser")
+    labels = [" ".join(t.get_text() for t in g) for g in _label_lines(svg)]
+    canonical, *rest = labels
+    assert canonical.startswith("Canonical figure") and f"according to {MINISTRY} ⚑ party to the events" in canonical
+    assert [("⚑ party to the events" in label) for label in rest] == [False, True]
+
+
+def _label_lines(svg: BeautifulSoup) -> list[list[Tag]]:
+    """The text lines of each row's label in a chart file, row by row: the lines before each row's track."""
+    rows: list[list[Tag]] = [[]]
+    for element in svg.select_one("g.chart").find_all(["text", "svg"], recursive=False):
+        if element.name == "svg":
+            rows.append([])
+        elif "label" in element["class"]:
+            rows[-1].append(element)
+    return [row for row in rows if row]
+
+
 def test_the_chart_over_time_marks_the_partys_figure(outputs: dict[str, Any]) -> None:
     soup = page(outputs, "claims/troops-total/")
     figures = soup.select("svg.timechart g.figure")

@@ -257,9 +257,14 @@ def unit_words(analysed: ClaimAnalysis, speech: Localised) -> str:
 
 
 def canonical_label(analysed: ClaimAnalysis, band_name: str, speech: Localised) -> str:
-    """The canonical row's label: "Canonical figure (the shaded band): about 400 killed"."""
+    """The canonical row's label: "Canonical figure (the shaded band): about 400 killed"; a party's with whose
+    it is ("..., according to X"), which its mark (`party`) then follows, on the page and in the chart's file."""
     figure = formatting.figure_with_unit(analysed.claim.canonical.figure, analysed.claim.unit)
-    return speech.gettext("Canonical figure (%(band)s): %(figure)s", band=band_name, figure=figure)
+    label = speech.gettext("Canonical figure (%(band)s): %(figure)s", band=band_name, figure=figure)
+    if analysed.canonical_party:
+        originator = analysed.claim.canonical.figure.according_to
+        label = speech.gettext("%(row)s, according to %(originator)s", row=label, originator=originator)
+    return label
 
 
 def row_label(row: Row, scale: Scale, speech: Localised, words: str | None = None) -> str:
@@ -310,12 +315,9 @@ def chart(analysed: ClaimAnalysis, chart_id: str, speech: Localised = ENGLISH) -
     canonical = analysed.interval
     drawn_band, band_name = band(canonical, scale, speech)
     badge = party.badge(speech)
-    label = canonical_label(analysed, band_name, speech)
-    html = escape(label)
+    html = escape(canonical_label(analysed, band_name, speech))
     if analysed.canonical_party:  # marked, but never hidden
-        originator = analysed.claim.canonical.figure.according_to
-        label = speech.gettext("%(row)s, according to %(originator)s", row=label, originator=originator)
-        html = f"{escape(label)} {badge}"
+        html += f" {badge}"
     lines = [_row(html, drawn_band + mark(canonical, scale, "canonical"), canonical=True)]
     for row in rest:
         words = _MARKED if row.party else None  # the mark after the row's words, before its verdict

@@ -136,7 +136,10 @@ def drawn(
         parts.append(text.line(title_line, y - 5, "title"))
     y += 6
     shown = rest if most_rows is None else rest[:most_rows]
-    labelled = [(chart.canonical_label(analysed, band_name, speech), band + chart.mark(canonical, scale, "canonical"))]
+    canonical_label = chart.canonical_label(analysed, band_name, speech)
+    if analysed.canonical_party:  # marked in words, as on the page
+        canonical_label += f" {party.label(speech)}"
+    labelled = [(canonical_label, band + chart.mark(canonical, scale, "canonical"))]
     labelled += [
         (chart.row_label(row, scale, speech, _marked(row, speech)), band + chart.marks(row, scale)) for row in shown
     ]
