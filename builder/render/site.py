@@ -78,9 +78,10 @@ def render_site(
     change are kept even when every page is made again (a template changed), as they show none."""
     mark = fingerprint(analysis, cards=drawing is not None)
     parts = _parts(analysis)
-    images_known = _images_known(analysis, parts, previous) if drawing is not None else {}
-    if previous is not None and previous.fingerprint == mark:
-        changed = _changed(parts, previous)
+    differs = _changed(parts, previous) if previous is not None else None  # compared once, for pages and images
+    images_known = _images_known(analysis, previous, differs) if drawing is not None else {}
+    if previous is not None and differs is not None and previous.fingerprint == mark:
+        changed = differs
     else:
         previous, changed = None, set()
     outputs: dict[str, Output] = {}
@@ -126,13 +127,10 @@ def render_site(
     return Rendered(mark, parts, depends, outputs, exports)
 
 
-def _images_known(analysis: Analysis, parts: dict[str, object], previous: Rendered | None) -> dict[str, Output]:
-    """The images of `previous` that show what they showed: those of each claim that did not change, when the
-    settings did not (whatever became of the templates)."""
-    if previous is None or SETTINGS not in previous.parts:
-        return {}
-    changed = _changed(parts, previous)
-    if SETTINGS in changed:
+def _images_known(analysis: Analysis, previous: Rendered | None, changed: set[str] | None) -> dict[str, Output]:
+    """The images of `previous` that show what they showed: those of each claim that did not change (`changed`,
+    the parts that differ from it), when the settings did not (whatever became of the templates)."""
+    if previous is None or changed is None or SETTINGS in changed:  # settings the previous lacks differ too
         return {}
     return {
         image: previous.outputs[image]
