@@ -53,12 +53,18 @@ def estimates_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-def copy_example(root: Path) -> Path:
-    """A copy of the example desk's own files (data, pages, templates) at `root`, to edit freely."""
+def copy_example(root: Path, language: str | None = None) -> Path:
+    """A copy of the example desk's own files (data, pages, templates) at `root`, to edit freely; with
+    `language`, its `site.language` that one (`ar`: the example right to left)."""
     root.mkdir(parents=True)
     shutil.copy(REPO / "claims.yaml", root)
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
+    if language is not None:
+        claims = root / "claims.yaml"
+        text = claims.read_text(encoding="utf-8")
+        assert "  language: en\n" in text
+        claims.write_text(text.replace("  language: en\n", f"  language: {language}\n", 1), encoding="utf-8")
     return root
 
 

@@ -250,9 +250,7 @@ def rtl_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example desk with `site.language: ar`, built with its search index, served."""
     from builder.pipeline.build import build
 
-    root = copy_example(tmp_path_factory.mktemp("rtl") / "desk")
-    text = (root / "claims.yaml").read_text(encoding="utf-8")
-    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: ar\n", 1), encoding="utf-8")
+    root = copy_example(tmp_path_factory.mktemp("rtl") / "desk", language="ar")
     assert build(root, root / "site").ok
     with served(root / "site") as url:
         yield url

@@ -246,9 +246,8 @@ def test_a_site_in_a_language_no_font_draws_is_warned_of_at_its_language(
 
 
 def test_an_arabic_desk_draws_its_cards_right_to_left(tmp_path: Path) -> None:
-    root = copy_example(tmp_path / "desk")
+    root = copy_example(tmp_path / "desk", language="ar")
     text = (root / "claims.yaml").read_text(encoding="utf-8")
-    text = text.replace("  language: en\n", "  language: ar\n", 1)
     text = text.replace("title: North Korean soldiers killed\n", "title: الجنود الكوريون الشماليون القتلى\n")
     (root / "claims.yaml").write_text(text, encoding="utf-8")
     result = build(root, root / "site", search=False)

@@ -319,9 +319,7 @@ def test_with_the_host_script_the_frame_takes_its_boxs_height(open_page, framed,
 
 @needs_chromium
 def test_a_right_to_left_box_reads_from_the_right(open_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    root = copy_example(tmp_path / "desk")
-    text = (root / "claims.yaml").read_text(encoding="utf-8")
-    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: ar\n", 1), encoding="utf-8")
+    root = copy_example(tmp_path / "desk", language="ar")
     assert build(root, root / "site", search=False).ok
     with served(root / "site") as url:
         page = open_page(url + urls.claim_embed("dprk-killed"), width=WIDTH)

@@ -168,9 +168,7 @@ def test_numbers_and_dates_are_written_the_locale_s_way(desk: tuple[str, Path]) 
 
 
 def test_an_unknown_language_warns_and_says_how_to_add_one(tmp_path: Path) -> None:
-    root = copy_example(tmp_path / "desk")
-    text = (root / "claims.yaml").read_text(encoding="utf-8")
-    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: de\n", 1), encoding="utf-8")
+    root = copy_example(tmp_path / "desk", language="de")
     found = [p for p in problems(root) if "catalog" in p.message]
     assert len(found) == 1 and found[0].severity == "warning"
     assert "docs/languages.md" in found[0].message and "ko" in found[0].message
@@ -183,9 +181,7 @@ def test_search_feed_and_structured_data_carry_the_language(tmp_path: Path) -> N
 
     from lxml import etree
 
-    root = copy_example(tmp_path / "desk")
-    text = (root / "claims.yaml").read_text(encoding="utf-8")
-    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: ko\n", 1), encoding="utf-8")
+    root = copy_example(tmp_path / "desk", language="ko")
     assert build(root, root / "site").ok
     site = root / "site"
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -200,9 +196,7 @@ def test_search_feed_and_structured_data_carry_the_language(tmp_path: Path) -> N
 
 def test_a_site_s_own_templates_speak_the_catalog_too(tmp_path: Path) -> None:
     """`_()` and `{% trans %}` in a desk's own template give the catalog's words, as the packaged ones do."""
-    root = copy_example(tmp_path / "desk")
-    text = (root / "claims.yaml").read_text(encoding="utf-8")
-    (root / "claims.yaml").write_text(text.replace("  language: en\n", "  language: ko\n", 1), encoding="utf-8")
+    root = copy_example(tmp_path / "desk", language="ko")
     (root / "templates" / "footer.html").write_text(
         '<p class="own">{{ _("Built with factsheet.") }}|{% trans %}Built with factsheet.{% endtrans %}|'
         '{{ ngettext("%(num)s claim", "%(num)s claims", 3) }}</p>\n',
