@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, MutableMapping
 from functools import cache
 from pathlib import PurePath
 from types import FunctionType, ModuleType
@@ -144,10 +144,18 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.data_types = _data_types()
-        """The desk's own records, whose attributes are read without the sandbox's checks (`getattr`)."""
+        self.public = _public_attributes()
+        """The desk's own records, by type, with the public attributes that are read without the sandbox's
+        checks (`getattr`)."""
         self.paths = _paths()
         """What templates read of `urls` without the sandbox's checks."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        # Jinja chains a template's globals over the environment's, so that a global set later reaches the
+        # templates loaded before; but every page copies its globals into a new context, item by item through
+        # the chain. An environment of pages is complete before its first template is loaded (`environment`)
+        # and never changed after, so one flat dict says the same and is copied whole.
+        return {**self.globals, **(d or {})}
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -181,8 +189,9 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
         # what a page reads; its public attributes are safe without the sandbox's checks of each access, which
         # were most of a claim page's time. What they hold is checked as the sandbox checks it: a path among
         # them (`site.root`) gives nothing but its text (`is_safe_attribute`), a dict no method that changes it.
-        # Hundreds of reads a page: the types and the paths are the class's own, not looked up by a call.
-        if obj.__class__ in self.data_types and not attribute.startswith("_"):
+        # Hundreds of reads a page: the names and the paths are the environment's own, not looked up by a call,
+        # and a name is found in its type's set, which is cheaper than telling a public name by its first letter.
+        if attribute in self.public.get(obj.__class__, ()):
             try:
                 return getattr(obj, attribute)
             except AttributeError:
@@ -281,15 +290,21 @@ def _paths() -> dict[str, object]:
 
 
 @cache
-def _data_types() -> frozenset[type]:
-    """The records of the desk's data that pages read: every dataclass of the model and its analysis."""
+def _public_attributes() -> dict[type, frozenset[str]]:
+    """The records of the desk's data that pages read (every dataclass of the model and its analysis), each
+    with its public attributes: its fields, and whatever its class defines (properties, methods) but its
+    names that start with `_`."""
     from builder.analyse import analysis
     from builder.check import dates, interval, model, units
 
     modules = (analysis, dates, interval, model, units)
-    return frozenset(
-        kind
+    return {
+        kind: frozenset(
+            name
+            for name in (*(field.name for field in dataclasses.fields(kind)), *dir(kind))
+            if not name.startswith("_")
+        )
         for module in modules
         for kind in vars(module).values()
         if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == module.__name__
-    )
+    }
