@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class Unit:
     def __str__(self) -> str:
         return self.text
 
-    @property
+    @cached_property  # asked for by every figure of every table
     def shown(self) -> str:
         """The unit as a page sets it: km² for `km2`, °C for `degC`; a count noun as written."""
         if not self.physical:

@@ -91,6 +91,12 @@ def figure_with_unit(figure: Figure, unit: Unit | None) -> str:
     """A figure as written plus a unit ("about 11,000 soldiers", "hundreds of troops", "1,300 km²")."""
     if figure.text is not None or not unit:
         return figure.written
-    if not unit.physical and " ".join(figure.written.lower().split()) in PLURAL_QUANTITIES:
+    if not unit.physical and _word_quantity(figure.written):
         return f"{figure.written} of {unit.shown}"  # a word quantity takes "of" before a count noun
     return f"{figure.written} {unit.shown}"
+
+
+@lru_cache(maxsize=8192)
+def _word_quantity(written: str) -> bool:
+    """Whether a figure is written as a word quantity ("hundreds"): asked for every figure of every table."""
+    return " ".join(written.lower().split()) in PLURAL_QUANTITIES

@@ -191,7 +191,12 @@ def deviation_mark(speech: Localised, item: VariantAnalysis | float | None) -> M
     number, as a site's own template from before may give it (`item.deviation|deviation`), is shown as one."""
     if item is None or isinstance(item, float):
         return Markup(f'<span class="deviation">{escape(speech.deviation(item))}</span>')
-    text = formatting.variant_deviation(item, speech.deviation)
+    return _deviation_shown(speech, formatting.variant_deviation(item, speech.deviation))
+
+
+@lru_cache(maxsize=4096)
+def _deviation_shown(speech: Localised, text: str) -> Markup:
+    """A deviation's text as a page shows it: a few hundred of them make every table of a desk."""
     meaning = formatting.POSITION_TEXT.get(text)
     title = f' title="{escape(speech.gettext(meaning))}"' if meaning else ""
     shown = speech.gettext(formatting.POSITION_WORDS[text]) if text in formatting.POSITION_WORDS else text
