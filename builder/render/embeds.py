@@ -61,15 +61,17 @@ def frame_title(settings: Settings, analysed: ClaimAnalysis) -> str:
     return f"{analysed.claim.title} · {settings.title}"
 
 
-def snippet(settings: Settings, analysed: ClaimAnalysis) -> str | None:
-    """The `<iframe>` a host page pastes to show the box, or None without `site.base_url`. Its style
-    attribute is the host's to keep or drop: a host page's policy, not this site's, rules it."""
+def snippet(settings: Settings, analysed: ClaimAnalysis, tall: int | None = None) -> str | None:
+    """The `<iframe>` a host page pastes to show the box (`tall`: its `height`, when known), or None without
+    `site.base_url`. Its style attribute is the host's to keep or drop: a host page's policy, not this site's,
+    rules it."""
     if not settings.base_url:
         return None
     source = publish.absolute(settings, urls.claim_embed(analysed.claim.id))
     return (
         f'<iframe src="{_attribute(source)}" title="{_attribute(frame_title(settings, analysed))}" width="100%" '
-        f'height="{height(analysed)}" style="border:0;max-width:{WIDTH}px" loading="lazy"></iframe>'
+        f'height="{height(analysed) if tall is None else tall}" style="border:0;max-width:{WIDTH}px" '
+        'loading="lazy"></iframe>'
     )
 
 
@@ -88,7 +90,8 @@ def _attribute(text: str) -> str:
 
 def oembed(settings: Settings, analysed: ClaimAnalysis) -> dict[str, Any] | None:
     """The claim's oEmbed answer, a `rich` one whose `html` is the snippet; None without `site.base_url`."""
-    html = snippet(settings, analysed)
+    tall = height(analysed)
+    html = snippet(settings, analysed, tall)
     if html is None or settings.base_url is None:
         return None
     return {
@@ -99,15 +102,16 @@ def oembed(settings: Settings, analysed: ClaimAnalysis) -> dict[str, Any] | None
         "provider_url": settings.base_url,
         "html": html,
         "width": WIDTH,
-        "height": height(analysed),
+        "height": tall,
         "cache_age": CACHE_AGE,
     }
 
 
 def oembed_data(settings: Settings, analysed: ClaimAnalysis) -> dict[str, bytes]:
-    """`oembed.json` as its page spec gives a data file (no template: it is JSON, made here)."""
+    """`oembed.json` as its page spec gives a data file (no template: it is JSON, made here). Compact, as
+    the answers of oEmbed's providers are: a CMS reads it, and Python writes it in C only so."""
     answer = oembed(settings, analysed)
-    return {"data": (json.dumps(answer, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+    return {"data": (json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")}
 
 
 def claim_page_values(settings: Settings, analysed: ClaimAnalysis) -> dict[str, Any]:
