@@ -309,7 +309,8 @@ class Session(Indexing):
                 # renders every page again if any has changed since.
                 mark = fingerprint(analysis, self.cards)
                 drawing = drawing_of(analysis, self.root) if self.cards else None
-                specs = list(page_specs(analysis))  # made once, for the render and the session
+                # Made once, for the render and the session; what each page shows, only for a session's next build.
+                specs = list(page_specs(analysis, depends=keep))
                 exports = None
                 if keep:
                     # Made before the workers start, which then only write them: the session keeps them.

@@ -233,8 +233,15 @@ def _note_refs(analysed: ClaimAnalysis) -> set[str]:
     return _claim_keys(ref.claim_id for note in notes if "[[" in note for ref in claim_refs(note))
 
 
-def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
-    """Every page of the site map, with its values and what it depends on."""
+def _claim_sources(analysed: ClaimAnalysis) -> tuple[set[str], frozenset[str]]:
+    """What a claim's pages depend on besides other claims: its sources, and the claim itself."""
+    source_ids = {item.source.id for item in analysed.variants} | {analysed.claim.canonical.source_id or ""}
+    return {f"source:{s}" for s in source_ids if s}, frozenset({f"claim:{analysed.claim.id}"})
+
+
+def page_specs(analysis: Analysis, depends: bool = True) -> Iterator[PageSpec]:
+    """Every page of the site map, with its values and what it depends on; without `depends`, each said to
+    depend on everything (a one-off build, which no next build compares with, need not work it out)."""
     site = analysis.site
     yield PageSpec(urls.INDEX, "index.html", dict, None)
     yield PageSpec(urls.DISCREPANCIES, "discrepancies.html", dict, None)
@@ -243,20 +250,22 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
         yield PageSpec(urls.CORRECTIONS, "corrections.html", partial(_corrections_values, analysis), None)
     for analysed in analysis.claims:
         claim = analysed.claim
-        source_ids = {item.source.id for item in analysed.variants} | {claim.canonical.source_id or ""}
-        sources = {f"source:{s}" for s in source_ids if s}
+        sources, mine = _claim_sources(analysed) if depends else (None, None)
         shared: dict[str, Markup] = {}  # what the claim's page made that its fact box shows too
         yield PageSpec(
             urls.claim(claim.id),
             "claim.html",
             partial(_claim_values, analysis, analysed, shared),
-            frozenset(_claim_keys([claim.id, *analysed.related]) | sources | _note_refs(analysed)),
+            frozenset(_claim_keys([claim.id, *analysed.related]) | sources | _note_refs(analysed))
+            if sources is not None
+            else None,
             claim.id,
         )
         # Its fact box names the sources in its chart; its oEmbed answer, the claim alone.
         box = partial(embeds.box_values, site.settings, analysed, localised(site.settings.language), shared)
-        mine = frozenset({f"claim:{claim.id}"})
-        yield PageSpec(urls.claim_embed(claim.id), "embed.html", box, mine | sources, claim.id)
+        yield PageSpec(
+            urls.claim_embed(claim.id), "embed.html", box, mine | sources if mine is not None else None, claim.id
+        )
         if site.settings.base_url:
             oembed = partial(embeds.oembed_data, site.settings, analysed)
             yield PageSpec(urls.claim_oembed(claim.id), None, oembed, mine, claim.id)
@@ -271,7 +280,9 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
                 {f"source:{source.id}"}
                 | _claim_keys(i.claim_id for i in items)
                 | _claim_keys(c.claim.id for c in canonical_of)
-            ),
+            )
+            if depends
+            else None,
         )
     for outlet, sources in analysis.by_outlet.items():
         items = [item for s in sources for item in analysis.by_source.get(s.id, ())]
@@ -279,28 +290,34 @@ def page_specs(analysis: Analysis) -> Iterator[PageSpec]:
             urls.outlet(outlet),
             "outlet.html",
             partial(dict, outlet=outlet, sources=sources, items=items, declared=site.originator(outlet)),
-            frozenset({f"source:{s.id}" for s in sources} | _claim_keys(i.claim_id for i in items)),
+            frozenset({f"source:{s.id}" for s in sources} | _claim_keys(i.claim_id for i in items))
+            if depends
+            else None,
         )
     for topic, claims in analysis.by_topic.items():
         yield PageSpec(
             urls.topic(topic),
             "topic.html",
             partial(dict, topic=topic, claims=claims),
-            frozenset(_claim_keys(c.claim.id for c in claims)),
+            frozenset(_claim_keys(c.claim.id for c in claims)) if depends else None,
         )
     for originator, items in analysis.by_originator.items():
         yield PageSpec(
             urls.originator(originator),
             "originator.html",
             partial(dict, originator=originator, items=items, declared=site.originator(originator)),
-            frozenset(_claim_keys(i.claim_id for i in items) | {f"source:{i.source.id}" for i in items}),
+            frozenset(_claim_keys(i.claim_id for i in items) | {f"source:{i.source.id}" for i in items})
+            if depends
+            else None,
         )
     for page in site.pages:
         yield PageSpec(
             urls.page(page.name),
             "page.html",
             partial(dict, page=page),
-            frozenset({f"page:{page.name}"} | _claim_keys(ref.claim_id for ref in claim_refs(page.markdown))),
+            frozenset({f"page:{page.name}"} | _claim_keys(ref.claim_id for ref in claim_refs(page.markdown)))
+            if depends
+            else None,
         )
 
 
