@@ -23,6 +23,7 @@ import pytest
 from builder.pipeline.build import build
 from builder.write.lock import lock_file, output_lock
 from builder.write.staging import Staging
+from builder.write.uptodate import stamp
 from builder.write.writer import MARKER, STAGING, OutputError, write_site
 from tests.sitefactory import CLAIMS, edit, tree
 from tests.sitefactory import write_site as write_desk
@@ -149,9 +150,13 @@ def test_a_file_staged_in_parts_is_linked_when_unchanged_and_written_when_not(tm
     before = {name: (out / name).stat() for name in ("claims.json", "claims.csv")}
     staging = Staging.make(out)
     assert staging is not None
-    assert staging.put("claims.json", iter([b'{"claims": [', b"1", b", ", b"2", b"]}\n"])) is False
-    assert staging.put("claims.csv", iter([b"a\r\n", b"2\r\n"])) is True
+    json_new, json_stamp = staging.put("claims.json", iter([b'{"claims": [', b"1", b", ", b"2", b"]}\n"]))
+    csv_new, csv_stamp = staging.put("claims.csv", iter([b"a\r\n", b"2\r\n"]))
+    assert json_new is False and csv_new is True
     report = staging.finish(["claims.csv"], ["claims.json", "claims.csv"])
+    # What the build records of each file, taken as it was staged, is what the output holds after the swap:
+    # the next build tells the site untouched by it.
+    assert json_stamp == stamp(os.lstat(out / "claims.json")) and csv_stamp == stamp(os.lstat(out / "claims.csv"))
     assert report.written == ("claims.csv",) and report.unchanged == 1
     kept, changed = (out / "claims.json").stat(), (out / "claims.csv").stat()
     assert (kept.st_ino, kept.st_mtime_ns) == (before["claims.json"].st_ino, before["claims.json"].st_mtime_ns)

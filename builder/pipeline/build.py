@@ -225,7 +225,7 @@ class Session(Indexing):
         written without search is not: the next build tries again (Pagefind installed since the warning, or
         its failure passed: a full /dev/shm...)."""
         if digest is not None and not result.without_search:
-            uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read)
+            uptodate.record(self.root, self.out, digest, result.problems.sorted(), result.read, result.stamped)
 
     def _adopted(
         self, found: uptodate.Current, stamps: tuple[object, ...] | None, progress: Progress | None
@@ -343,7 +343,7 @@ class Session(Indexing):
                 indexed: dict[str, Staged] = {}
 
                 def put(path: str, data: bytes) -> None:
-                    indexed[path] = Staged(staging.put(path, data), None, Kept.of(data) if keep else None)
+                    indexed[path] = Staged(*staging.put(path, data), None, Kept.of(data) if keep else None)
 
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factsheet-search") as searching:
                     bundle = None
@@ -358,6 +358,7 @@ class Session(Indexing):
                         made.update(indexed)
                         uptodate.forget(self.root)
                         result.report = staging.finish([path for path, staged in made.items() if staged.new], made)
+                        result.stamped = {path: staged.stamp for path, staged in made.items()}
             self.analysis = analysis
             self.warnings = tuple(warnings)
             if exports is not None:  # made for a session that goes on

@@ -63,6 +63,8 @@ class BuildResult:
     """Every file of the desk the build read (templates aside), by its path in the desk."""
     without_search: bool = False
     """Whether Pagefind could not run, and the site was written without search."""
+    stamped: dict[str, list[int]] | None = None
+    """The `uptodate.stamp` of each file, as a streamed build took it when it staged the file."""
 
     @property
     def files(self) -> int:

@@ -36,6 +36,8 @@ class Staged:
 
     new: bool
     """Whether its bytes differ from those the output holds now."""
+    stamp: list[int]
+    """Its `uptodate.stamp`, as it was staged (the swap keeps it), for the record of the build."""
     fed: Fed | None = None
     """Its document, waiting for Pagefind, if it is searched."""
     kept: Kept | None = None
@@ -56,12 +58,12 @@ def _staging_sink(
     def sink(path: str, data: bytes | Iterable[bytes]) -> Staged:
         fed = scratch.put(path, data) if scratch is not None and isinstance(data, bytes) else None
         if not keep:
-            return Staged(staging.put(path, data), fed)
+            return Staged(*staging.put(path, data), fed)
         if isinstance(data, bytes):
-            return Staged(staging.put(path, data), fed, Kept.of(data))
+            return Staged(*staging.put(path, data), fed, Kept.of(data))
         digest = hashlib.sha256()
-        new = staging.put(path, _digested(data, digest))
-        return Staged(new, fed, Kept(digest.digest()))
+        new, stamp = staging.put(path, _digested(data, digest))
+        return Staged(new, stamp, fed, Kept(digest.digest()))
 
     return sink
 

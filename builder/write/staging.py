@@ -15,6 +15,7 @@ from builder.write.swap import (
     _exchange_keeping,
     remove_tree,
 )
+from builder.write.uptodate import stamp
 from builder.write.writer import (
     MARKER,
     MARKER_TEXT,
@@ -66,16 +67,18 @@ class Staging:
             return None
         return cls(out, folder)
 
-    def put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
-        """Stage one file, its bytes or its parts in order (a large file is never held whole);
-        True when its bytes differ from the file the output holds now. A file that cannot be
-        written (a full disk, a quota) is an `OutputError` naming it, in a forked worker too."""
+    def put(self, relative: str, data: bytes | Iterable[bytes]) -> tuple[bool, list[int]]:
+        """Stage one file, its bytes or its parts in order (a large file is never held whole):
+        whether its bytes differ from the file the output holds now, and its `uptodate.stamp`,
+        which the swap keeps (taken here, on every core, rather than of every file after it). A
+        file that cannot be written (a full disk, a quota) is an `OutputError` naming it, in a
+        forked worker too."""
         try:
             return self._put(relative, data)
         except OSError as error:
             raise _output_error(self.out, error, relative) from error
 
-    def _put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
+    def _put(self, relative: str, data: bytes | Iterable[bytes]) -> tuple[bool, list[int]]:
         path = os.path.join(self.folder, relative)
         folder = os.path.dirname(path)
         if folder not in self.made:
@@ -84,22 +87,23 @@ class Staging:
         if isinstance(data, bytes) and self.ours:
             current = self.out / relative
             if _same(current, data) and self._link(current, Path(path)):
-                return False
+                return False, stamp(os.lstat(path))
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             for part in [data] if isinstance(data, bytes) else data:
                 _write_all(handle, part)
             if not self.exact:
                 os.fchmod(handle, 0o644)
+            written = stamp(os.fstat(handle))  # its time is that of its last write: closing leaves it
         finally:
             os.close(handle)
-        if isinstance(data, bytes):
-            return True
+        if isinstance(data, bytes) or not self.ours:
+            return True, written
         # Parts are compared once written: an unchanged file is linked, as one given whole is.
-        if not self.ours:
-            return True
         current = self.out / relative
-        return not (_same_file(current, Path(path)) and self._link(current, Path(path)))
+        if _same_file(current, Path(path)) and self._link(current, Path(path)):
+            return False, stamp(os.lstat(path))
+        return True, written
 
     def staged(self, relative: str) -> bytes:
         """The bytes staged for one file."""

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,17 +185,22 @@ def _walked(folder: Path, skipped: set[Path]) -> bool:
     )
 
 
-def _output_state(out: Path) -> dict[str, dict[str, list[int]]]:
+def _output_state(out: Path, stamped: Mapping[str, list[int]] | None = None) -> dict[str, dict[str, list[int]]]:
     """Each file factsheet wrote into the output folder (as its marker lists them) with its size,
-    modification time and inode: what the user adds beside them (a `CNAME`) is theirs, and leaves the
-    site current. An output folder whose marker lists no files (written by an earlier version) is
-    walked whole, each folder's modification time too (which moves when a file is added or removed)."""
+    modification time and inode (`stamp`; as `stamped` gives it, where the build took it as it wrote the
+    file): what the user adds beside them (a `CNAME`) is theirs, and leaves the site current. An output
+    folder whose marker lists no files (written by an earlier version) is walked whole, each folder's
+    modification time too (which moves when a file is added or removed)."""
     listed = written_here(out)
     if listed is not None:
         base = os.path.join(os.fspath(out), "")
-        return {"files": {name: _stamp(os.lstat(base + name)) for name in sorted({*listed, MARKER})}, "folders": {}}
+        given = stamped or {}
+        return {
+            "files": {name: given.get(name) or stamp(os.lstat(base + name)) for name in sorted({*listed, MARKER})},
+            "folders": {},
+        }
     files: dict[str, list[int]] = {}
-    folders: dict[str, list[int]] = {"": _stamp(os.lstat(out))}
+    folders: dict[str, list[int]] = {"": stamp(os.lstat(out))}
     stack = [(out, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -204,14 +209,15 @@ def _output_state(out: Path) -> dict[str, dict[str, list[int]]]:
                 name = prefix + entry.name
                 stat = entry.stat(follow_symlinks=False)
                 if entry.is_dir(follow_symlinks=False):
-                    folders[name] = _stamp(stat)
+                    folders[name] = stamp(stat)
                     stack.append((Path(entry.path), name + "/"))
                 else:
-                    files[name] = _stamp(stat)
+                    files[name] = stamp(stat)
     return {"files": files, "folders": folders}
 
 
-def _stamp(stat: os.stat_result) -> list[int]:
+def stamp(stat: os.stat_result) -> list[int]:
+    """What tells a file changed since it was written: its size, modification time and inode."""
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
@@ -277,9 +283,17 @@ def current(root: Path, out: Path, digest: str) -> Current | None:
         return None
 
 
-def record(root: Path, out: Path, digest: str, problems: list[Problem], read: Iterable[str] = ()) -> None:
+def record(
+    root: Path,
+    out: Path,
+    digest: str,
+    problems: list[Problem],
+    read: Iterable[str] = (),
+    stamped: Mapping[str, list[int]] | None = None,
+) -> None:
     """Remember the build just written, and which of the files it `read` the next digest must read beyond
-    the walk (best effort: a site folder we cannot write to is just not cached)."""
+    the walk (best effort: a site folder we cannot write to is just not cached); `stamped`, the `stamp` of
+    each file the build took as it wrote it (moved into the output since, which keeps it), by its path."""
     beyond = _beyond(root, _site_files(root, out), read)
     if beyond != last_read(root):
         cache.keep(root, READ, json.dumps({"beyond": beyond}).encode("utf-8"))
@@ -289,7 +303,8 @@ def record(root: Path, out: Path, digest: str, problems: list[Problem], read: It
         if p.severity is Severity.WARNING
     ]
     try:
-        data = {"inputs": digest, "out": str(out.resolve()), "output": _output_state(out), "warnings": warnings}
+        output = _output_state(out, stamped)
+        data = {"inputs": digest, "out": str(out.resolve()), "output": output, "warnings": warnings}
     except OSError:
         return
     cache.keep(root, MANIFEST, json.dumps(data, separators=(",", ":")).encode("utf-8"))
