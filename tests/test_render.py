@@ -104,7 +104,7 @@ def test_output_is_escaped_as_markupsafe_escapes_it() -> None:
         pass
 
     template = environment(None, "a fingerprint").from_string("{{ value }}")
-    for value in ["<script>&\"'", Text("<b>"), Markup("<b>kept</b>"), Html(), 12, 1.5, None, ["<x>"]]:
+    for value in ["<script>&\"'", Text("<b>"), Markup("<b>kept</b>"), Html(), 12, -7, 10**30, True, 1.5, None, ["<x>"]]:
         assert template.render(value=value) == str(escape(value)), value
 
 

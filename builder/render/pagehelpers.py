@@ -90,13 +90,16 @@ def escaped(value: Any) -> str:
 
     The same characters for the same values: a plain string is escaped by the function that
     `markupsafe.escape` calls for it, but not then made into a `Markup` (the page joins its
-    pieces as strings anyway); markup is output as it is; anything else goes to `escape`.
+    pieces as strings anyway); markup is output as it is, and a whole number as its digits; anything
+    else goes to `escape`.
     """
     kind = value.__class__
     if kind is str:
         return _escape_str(value)
     if kind is Markup:
         return value
+    if kind is int:  # a count: digits, perhaps a minus, which escaping leaves as they are
+        return str(value)
     return escape(value)
 
 
