@@ -330,7 +330,7 @@ class Session(Indexing):
                     try:
                         # A one-off build's rows of claims.csv made by the workers, beside each claim's JSON.
                         streamed = stream_pages(
-                            analysis, specs, mark, sink, exports, rows=exports is None, drawing=drawing
+                            analysis, specs, mark, sink, exports, rows=exports is None, drawing=drawing, published=True
                         )
                     except TemplateError as error:
                         where = template_location(error, self.root)
@@ -351,7 +351,11 @@ class Session(Indexing):
                         index = partial(index_fed, scratch, fed, put=put)
                         bundle = searching.submit(self._timed_index, result, index)
                     with result.timings.stage("write"):
-                        made.update(stream_site_files(analysis, made, sink, exports, staging.staged, streamed.rows))
+                        made.update(
+                            stream_site_files(
+                                analysis, made, sink, exports, staging.staged, streamed.rows, published=True
+                            )
+                        )
                         if bundle is not None and not bundle.result():  # Pagefind could not run: no search
                             staging.discard(BUNDLE)
                             indexed.clear()

@@ -102,6 +102,11 @@ def from_claims(analysis: Analysis) -> dict[str, bytes]:
     return {path: make(analysis) for path, make in _from_claims(analysis.site).items()}
 
 
+def from_claims_makers(site: Site) -> dict[str, Callable[[Analysis], bytes]]:
+    """What makes each file of `from_claims`, by its path, for a build that makes them beside its pages."""
+    return _from_claims(site)
+
+
 def from_claims_paths(site: Site) -> list[str]:
     """The paths of the files `from_claims` makes, without making them."""
     return list(_from_claims(site))

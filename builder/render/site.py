@@ -186,6 +186,7 @@ def stream_pages(
     rows: bool = False,
     drawing: Drawing | None = None,
     drawn: Iterable[ClaimAnalysis] | None = None,
+    published: bool = False,
 ) -> Streamed[T]:
     """Every page of `specs` (the site's `page_specs`) and each claim's JSON (of `claims`, every claim
     unless told) handed to `sink` as soon as it is made, none kept.
@@ -198,7 +199,9 @@ def stream_pages(
     `fingerprint`, taken before.
 
     With `drawing`, each claim's images too (`cards.image_jobs`: of `drawn`, else of `claims`), made by
-    the same workers: rasterising them is most of their cost.
+    the same workers: rasterising them is most of their cost. With `published`, the files published from
+    the claims (`publish.from_claims`: the feeds) too, each by one worker beside the pages, rather than
+    after them by `stream_site_files`, which is then told so.
     """
     settings = analysis.site.settings
     env = environment(analysis.site.template_dir, mark, settings.language)
@@ -219,6 +222,10 @@ def stream_pages(
         speech = localised(settings.language)
         for analysed in drawn if drawn is not None else claimed if claimed is not None else analysis.claims:
             jobs.extend([job] for job in image_jobs(analysed, speech, settings, drawing))
+    if published:
+        jobs.extend(
+            [(path, partial(make, analysis))] for path, make in publish.from_claims_makers(analysis.site).items()
+        )
 
     def make(job: Job) -> list[tuple[T, bytes | None]]:
         results: list[tuple[T, bytes | None]] = []
@@ -269,11 +276,12 @@ def stream_site_files(
     exports: dict[str, ClaimExport] | None = None,
     claim_file: Callable[[str], bytes] | None = None,
     rows: dict[str, bytes] | None = None,
+    published: bool = False,
 ) -> dict[str, T]:
     """The files made from the whole site (claims.json, claims.csv, the feed, the sitemap of `made`...)
     to `sink`; the exports in parts, from `exports`, else from each claim's JSON file as `stream_pages`
     made it, read back by `claim_file(path)`, and its rows as it made them (`rows`, by claim id), each
-    made again where not given."""
+    made again where not given; the feeds but when `stream_pages` made them (`published`)."""
     if exports is not None:
         files: dict[str, bytes | Iterable[bytes]] = {
             urls.CLAIMS_JSON: claims_json(export.json for export in exports.values()),
@@ -288,7 +296,8 @@ def stream_site_files(
         given = rows if rows is not None else {}
         claim_csv = (given.get(analysed.claim.id) or claim_rows(analysed) for analysed in analysis.claims)
         files = {urls.CLAIMS_JSON: claims_json(claim_files), urls.CLAIMS_CSV: claims_csv(claim_csv)}
-    files.update(publish.from_claims(analysis))
+    if not published:
+        files.update(publish.from_claims(analysis))
     files.update(_site_files(analysis, [*made, *files]))
     return {path: sink(path, data) for path, data in files.items()}
 
