@@ -8,7 +8,7 @@ values. A table of the same figures in date order under the chart was dropped: i
 of a tenth of a claim page's render.
 
 Made in Python, as the chart is. Every text of the desk is escaped here; `badge` is the page's verdict badge
-(a word and a symbol, `pages.verdict_badge`).
+(a word and a symbol, `badges.verdict_badge`).
 """
 
 from __future__ import annotations

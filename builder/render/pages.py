@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,12 @@ from builder.check.markdown import claim_refs
 from builder.check.markdown import render as render_markdown
 from builder.check.model import Figure, Source
 from builder.check.units import Unit
-from builder.render import corrected, embeds, formatting, notdrawn, pagehelpers, party, publish, summary, urls
+from builder.render import badges, corrected, embeds, formatting, notdrawn, pagehelpers, party, publish, summary, urls
 from builder.render.chart import chart
-from builder.render.localised import Localised, localised
+from builder.render.localised import localised
 from builder.render.passages import archived_html, passage_id
 from builder.render.timechart import timechart
-from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS, WORDS
+from builder.verdicts import AGREEING, DISAGREEING, MEANING, STATUS_MEANING, SYMBOLS
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
     # of a claim page; these say the same (an escaped message, its `%(name)s` filled with escaped values).
     env.globals.update(_=speech.markup, gettext=speech.markup, ngettext=speech.markup_plural)
     env.translated = speech.translations.gettext
-    badges = partial(verdict_badge, speech), partial(status_badge, speech)  # filters and globals alike
+    shown = partial(badges.verdict_badge, speech), partial(badges.status_badge, speech)  # filters and globals alike
     # The helpers the templates call most are filters too, since jinja calls a filter directly
     # and a global through the context (`analysed|figure` is cheaper than `figure(analysed)`);
     # with `root` (see `pagehelpers`), `{{ root }}{{ claim.id|claim_url }}` is `link(urls.claim(claim.id))`.
@@ -103,14 +103,14 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
         count=speech.count,
         day=speech.day,
         interval=speech.interval,
-        deviation=partial(deviation_mark, speech),
+        deviation=partial(badges.deviation_mark, speech),
         unit=_unit_shown,
         figure=figure_with_unit,
         with_its_unit=_with_its_unit,
-        verdict_badge=badges[0],
-        status_badge=badges[1],
-        verdict_word=partial(_word, speech),
-        status_word=partial(_word, speech),
+        verdict_badge=shown[0],
+        status_badge=shown[1],
+        verdict_word=partial(badges.word, speech),
+        status_word=partial(badges.word, speech),
         passage_id=passage_id,
         with_verdict=pagehelpers.with_verdict,
         claim_url=urls.claim,
@@ -138,8 +138,8 @@ def environment(template_dir: Path | None, mark: str, language: str = "en") -> E
         position_text=formatting.POSITION_TEXT,
         figure_with_unit=figure_with_unit,
         figure=figure_with_unit,
-        verdict_badge=badges[0],
-        status_badge=badges[1],
+        verdict_badge=shown[0],
+        status_badge=shown[1],
         passage_id=passage_id,
         site_data=publish.site_data,
         party_badge=party.badge(speech),
@@ -170,42 +170,6 @@ def _claim_ref(analysis: Analysis, page_url: str, claim_id: str, label: str | No
     text = label or figure_with_unit(analysed)
     href = urls.relative(page_url, urls.claim(claim_id))
     return f'<a class="claim-ref" href="{escape(href)}" title="{escape(analysed.claim.title)}">{escape(text)}</a>'
-
-
-@cache
-def verdict_badge(speech: Localised, verdict: str) -> Markup:
-    """A verdict as a word and a symbol (never colour alone), its meaning in the tooltip."""
-    return Markup(
-        f'<span class="verdict verdict-{verdict}" title="{escape(speech.gettext(MEANING[verdict]))}">'
-        f'<span aria-hidden="true">{SYMBOLS[verdict]}</span> {escape(speech.gettext(WORDS[verdict]))}</span>'
-    )
-
-
-def _word(speech: Localised, name: str) -> str:
-    """A verdict or status as the site's language says it."""
-    return speech.gettext(WORDS[name])
-
-
-def deviation_mark(speech: Localised, item: VariantAnalysis | float | None) -> Markup:
-    """A variant's deviation (`formatting.variant_deviation`); a word says what it means in its tooltip. A
-    number, as a site's own template from before may give it (`item.deviation|deviation`), is shown as one."""
-    if item is None or isinstance(item, float):
-        return Markup(f'<span class="deviation">{escape(speech.deviation(item))}</span>')
-    return _deviation_shown(speech, formatting.variant_deviation(item, speech.deviation))
-
-
-@lru_cache(maxsize=4096)
-def _deviation_shown(speech: Localised, text: str) -> Markup:
-    """A deviation's text as a page shows it: a few hundred of them make every table of a desk."""
-    meaning = formatting.POSITION_TEXT.get(text)
-    title = f' title="{escape(speech.gettext(meaning))}"' if meaning else ""
-    shown = speech.gettext(formatting.POSITION_WORDS[text]) if text in formatting.POSITION_WORDS else text
-    return Markup(f'<span class="deviation"{title}>{escape(shown)}</span>')
-
-
-@cache
-def status_badge(speech: Localised, status: str) -> Markup:
-    return Markup(f'<span class="status status-{status}">{escape(speech.gettext(WORDS[status]))}</span>')
 
 
 def _unit_shown(unit: Unit | None) -> str:
@@ -357,7 +321,7 @@ def _claim_values(
     over_time = timeline(analysed, language)
     drawn = ""
     if over_time is not None:
-        badge = partial(verdict_badge, speech)
+        badge = partial(badges.verdict_badge, speech)
         drawn = timechart(analysed, over_time, "timechart", speech) + notdrawn.lists(over_time, speech, badge)
     drawn_chart = Markup(chart(analysed, "chart", speech) or "")
     if shared is not None:
