@@ -46,8 +46,11 @@ def map_pages(render: Callable[[T], R], items: Sequence[T]) -> list[R]:
     if count < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return [render(item) for item in items]
     shares = [range(start, len(items), count) for start in range(count)]
+    # This process takes the last share: after the pages it still reads the workers' results and makes the
+    # site-wide files, and a build lists its costliest single files first (the feeds, the site's index).
+    own, others = shares[-1], shares[:-1]
     children: list[tuple[int, int]] = []
-    for share in shares[1:]:
+    for share in others:
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker
@@ -59,9 +62,9 @@ def map_pages(render: Callable[[T], R], items: Sequence[T]) -> list[R]:
     running = [pid for pid, _ in children]  # not yet waited for
     unread = [read_end for _, read_end in children]  # pipes not yet handed to a reader, which closes them
     try:
-        for index in shares[0]:
+        for index in own:
             results[index] = render(items[index])
-        for (pid, read_end), share in zip(children, shares[1:], strict=True):
+        for (pid, read_end), share in zip(children, others, strict=True):
             unread.remove(read_end)
             with os.fdopen(read_end, "rb") as stream:
                 data = stream.read()

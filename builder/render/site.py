@@ -206,7 +206,12 @@ def stream_pages(
     settings = analysis.site.settings
     env = environment(analysis.site.template_dir, mark, settings.language)
     common = {"analysis": analysis, "site": analysis.site, "settings": settings, "cards": drawing is not None}
-    jobs = _page_jobs(specs, partial(render_page, env, common))
+    jobs: list[Job] = []
+    if published:  # first: the costliest single files, which `parallel.map_pages` gives a worker of its own
+        jobs.extend(
+            [(path, partial(make, analysis))] for path, make in publish.from_claims_makers(analysis.site).items()
+        )
+    jobs.extend(_page_jobs(specs, partial(render_page, env, common)))
     claim_ids: dict[str, str] = {}  # a claim's JSON file: its claim
     claimed = list(claims) if claims is not None else None
     for analysed in analysis.claims if claimed is None else claimed:
@@ -222,10 +227,6 @@ def stream_pages(
         speech = localised(settings.language)
         for analysed in drawn if drawn is not None else claimed if claimed is not None else analysis.claims:
             jobs.extend([job] for job in image_jobs(analysed, speech, settings, drawing))
-    if published:
-        jobs.extend(
-            [(path, partial(make, analysis))] for path, make in publish.from_claims_makers(analysis.site).items()
-        )
 
     def make(job: Job) -> list[tuple[T, bytes | None]]:
         results: list[tuple[T, bytes | None]] = []
