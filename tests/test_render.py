@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -108,6 +109,24 @@ def test_output_is_escaped_as_markupsafe_escapes_it() -> None:
         assert template.render(value=value) == str(escape(value)), value
 
 
+def test_pages_come_back_in_order_whoever_made_them_and_a_failed_workers_are_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The workers take chunks of the pages as they are free; the pages come back in the order given, and
+    what a worker that failed had taken is made here (a worker fails here on every seventh page)."""
+    monkeypatch.setattr(parallel, "workers", lambda: 2)  # on a machine of one core too
+    here = os.getpid()
+    items = list(range(3 * parallel.MIN_PER_WORKER))
+
+    def render(item: int) -> int:
+        if os.getpid() != here and item % 7 == 3:
+            raise RuntimeError("a page that fails in a worker")
+        time.sleep(0.0005)  # long enough for the worker to take its share while this process takes its own
+        return item * 2
+
+    assert parallel.map_pages(render, items) == [item * 2 for item in items]
+
+
 def test_a_template_mistake_stops_every_worker_and_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,7 +139,8 @@ def test_a_template_mistake_stops_every_worker_and_leaves_nothing_behind(
     generate(root, 1000)  # enough pages for two workers
     assert build(root, root / "site", cards=False).ok
     before = tree(root / "site")
-    # The second claim's page is in this process's share of the pages (every other one, from the first).
+    # Whichever process takes the second claim's page, this one makes it in the end: a worker that fails
+    # leaves what it had taken to this process, which then fails on it too.
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates" / "footer.html").write_text('{% if page_url == "claims/claim-1/" %}{{ nothing }}{% endif %}\n')
     result = build(root, root / "site", cards=False)

@@ -207,7 +207,7 @@ def stream_pages(
     env = environment(analysis.site.template_dir, mark, settings.language)
     common = {"analysis": analysis, "site": analysis.site, "settings": settings, "cards": drawing is not None}
     jobs: list[Job] = []
-    if published:  # first: the costliest single files, which `parallel.map_pages` gives a worker of its own
+    if published:  # first: the costliest single files, so that no process ends the render making one alone
         jobs.extend(
             [(path, partial(make, analysis))] for path, make in publish.from_claims_makers(analysis.site).items()
         )
