@@ -123,6 +123,10 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+_VARIANT_COLUMNS = CSV_COLUMNS[CSV_COLUMNS.index("source") : CSV_COLUMNS.index("written") + 1]
+"""The columns of `claims.csv` that a variant's entry in the JSON fills, by their names there."""
+
+
 def claim_export(analysed: ClaimAnalysis) -> ClaimExport:
     """The claim's part of both exports, its data made once (serve keeps the parts, and a rebuild
     redoes only the claims that changed)."""
@@ -143,13 +147,16 @@ def _rows(data: dict[str, Any]) -> bytes:
         data["id"], data["title"], data["topic"], data["unit"], data["kind"], data["status"], data["url"],
         canonical["text"], canonical["low"], canonical["high"], canonical["as_of"], canonical["according_to"],
     ]  # fmt: skip
-    variant_columns = CSV_COLUMNS[len(claim_columns) : CSV_COLUMNS.index("written") + 1]
     claim_after = [data["tolerance"], data["originators"], data["unattributed"]]
     # A claim without variants gets one row of its own.
     for variant in data["variants"] or [None]:
-        cells = [variant[key] for key in variant_columns] if variant else [None] * len(variant_columns)
+        cells = [variant[key] for key in _VARIANT_COLUMNS] if variant else [None] * len(_VARIANT_COLUMNS)
         row = [*claim_columns, *cells, *claim_after, variant["party"] if variant else None, canonical["party"]]
-        writer.writerow(["" if cell is None else _cell(cell) for cell in row])
+        # None empty, a boolean as the contract writes it, anything else as it is (inline: a few hundred
+        # thousand cells a desk).
+        writer.writerow(
+            ["" if cell is None else "true" if cell is True else "false" if cell is False else cell for cell in row]
+        )
     return stream.getvalue().encode("utf-8")
 
 
@@ -172,9 +179,3 @@ def claims_csv(claim_rows: Iterable[bytes]) -> Iterator[bytes]:
     csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
     yield header.getvalue().encode("utf-8")
     yield from claim_rows
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
