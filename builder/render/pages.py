@@ -214,25 +214,21 @@ def page_specs(analysis: Analysis, depends: bool = True) -> Iterator[PageSpec]:
         yield PageSpec(urls.CORRECTIONS, "corrections.html", partial(_corrections_values, analysis), None)
     for analysed in analysis.claims:
         claim = analysed.claim
-        sources, mine = _claim_sources(analysed) if depends else (None, None)
+        sources, mine = _claim_sources(analysed) if depends else (set(), frozenset())
         shared: dict[str, Markup] = {}  # what the claim's page made that its fact box shows too
         yield PageSpec(
             urls.claim(claim.id),
             "claim.html",
             partial(_claim_values, analysis, analysed, shared),
-            frozenset(_claim_keys([claim.id, *analysed.related]) | sources | _note_refs(analysed))
-            if sources is not None
-            else None,
+            frozenset(_claim_keys([claim.id, *analysed.related]) | sources | _note_refs(analysed)) if depends else None,
             claim.id,
         )
         # Its fact box names the sources in its chart; its oEmbed answer, the claim alone.
         box = partial(embeds.box_values, site.settings, analysed, localised(site.settings.language), shared)
-        yield PageSpec(
-            urls.claim_embed(claim.id), "embed.html", box, mine | sources if mine is not None else None, claim.id
-        )
+        yield PageSpec(urls.claim_embed(claim.id), "embed.html", box, mine | sources if depends else None, claim.id)
         if site.settings.base_url:
             oembed = partial(embeds.oembed_data, site.settings, analysed)
-            yield PageSpec(urls.claim_oembed(claim.id), None, oembed, mine, claim.id)
+            yield PageSpec(urls.claim_oembed(claim.id), None, oembed, mine if depends else None, claim.id)
     for source in site.sources.values():
         items = analysis.by_source.get(source.id, ())
         canonical_of = [analysis.by_id[c] for c in analysis.canonical_from.get(source.id, ())]

@@ -37,9 +37,10 @@ def workers() -> int:
     return max(1, min(cores, 8, int(os.environ.get("FACTSHEET_JOBS", "0")) or cores))
 
 
-CHUNKS = 4000
-"""At most this many chunks of work: few enough that their numbers fit in a pipe at once (see `_chunks`),
-many enough that the processes end within a few pages of each other."""
+CHUNKS = 1000
+"""At most this many chunks of work: few enough that their numbers (4 bytes each) fit in one page, the least a
+pipe holds, so that `_chunks` fills its pipe before anyone reads it; many enough that the processes end within
+a few pages of each other."""
 
 
 def map_pages(render: Callable[[T], R], items: Sequence[T]) -> list[R]:
@@ -57,7 +58,6 @@ def map_pages(render: Callable[[T], R], items: Sequence[T]) -> list[R]:
     chunks = _chunks(len(items), size)
     children: list[tuple[int, int]] = []
     results: list[R | None] = [None] * len(items)
-    made = [False] * len(items)
     running: list[int] = []  # not yet waited for
     unread: list[int] = []  # pipes not yet handed to a reader, which closes them
     try:
@@ -72,7 +72,7 @@ def map_pages(render: Callable[[T], R], items: Sequence[T]) -> list[R]:
             running.append(pid)
             unread.append(read_end)
         for index in _taken(chunks, size, len(items)):
-            results[index], made[index] = render(items[index]), True
+            results[index] = render(items[index])
         for pid, read_end in children:
             unread.remove(read_end)
             with os.fdopen(read_end, "rb") as stream:
@@ -80,9 +80,9 @@ def map_pages(render: Callable[[T], R], items: Sequence[T]) -> list[R]:
             _, status = os.waitpid(pid, 0)
             running.remove(pid)
             for index, page in pickle.loads(data) if status == 0 and data else ():
-                results[index], made[index] = page, True
-        for index, done in enumerate(made):  # what a worker that failed had taken
-            if not done:
+                results[index] = page
+        for index, page in enumerate(results):  # what a worker that failed had taken
+            if page is None:
                 results[index] = render(items[index])
     except BaseException:
         # The build stops (an error in a template, Ctrl-C, SIGTERM): so do the workers, before the
@@ -98,7 +98,7 @@ def _chunks(count: int, size: int) -> int:
     """A pipe that holds the first index of each chunk of `size` of `count` items, 4 bytes each, and is then
     closed for writing: whichever process reads it next takes the next chunk. Each read of 4 bytes gets one
     whole number (a pipe's reads are one at a time, and every number is 4 bytes), and a read that gets nothing
-    means no chunk is left. At most `CHUNKS` numbers, well within what a pipe holds, so it is filled at once."""
+    means no chunk is left. At most `CHUNKS` numbers, which a pipe holds at once."""
     read_end, write_end = os.pipe()
     try:
         data = b"".join(start.to_bytes(4, "little") for start in range(0, count, size))

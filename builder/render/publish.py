@@ -88,7 +88,7 @@ def robots(settings: Settings) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _from_claims(site: Site) -> dict[str, Callable[[Analysis], bytes]]:
+def from_claims_makers(site: Site) -> dict[str, Callable[[Analysis], bytes]]:
     """Each published file made from the claims, by its path, with what makes it: the Atom feeds of the
     claims and of the corrections (a site with a `base_url` only: a feed's links are absolute; corrections
     only from the desk's history). A new one is added here."""
@@ -99,17 +99,12 @@ def _from_claims(site: Site) -> dict[str, Callable[[Analysis], bytes]]:
 
 def from_claims(analysis: Analysis) -> dict[str, bytes]:
     """The published files made from the claims, redone when one changes."""
-    return {path: make(analysis) for path, make in _from_claims(analysis.site).items()}
-
-
-def from_claims_makers(site: Site) -> dict[str, Callable[[Analysis], bytes]]:
-    """What makes each file of `from_claims`, by its path, for a build that makes them beside its pages."""
-    return _from_claims(site)
+    return {path: make(analysis) for path, make in from_claims_makers(analysis.site).items()}
 
 
 def from_claims_paths(site: Site) -> list[str]:
     """The paths of the files `from_claims` makes, without making them."""
-    return list(_from_claims(site))
+    return list(from_claims_makers(site))
 
 
 def beside_pages(settings: Settings, files: Collection[str]) -> dict[str, bytes]:
