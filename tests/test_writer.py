@@ -20,7 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from builder.check.validate import outline
 from builder.pipeline.build import build
+from builder.problems import Problems
+from builder.read.load import load_site
+from builder.render import urls
 from builder.write.lock import lock_file, output_lock
 from builder.write.staging import Staging
 from builder.write.uptodate import stamp
@@ -162,6 +166,135 @@ def test_a_file_staged_in_parts_is_linked_when_unchanged_and_written_when_not(tm
     assert (kept.st_ino, kept.st_mtime_ns) == (before["claims.json"].st_ino, before["claims.json"].st_mtime_ns)
     assert changed.st_ino != before["claims.csv"].st_ino and (out / "claims.csv").read_bytes() == b"a\r\n2\r\n"
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "claims.csv", "claims.json"])
+
+
+# -- the folders and files prepared while the desk is checked -------------------------------------------------
+
+
+def prepared(staging: Staging, names: list[str]) -> int:
+    """`names` prepared, and the preparing process waited for (it runs alone, unlike in a build): its exit code."""
+    staging.prepare(names)
+    assert staging.preparing is not None
+    return staging.preparing.wait(timeout=120)
+
+
+def test_the_render_writes_into_what_was_prepared_and_nothing_unstaged_reaches_the_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    staging = Staging.make(out)
+    assert staging is not None
+    # A page staged before the preparing process gets to it (as a render worker may) keeps its bytes.
+    staging.put("claims/a/index.html", b"<p>a</p>")
+    names = ["claims/", "claims/a/", "claims/a/index.html", "claims/a.json", "claims/b/", "claims/b/index.html"]
+    assert prepared(staging, [*names, "claims/b/embed/", "claims/b/embed/index.html"]) == 0
+    made = staging.folder
+    assert (made / "claims" / "b" / "embed").is_dir() and (made / "claims" / "b" / "index.html").read_bytes() == b""
+    assert (made / "claims" / "a" / "index.html").read_bytes() == b"<p>a</p>"
+    staging.put("claims/a.json", b"{}")
+    staging.put("index.html", b"<p>index</p>")
+    files = ["claims/a/index.html", "claims/a.json", "index.html"]
+    report = staging.finish(files, files)
+    assert report.written == ("claims/a.json", "claims/a/index.html", "index.html")
+    # What was prepared and not staged (claim b, dropped from the desk since) left no empty file or folder.
+    assert {path: (out / path).read_bytes() for path in tree(out) if path != MARKER} == {
+        "claims/a/index.html": b"<p>a</p>",
+        "claims/a.json": b"{}",
+        "index.html": b"<p>index</p>",
+    }
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == ["claims", "claims/a"]
+    assert staging_folders(tmp_path) == []
+
+
+def test_a_file_staged_again_shorter_is_cut_to_its_new_bytes(tmp_path: Path) -> None:
+    # Staged files are written without truncating them first (they are new, or prepared empty).
+    staging = Staging.make(tmp_path / "site")
+    assert staging is not None
+    staging.put("feed.xml", b"<feed>a long first version</feed>")
+    _, stamped = staging.put("feed.xml", iter([b"<feed>", b"short</feed>"]))
+    staging.finish(["feed.xml"], ["feed.xml"])
+    assert (tmp_path / "site" / "feed.xml").read_bytes() == b"<feed>short</feed>"
+    assert stamped == stamp(os.lstat(tmp_path / "site" / "feed.xml"))
+
+
+def test_over_a_site_of_ours_only_folders_are_prepared(tmp_path: Path) -> None:
+    # Its unchanged files are linked to the current ones: an empty file made first would be thrown away.
+    out = tmp_path / "site"
+    write_site({"claims/a/index.html": b"<p>a</p>"}, out)
+    staging = Staging.make(out)
+    assert staging is not None
+    assert prepared(staging, ["claims/", "claims/a/", "claims/a/index.html"]) == 0
+    assert (staging.folder / "claims" / "a").is_dir() and not (staging.folder / "claims" / "a" / "index.html").exists()
+    new, _ = staging.put("claims/a/index.html", b"<p>a</p>")
+    assert new is False
+    staging.finish([], ["claims/a/index.html"])
+    assert (out / "claims" / "a" / "index.html").read_bytes() == b"<p>a</p>"
+
+
+def test_a_name_that_leads_out_of_the_staging_folder_is_refused(tmp_path: Path) -> None:
+    staging = Staging.make(tmp_path / "site")
+    assert staging is not None
+    for name in ("../outside/", "claims/../../outside", "/tmp/outside/", "claims//x/"):
+        assert prepared(staging, ["claims/", name]) == 2, name
+        staging.preparing = None  # waited for: another may start
+    assert not (tmp_path / "outside").exists() and not (staging.folder / "claims" / "x").exists()
+    staging.abandon()
+
+
+def test_a_build_stopped_while_preparing_leaves_no_staging_folder(tmp_path: Path) -> None:
+    staging = Staging.make(tmp_path / "site")
+    assert staging is not None
+    staging.prepare(["claims/", *(f"claims/c{i}/" for i in range(20_000))])
+    staging.abandon()  # the preparing process is stopped before the folder is removed
+    assert staging.preparing is None and staging_folders(tmp_path) == []
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_preparing_process_whose_build_is_killed_stops(tmp_path: Path) -> None:
+    # A build killed outright (SIGKILL) cannot stop it: it stops itself, rather than go on filling a staging
+    # folder that the next build removes.
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from builder.write.staging import Staging\n"
+        "staging = Staging.make(Path(sys.argv[1]))\n"
+        "staging.prepare(['claims/', *(f'claims/c{i}/' for i in range(2_000_000))])\n"
+        "print(staging.preparing.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    build = subprocess.run([sys.executable, "-c", script, str(tmp_path / "site")], capture_output=True, text=True)
+    assert build.returncode == -signal.SIGKILL, build.stderr
+    preparing = int(build.stdout)
+    deadline = time.monotonic() + 120
+    while running(preparing):
+        assert time.monotonic() < deadline, "the preparing process went on after its build was killed"
+        time.sleep(0.05)
+    made = next(tmp_path.glob(f".site.{STAGING}-*")) / "claims"
+    assert not made.exists() or len(os.listdir(made)) < 2_000_000  # it stopped, rather than ended its work
+
+
+def running(pid: int) -> bool:
+    """Whether the process `pid` is there and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as status:
+            return status.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_what_a_build_prepares_is_what_it_writes(tmp_path: Path) -> None:
+    # The skeleton is told by the claims' and sources' ids as written, before they are checked: it must name
+    # only what every build of such a desk writes (or a file is made and removed for nothing).
+    root = tmp_path / "desk"
+    (root / "content").mkdir(parents=True)
+    (root / "claims.yaml").write_text(big_claims(12, "about 11,000"))
+    desk = outline(load_site(root, Problems()))
+    assert len(desk.claims) == 12 and len(desk.sources) == 12 and desk.base_url
+    skeleton = list(urls.skeleton(desk.claims, desk.sources, oembed=desk.base_url))
+    assert run(["build", "--no-cards"], root).returncode == 0
+    site = root / "site"
+    for name in skeleton:
+        path = site / name
+        assert path.is_dir() if name.endswith("/") else path.is_file() and path.stat().st_size > 0, name
+    assert not [p for p in site.rglob("*") if p.stat().st_size == 0 and p.is_file()]
 
 
 def test_the_new_site_has_ordinary_permissions_and_a_symlinked_output_stays_a_link(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from jinja2 import TemplateError
 
 from builder.analyse.analysis import Analysis, with_edited_claim
 from builder.check.schema import json_schema_bytes
+from builder.check.validate import Outline
 from builder.files import Kept, Output, atomic_write
 from builder.pipeline.documents import _documents, _read_from
 from builder.pipeline.indexing import Indexing
@@ -31,6 +32,7 @@ from builder.pipeline.streamed import Staged, _give_back_memory, _read, _staging
 from builder.problems import Location, Problem, Problems
 from builder.read import yamlpieces, yamlsource
 from builder.read.load import CLAIMS_FILE, read_text
+from builder.render import urls
 from builder.render.pagefind import SearchUnavailable
 from builder.render.pages import compile_templates, fingerprint, page_specs
 from builder.render.search import BUNDLE, Scratch, index_fed
@@ -300,7 +302,11 @@ class Session(Indexing):
         scratch: Scratch | None = None
         try:
             with without_cycle_collection():
-                result = analysed(self.root, once=not keep, timings=Timings(progress=progress))
+                # The output's folders and files made by another process while this one checks the desk.
+                def prepare(desk: Outline) -> None:
+                    staging.prepare(urls.skeleton(desk.claims, desk.sources, oembed=desk.base_url))
+
+                result = analysed(self.root, once=not keep, timings=Timings(progress=progress), outlined=prepare)
                 analysis = result.analysis
                 if analysis is None:
                     return result

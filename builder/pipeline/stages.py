@@ -17,7 +17,7 @@ from builder.analyse import corrections
 from builder.analyse.analysis import Analysis, analyse
 from builder.analyse.history import with_history
 from builder.check.model import Site
-from builder.check.validate import validate
+from builder.check.validate import Outline, outline, validate
 from builder.files import Output
 from builder.problems import Location, Problems
 from builder.read import cache, yamlsource
@@ -98,11 +98,16 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def check(root: Path, timings: Timings | None = None, once: bool = False) -> BuildResult:
-    """Load and validate, writing nothing; with `once`, for a build that reads nothing again (see `validate`)."""
+def check(
+    root: Path, timings: Timings | None = None, once: bool = False, outlined: Callable[[Outline], None] | None = None
+) -> BuildResult:
+    """Load and validate, writing nothing; with `once`, for a build that reads nothing again (see `validate`).
+    `outlined` is given the desk's `Outline` as soon as it is read, before it is checked."""
     result = BuildResult(Problems(), timings=timings or Timings())
     with without_cycle_collection(), result.timings.stage("load"):
         loaded = load_site(root, result.problems)
+    if outlined is not None:
+        outlined(outline(loaded))
     result.read = loaded.files()
     if once:
         yamlsource.forget()  # the pieces kept for a next read, which hold the data too
@@ -132,10 +137,16 @@ def render(root: Path, previous: Rendered | None = None, cards: bool = True) -> 
         return _render(root, previous, cards)
 
 
-def analysed(root: Path, once: bool = False, timings: Timings | None = None) -> BuildResult:
+def analysed(
+    root: Path,
+    once: bool = False,
+    timings: Timings | None = None,
+    outlined: Callable[[Outline], None] | None = None,
+) -> BuildResult:
     """Load, validate, the history from git, analyse; `analysis` is None when the data has errors. What
-    `factsheet check` runs, so that it warns of all a build would (the corrections need the analysis)."""
-    result = check(root, timings, once=once)
+    `factsheet check` runs, so that it warns of all a build would (the corrections need the analysis).
+    `outlined`: as `check` takes it."""
+    result = check(root, timings, once=once, outlined=outlined)
     if result.site is None:
         return result
     with result.timings.stage("history"):

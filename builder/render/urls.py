@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from builder.check.names import slug
 
 INDEX = ""
@@ -26,6 +28,22 @@ PARTY_TOOLS = "static/parties.js"
 SCHEMA = "schema/claims.schema.json"
 SEARCH_SCRIPT = "pagefind/pagefind-ui.js"
 SEARCH_STYLES = "pagefind/pagefind-ui.css"
+
+
+def skeleton(claim_ids: Iterable[str], source_ids: Iterable[str], oembed: bool) -> Iterator[str]:
+    """The folders (ending in "/") and files that every build of a desk with these claims and sources writes,
+    each folder before what it holds: what a build prepares while it checks the desk (`Staging.prepare`).
+    Naming anything not written costs a file made and removed; missing something, that it is made later."""
+    yield "claims/"
+    for claim_id in claim_ids:
+        page = claim(claim_id)
+        yield from (page, page + "index.html", claim_data(claim_id), claim_embed(claim_id))
+        yield claim_embed(claim_id) + "index.html"
+        if oembed:
+            yield claim_oembed(claim_id)
+    yield "sources/"
+    for source_id in source_ids:
+        yield from (source(source_id), source(source_id) + "index.html")
 
 
 def claim(claim_id: str) -> str:

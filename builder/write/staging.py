@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from builder.files import atomic_write
+from builder.write import prepare
 from builder.write.swap import (
     _exchange_keeping,
     remove_tree,
@@ -52,6 +55,10 @@ class Staging:
         mask = os.umask(0o022)
         os.umask(mask)
         self.exact = not mask & 0o644
+        self.preparing: subprocess.Popen[bytes] | None = None
+        """The process making the folders and files this build is sure to stage (`prepare`), until it ends."""
+        self.prepared: list[str] = []
+        """What it was given to make."""
 
     @classmethod
     def make(cls, out: Path, protected: tuple[Path, ...] = ()) -> Staging | None:
@@ -66,6 +73,50 @@ class Staging:
         except OSError:
             return None
         return cls(out, folder)
+
+    def prepare(self, names: Iterable[str]) -> None:
+        """Start making the folders (names ending in "/") and empty files that this build is sure to stage,
+        each folder before what it holds, in a process of its own (`write/prepare.py`), while this one reads
+        and checks the desk on one core: creating a large desk's tens of thousands of files and folders is
+        otherwise done by the render, on every core. The render writes into whatever is there by then and
+        makes the rest, so nothing waits for that process; `finish` stops it and removes what it made that
+        was not staged. Files are made only where the output holds no site of ours yet: otherwise most are
+        hard links to the current ones, and an empty file made first would be thrown away."""
+        if self.preparing is not None:
+            return
+        wanted = [name for name in names if name.endswith("/") or not self.ours]
+        with tempfile.TemporaryFile() as listing:
+            listing.write("\0".join(wanted).encode())
+            listing.seek(0)
+            try:
+                self.preparing = subprocess.Popen(
+                    [sys.executable, "-I", "-S", prepare.__file__, str(self.folder), str(os.getpid())],
+                    stdin=listing,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError:  # no interpreter to start (an embedded Python): the render makes everything
+                return
+        self.prepared = wanted
+
+    def _stop_preparing(self) -> None:
+        """The preparing process ended, stopped if it is still at work (what it did not make, the render made)."""
+        if self.preparing is not None:
+            if self.preparing.poll() is None:
+                self.preparing.kill()
+            self.preparing.wait()
+            self.preparing = None
+
+    def _unprepare(self, files: Collection[str]) -> None:
+        """What was prepared and not staged removed, so that the swapped site holds only what was staged."""
+        for name in reversed(self.prepared):  # what a folder holds before the folder
+            if name.endswith("/"):
+                if name + "index.html" not in files:  # a folder that holds a page holds something
+                    with contextlib.suppress(OSError):  # it stays when it holds anything
+                        os.rmdir(os.path.join(self.folder, name))
+            elif name not in files:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(self.folder, name))
 
     def put(self, relative: str, data: bytes | Iterable[bytes]) -> tuple[bool, list[int]]:
         """Stage one file, its bytes or its parts in order (a large file is never held whole):
@@ -88,13 +139,22 @@ class Staging:
             current = self.out / relative
             if _same(current, data) and self._link(current, Path(path)):
                 return False, stamp(os.lstat(path))
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
+        # Not O_TRUNC: the file is new or prepared empty, and ext4 writes out at once a file truncated to
+        # nothing and written again (its `auto_da_alloc`). What was there before is cut after (a file staged
+        # twice).
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
+            size = 0
             for part in [data] if isinstance(data, bytes) else data:
                 _write_all(handle, part)
+                size += len(part)
             if not self.exact:
                 os.fchmod(handle, 0o644)
-            written = stamp(os.fstat(handle))  # its time is that of its last write: closing leaves it
+            state = os.fstat(handle)
+            if state.st_size > size:
+                os.ftruncate(handle, size)
+                state = os.fstat(handle)
+            written = stamp(state)  # its time is that of its last write: closing leaves it
         finally:
             os.close(handle)
         if isinstance(data, bytes) or not self.ours:
@@ -134,6 +194,8 @@ class Staging:
     def finish(self, written: Iterable[str], files: Collection[str]) -> WriteReport:
         """Swap the staged tree in (unless nothing changed); `files` is every file staged."""
         try:
+            self._stop_preparing()
+            self._unprepare(files)
             changed = tuple(sorted(written))
             stale, kept = _stale(self.out, files) if self.ours else ([], [])
             report = WriteReport(changed, len(files) - len(changed), tuple(stale), tuple(kept))
@@ -153,6 +215,7 @@ class Staging:
 
     def abandon(self) -> None:
         """Remove the staging folder (after a swap, it holds the previous site)."""
+        self._stop_preparing()  # first, or it could go on making folders in what is removed
         remove_tree(self.folder)
 
 
