@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.check.validate import outline
+from builder.check.outline import outline
 from builder.pipeline.build import build
 from builder.problems import Problems
 from builder.read.load import load_site

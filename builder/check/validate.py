@@ -7,7 +7,6 @@ so that one run reports all of them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,39 +31,6 @@ from builder.read.yamlwhole import Key, Place, YamlDocument
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_ID_LENGTH = 100
 """An id is a folder name; file systems take 255 bytes at most."""
-
-
-@dataclass(frozen=True)
-class Outline:
-    """What a desk names as written, before anything is checked: the ids of its claims and sources (those
-    written as ids) and whether it gives a base URL. Only a guess at the site to come, for a build to prepare
-    its output's folders while it checks the desk (`Staging.prepare`): a desk with errors builds nothing."""
-
-    claims: tuple[str, ...]
-    sources: tuple[str, ...]
-    base_url: bool
-
-
-def outline(loaded: LoadedSite) -> Outline:
-    """The `Outline` of a loaded desk."""
-    claims: list[str] = []
-    sources: list[str] = []
-    docs = [loaded.claims, *loaded.included] if loaded.claims is not None else []
-    for doc in docs:
-        data = doc.data if isinstance(doc.data, dict) else {}
-        by_id = data.get("sources")
-        if isinstance(by_id, dict):
-            sources.extend(key for key in by_id if _is_id(key))
-        listed = data.get("claims")
-        if isinstance(listed, list):
-            claims.extend(item["id"] for item in listed if isinstance(item, dict) and _is_id(item.get("id")))
-    site = docs[0].data.get("site") if docs and isinstance(docs[0].data, dict) else None
-    base_url = isinstance(site, dict) and isinstance(site.get("base_url"), str) and bool(site["base_url"])
-    return Outline(tuple(claims), tuple(sources), base_url)
-
-
-def _is_id(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= MAX_ID_LENGTH and ID_PATTERN.fullmatch(value) is not None
 
 
 class _Validator(FigureChecks, PageChecks, SiteChecks, OriginatorChecks):

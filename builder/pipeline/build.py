@@ -11,8 +11,8 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from builder.analyse.analysis import Analysis, with_edited_claim
+from builder.check.outline import Outline
 from builder.check.schema import json_schema_bytes
-from builder.check.validate import Outline
 from builder.files import Kept, Output, atomic_write
 from builder.pipeline.documents import _documents, _read_from
 from builder.pipeline.indexing import Indexing

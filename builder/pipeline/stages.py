@@ -17,7 +17,8 @@ from builder.analyse import corrections
 from builder.analyse.analysis import Analysis, analyse
 from builder.analyse.history import with_history
 from builder.check.model import Site
-from builder.check.validate import Outline, outline, validate
+from builder.check.outline import Outline, outline
+from builder.check.validate import validate
 from builder.files import Output
 from builder.problems import Location, Problems
 from builder.read import cache, yamlsource
