@@ -36,14 +36,14 @@ def skeleton(claim_ids: Iterable[str], source_ids: Iterable[str], oembed: bool) 
     Naming anything not written costs a file made and removed; missing something, that it is made later."""
     yield "claims/"
     for claim_id in claim_ids:
-        page = claim(claim_id)
-        yield from (page, page + "index.html", claim_data(claim_id), claim_embed(claim_id))
-        yield claim_embed(claim_id) + "index.html"
+        page, box = claim(claim_id), claim_embed(claim_id)
+        yield from (page, file_of(page), claim_data(claim_id), box, file_of(box))
         if oembed:
             yield claim_oembed(claim_id)
     yield "sources/"
     for source_id in source_ids:
-        yield from (source(source_id), source(source_id) + "index.html")
+        page = source(source_id)
+        yield from (page, file_of(page))
 
 
 def claim(claim_id: str) -> str:
