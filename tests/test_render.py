@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -117,14 +118,25 @@ def test_pages_come_back_in_order_whoever_made_them_and_a_failed_workers_are_mad
     monkeypatch.setattr(parallel, "workers", lambda: 2)  # on a machine of one core too
     here = os.getpid()
     items = list(range(3 * parallel.MIN_PER_WORKER))
+    told, tell = os.pipe()  # a byte for each page a worker made or tried: the worker did take some
 
     def render(item: int) -> int:
-        if os.getpid() != here and item % 7 == 3:
-            raise RuntimeError("a page that fails in a worker")
+        if os.getpid() != here:
+            os.write(tell, b".")
+            if item % 7 == 3:
+                raise RuntimeError("a page that fails in a worker")
         time.sleep(0.0005)  # long enough for the worker to take its share while this process takes its own
         return item * 2
 
-    assert parallel.map_pages(render, items) == [item * 2 for item in items]
+    try:
+        assert parallel.map_pages(render, items) == [item * 2 for item in items]
+        os.close(tell)
+        with os.fdopen(told, "rb") as worker:
+            assert worker.read(), "the worker took no page: nothing here was made by another process"
+    finally:
+        for end in (told, tell):
+            with contextlib.suppress(OSError):
+                os.close(end)
 
 
 def test_a_template_mistake_stops_every_worker_and_leaves_nothing_behind(
